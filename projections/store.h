@@ -1,0 +1,68 @@
+// Store: the RocksDB database that holds every projection, one column family each, plus
+// the projector's checkpoint. Written only by Projector (applying log records); read by
+// queries through consistent snapshots.
+//
+// Operation: state and checkpoint change together in one WriteBatch, so after a crash
+// the store is at some applied position p with exactly the state of records 1..p.
+// Concurrency: any number of readers concurrently with one writer (the Projector).
+// Limitations: one process opens a store at a time (RocksDB's LOCK file).
+#ifndef CTI_PROJECTIONS_STORE_H_
+#define CTI_PROJECTIONS_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cti/v1/event.pb.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class Snapshot;
+}  // namespace rocksdb
+
+namespace cti::projections {
+
+// Bump when the stored layout or the apply rules change: a store with another version
+// is wiped and rebuilt from the log on open.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+class Store {
+ public:
+  // Opens (creating if missing) the store in directory `dir`. A store written with a
+  // different kSchemaVersion is wiped first; was_reset() then reports true, and the
+  // caller replays the log from the start.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir);
+  virtual ~Store() = default;
+
+  // True when Open found no store, or one of another schema version, and started empty.
+  virtual bool was_reset() const = 0;
+
+  // Last position applied in `partition`; 0 when none.
+  virtual uint64_t AppliedPosition(int partition) const = 0;
+
+  // Records applied so far over all partitions, and how many of them were rejected.
+  virtual uint64_t records_applied() const = 0;
+  virtual uint64_t records_rejected() const = 0;
+
+  // The outcome recorded when the record at (`partition`, `position`) was applied.
+  // NOT_FOUND if that position has not been applied.
+  virtual absl::StatusOr<cti::v1::ApplyOutcome> OutcomeAt(int partition,
+                                                          uint64_t position) const = 0;
+
+  // Hex SHA-256 over every key and value of every column family, in key order,
+  // independent of RocksDB's file layout. Equal digests mean equal state. Consistent:
+  // taken over one snapshot.
+  virtual absl::StatusOr<std::string> Digest() const = 0;
+
+  // Flushes and closes; further calls are undefined. Also done by the destructor.
+  virtual absl::Status Close() = 0;
+
+  // For Projector and the query classes in this folder only.
+  virtual rocksdb::DB* db() const = 0;
+};
+
+}  // namespace cti::projections
+
+#endif  // CTI_PROJECTIONS_STORE_H_

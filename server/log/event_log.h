@@ -1,0 +1,93 @@
+// EventLog: the append-only log of record, behind one interface with one implementation
+// per backend (embedded: EmbeddedLog; Kafka: the Kafka issue). The projector, Subscribe
+// and the tests drive every backend through this interface only.
+//
+// Model. The log is split into partitions (embedded: 1; Kafka: the topic's partitions).
+// Every tenant maps to exactly one partition, so a tenant's records have one total
+// order. A record's position is its 1-based offset in its partition: strictly increasing
+// in log order, not necessarily dense for one tenant (tenants may share a partition).
+// Position 0 means "none".
+//
+// Durability. Append returns only once the record is durable (embedded: synced to disk;
+// Kafka: acknowledged by all in-sync replicas). A record is either wholly visible to
+// readers or not at all, and readers never see position p+1 before p.
+#ifndef CTI_SERVER_LOG_EVENT_LOG_H_
+#define CTI_SERVER_LOG_EVENT_LOG_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cti/v1/event.pb.h"
+
+namespace cti::log {
+
+// What Append made of a record.
+struct AppendResult {
+  uint64_t position = 0;   // The record's position in its partition (1-based).
+  bool duplicate = false;  // True: the event_id was already in the log with the same
+                           // payload; position and recorded_at are the original's.
+  absl::Time recorded_at;  // When the log recorded it.
+};
+
+// Reads one partition in order. Not thread-safe: one reader per thread of use.
+class LogReader {
+ public:
+  virtual ~LogReader() = default;
+
+  // Returns the next records, at most max_records, in position order, starting at the
+  // position the reader was opened at and continuing where the previous call stopped.
+  // When none is there yet, waits up to `wait` for one; returns an empty vector if the
+  // wait ends with none. Errors: UNAVAILABLE (backend down; the reader may be retried),
+  // DATA_LOSS (a record cannot be decoded; the position is named).
+  virtual absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
+                                                                absl::Duration wait) = 0;
+};
+
+// Thread safety: all methods are safe to call concurrently.
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+
+  // "embedded" or "kafka".
+  virtual std::string_view backend_name() const = 0;
+
+  // Number of partitions; fixed for the life of the log.
+  virtual int partition_count() const = 0;
+
+  // The partition holding `tenant`'s records. Deterministic for a given log.
+  virtual int PartitionOf(std::string_view tenant) const = 0;
+
+  // Appends `event` to its tenant's partition and returns once it is durable. The log
+  // sets recorded_at (any value given is replaced). REQUIRES: event.tenant() and
+  // event.event_id() are non-empty; the caller has validated the event.
+  //
+  // Idempotency on (tenant, event_id): when a record with that key is already in the
+  // log and equal to `event` in everything but recorded_at, answers the original
+  // position with duplicate = true and appends nothing. When it differs, fails with
+  // FAILED_PRECONDITION naming the event_id and the original position. (The Kafka
+  // backend may not see every earlier record; the projector's apply-time check is the
+  // final arbiter there.)
+  //
+  // Concurrent appends are group-committed: many callers share one durable write.
+  // Errors: UNAVAILABLE or RESOURCE_EXHAUSTED (e.g. disk full) when the record could
+  // not be made durable; nothing is then visible and a retry with the same event_id is
+  // safe.
+  virtual absl::StatusOr<AppendResult> Append(cti::v1::Event event) = 0;
+
+  // Position of the last record in `partition`, 0 when it is empty.
+  virtual absl::StatusOr<uint64_t> EndPosition(int partition) = 0;
+
+  // A reader of `partition` starting at position `from` (1 = the beginning). A position
+  // past the end waits for records to arrive. INVALID_ARGUMENT for an unknown partition.
+  virtual absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition,
+                                                                uint64_t from) = 0;
+};
+
+}  // namespace cti::log
+
+#endif  // CTI_SERVER_LOG_EVENT_LOG_H_
