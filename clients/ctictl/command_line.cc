@@ -1,0 +1,230 @@
+#include "command_line.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "commands.h"
+#include "connection.h"
+#include "exit_codes.h"
+
+namespace cti::ctictl {
+namespace {
+
+constexpr char kShortExitCodes[] =
+    "Exit codes: 0 success, 1 refused by the server, 2 usage error, 3 server unreachable or "
+    "too slow, 4 bad input file (see ctictl --help).";
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+}
+
+// Accepts a role as "admin" or "ROLE_ADMIN", in any case; the server reads both.
+const CLI::Validator& RoleValidator() {
+  static const CLI::Validator validator(
+      [](std::string& role) -> std::string {
+        std::string name = absl::AsciiStrToLower(role);
+        if (absl::StartsWith(name, "role_")) name = name.substr(5);
+        for (const char* known :
+             {"softphone", "reception", "admin", "director", "auditor", "system"}) {
+          if (name == known) {
+            role = name;
+            return "";
+          }
+        }
+        return "unknown role '" + role +
+               "' (softphone, reception, admin, director, auditor or system)";
+      },
+      "ROLE");
+  return validator;
+}
+
+// A command with a one-line summary (listed in `ctictl --help`) and details that end its
+// own --help, above the exit codes.
+CLI::App* AddCommand(CLI::App& app, const std::string& name, const std::string& summary,
+                     const std::string& details) {
+  CLI::App* command = app.add_subcommand(name, summary);
+  command->footer(details.empty() ? std::string(kShortExitCodes)
+                                  : details + "\n\n" + kShortExitCodes);
+  return command;
+}
+
+// Runs `run` on a fresh connection when `command` is chosen.
+template <typename Run>
+void OnChosen(CLI::App* command, const GlobalOptions& globals, int* exit_code, Run run) {
+  command->callback([&globals, exit_code, run] {
+    Connection connection(globals);
+    *exit_code = run(connection);
+  });
+}
+
+void AddStatus(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<StatusOptions>();
+  CLI::App* command = AddCommand(
+      app, "status", "Show the server's log position, applied position and state digest",
+      "Shows, for --tenant: log backend, log end, applied position and lag, state digest,\n"
+      "projection schema version, record counters and start time (Europe/Copenhagen).");
+  command->add_flag("--json", options->json,
+                    "Print the GetStatus response as protobuf JSON (proto field names, "
+                    "defaults included)");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunStatus(c, *options, std::cout, std::cerr); });
+}
+
+void AddRebuild(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<RebuildOptions>();
+  CLI::App* command =
+      AddCommand(app, "rebuild", "Rebuild every projection from the log",
+                 "Shows progress on stderr (a bar on a terminal, a line a second otherwise):\n"
+                 "records applied/total, percentage, records per second. Prints the new state\n"
+                 "digest at the end. Needs the admin role.");
+  command->add_flag("--json", options->json, "Print the final RebuildProgress as JSON");
+  OnChosen(command, globals, exit_code, [options](Connection& c) {
+    options->interactive = isatty(STDERR_FILENO) != 0;
+    return RunRebuild(c, *options, std::cout, std::cerr);
+  });
+}
+
+void AddSearch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<SearchOptions>();
+  CLI::App* command = AddCommand(
+      app, "search", "Search employees and units by name or task",
+      "Every word must match the start of a word of a name or task, case-insensitive\n"
+      "(æ, ø, å included); best matches first. Columns: type, id, name, unit, extension,\n"
+      "direct number, tasks. An unlisted employee's direct number shows as \"(unlisted)\"\n"
+      "(TP-3.5).");
+  command->add_option("query", options->words, "Words to find, e.g. anna hol")->required();
+  command->add_option("--kind", options->kind, "Only employees or only units")
+      ->check(CLI::IsMember({"employee", "unit"}));
+  command->add_option("--limit", options->limit, "Most hits to show (server default 20)")
+      ->check(CLI::Range(0u, 500u));
+  command->add_flag("--json", options->json, "Print the SearchResponse as protobuf JSON");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunSearch(c, *options, std::cout, std::cerr); });
+}
+
+void AddShow(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  CLI::App* show = AddCommand(app, "show", "Show one employee or one unit",
+                              "ctictl show employee ID | ctictl show unit ID");
+  show->require_subcommand(1);
+  show->fallthrough();
+  for (const bool unit : {false, true}) {
+    auto options = std::make_shared<ShowOptions>();
+    options->unit = unit;
+    CLI::App* command =
+        unit ? AddCommand(*show, "unit", "Show a unit",
+                          "The unit's record, its phone-responsible persons, its active\n"
+                          "employees and its child units.")
+             : AddCommand(*show, "employee", "Show an employee",
+                          "Also one who has left. An unlisted direct number is shown, marked\n"
+                          "as not to be given to callers (TP-3.5).");
+    command->add_option("id", options->id, unit ? "The unit_id" : "The employee_id")->required();
+    command->add_flag("--json", options->json, "Print the response as protobuf JSON");
+    OnChosen(command, globals, exit_code,
+             [options](Connection& c) { return RunShow(c, *options, std::cout, std::cerr); });
+  }
+}
+
+void AddAppend(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<AppendOptions>();
+  CLI::App* command = AddCommand(
+      app, "append", "Append the events of a file to the log",
+      "FILE holds cti.v1.Event objects in protobuf JSON: one per line (blank lines and\n"
+      "lines starting with # are skipped), or one JSON array; '-' reads stdin. Unknown\n"
+      "fields are errors. The whole file is parsed first: on a parse error nothing is\n"
+      "sent (exit 4). Events without a tenant get --tenant. Events are appended in order\n"
+      "and each one's position is printed (\"duplicate\" when its event_id was appended\n"
+      "before). The first refused event stops the run unless --continue-on-error.");
+  command->add_option("file", options->file, "Event file, or - for stdin")->required();
+  command->add_flag("--continue-on-error", options->continue_on_error,
+                    "Keep going after an event the server refuses (exit code is still "
+                    "non-zero)");
+  command->add_flag("--json", options->json,
+                    "Print one JSON object per event: location, index, and the "
+                    "AppendResponse or the error");
+  OnChosen(command, globals, exit_code, [options](Connection& c) {
+    return RunAppend(c, *options, std::cin, std::cout, std::cerr);
+  });
+}
+
+void AddWatch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<WatchOptions>();
+  CLI::App* command = AddCommand(
+      app, "watch", "Follow the log live",
+      "One line per record: position, recorded_at (Europe/Copenhagen), family/change,\n"
+      "actor and role, the ids it concerns, and \"REJECTED: reason\" when the projector\n"
+      "rejected it. After UNAVAILABLE or RESOURCE_EXHAUSTED it reconnects with backoff and\n"
+      "resumes after the last position shown: no gap, no repeat. Ctrl-C ends it (exit 0).");
+  CLI::Option* from = command->add_option("--from", options->from_position,
+                                          "First position to show (default: the log's start)");
+  command->add_flag("--from-now", options->from_now, "Show only records appended from now on")
+      ->excludes(from);
+  command->add_option("--family", options->families, "Only this family; repeatable")
+      ->check(CLI::IsMember({"call", "staff", "calendar"}));
+  command
+      ->add_option("--heartbeat", options->heartbeat_seconds,
+                   "Seconds between server heartbeats on a quiet stream (0: server "
+                   "default, 5)")
+      ->check(CLI::Range(0u, 300u));
+  command->add_flag("--json", options->json, "Print each LogRecord as one line of JSON");
+  command->callback([&globals, exit_code, options] {
+    // Signals are redirected before the channel (and its threads) exist.
+    StopSignal stop;
+    InterruptWatcher watcher(stop);
+    Connection connection(globals);
+    *exit_code = RunWatch(connection, *options, std::cout, std::cerr, stop);
+  });
+}
+
+}  // namespace
+
+int RunCommandLine(int argc, char** argv) {
+  GlobalOptions globals;
+  globals.server = EnvOr("CTI_SERVER", globals.server);
+  globals.tenant = EnvOr("CTI_TENANT", globals.tenant);
+  globals.actor = EnvOr("USER", globals.actor);
+  int exit_code = kExitOk;
+
+  CLI::App app("ctictl: command-line client of ctid, the CTI server (gRPC API cti.v1).");
+  app.footer(kExitCodeHelp);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--server", globals.server, "ctid address host:port (env CTI_SERVER)")
+      ->capture_default_str();
+  app.add_option("--tenant", globals.tenant, "Tenant (municipality) id (env CTI_TENANT)")
+      ->capture_default_str();
+  app.add_option("--actor", globals.actor, "Your actor id, sent as x-cti-actor ($USER)")
+      ->capture_default_str();
+  app.add_option("--role", globals.role,
+                 "Your role, sent as x-cti-role: softphone, reception, admin, director, "
+                 "auditor or system")
+      ->capture_default_str()
+      ->check(RoleValidator());
+  app.add_option("--timeout", globals.timeout_seconds,
+                 "Deadline of each request in seconds (not for watch and rebuild)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
+  AddStatus(app, globals, &exit_code);
+  AddSearch(app, globals, &exit_code);
+  AddShow(app, globals, &exit_code);
+  AddAppend(app, globals, &exit_code);
+  AddWatch(app, globals, &exit_code);
+  AddRebuild(app, globals, &exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int cli_code = app.exit(e);
+    return cli_code == 0 ? kExitOk : kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace cti::ctictl

@@ -1,0 +1,86 @@
+// ctictl's commands. Each Run function does one command's work against a Connection
+// and writes to the given streams, so tests can drive it; command_line.h puts them on
+// the command line.
+//
+// Run functions answer an exit code (exit_codes.h). They print results to `out` and
+// diagnostics to `err`, and never throw.
+#ifndef CTI_CLIENTS_CTICTL_COMMANDS_H_
+#define CTI_CLIENTS_CTICTL_COMMANDS_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "connection.h"
+#include "stop_signal.h"
+
+namespace cti::ctictl {
+
+// --- status, rebuild (admin_commands.cc) ---
+
+struct StatusOptions {
+  bool json = false;
+};
+int RunStatus(Connection& connection, const StatusOptions& options, std::ostream& out,
+              std::ostream& err);
+
+struct RebuildOptions {
+  bool json = false;
+  // Draw a redrawn bar (a terminal) rather than periodic lines.
+  bool interactive = false;
+};
+// Progress goes to `progress`, the final digest to `out`.
+int RunRebuild(Connection& connection, const RebuildOptions& options, std::ostream& out,
+               std::ostream& progress);
+
+// --- search, show (directory_commands.cc) ---
+
+struct SearchOptions {
+  std::vector<std::string> words;
+  std::string kind;  // "", "employee" or "unit"
+  uint32_t limit = 0;
+  bool json = false;
+};
+int RunSearch(Connection& connection, const SearchOptions& options, std::ostream& out,
+              std::ostream& err);
+
+struct ShowOptions {
+  bool unit = false;  // false: an employee
+  std::string id;
+  bool json = false;
+};
+int RunShow(Connection& connection, const ShowOptions& options, std::ostream& out,
+            std::ostream& err);
+
+// --- append (append_command.cc) ---
+
+struct AppendOptions {
+  std::string file;  // "-" is standard input
+  bool continue_on_error = false;
+  bool json = false;
+};
+// Reads and parses the whole file from `in` when file is "-") before sending anything.
+int RunAppend(Connection& connection, const AppendOptions& options, std::istream& in,
+              std::ostream& out, std::ostream& err);
+
+// --- watch (watch_command.cc) ---
+
+struct WatchOptions {
+  // First position to show (inclusive); 0: from the start of the log.
+  uint64_t from_position = 0;
+  bool from_now = false;
+  std::vector<std::string> families;  // "call", "staff", "calendar"; empty: all
+  bool json = false;
+  // Seconds between server heartbeats; 0: the server default.
+  uint32_t heartbeat_seconds = 0;
+};
+// Follows the log until `stop` is stopped (answers 0) or the server fails with a code
+// other than UNAVAILABLE or RESOURCE_EXHAUSTED; after those it reconnects with backoff,
+// resuming after the last position seen.
+int RunWatch(Connection& connection, const WatchOptions& options, std::ostream& out,
+             std::ostream& err, StopSignal& stop);
+
+}  // namespace cti::ctictl
+
+#endif  // CTI_CLIENTS_CTICTL_COMMANDS_H_

@@ -1,0 +1,67 @@
+// How ctictl reaches ctid: the global options every command shares, one gRPC channel
+// with the cti.v1 stubs, and client contexts that carry the caller's identity.
+//
+// The identity travels as gRPC metadata ("x-cti-actor", "x-cti-role"), as the services'
+// .proto comments require. The channel is plaintext for now (TLS comes with the
+// security issue).
+#ifndef CTI_CLIENTS_CTICTL_CONNECTION_H_
+#define CTI_CLIENTS_CTICTL_CONNECTION_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "cti/v1/admin_service.grpc.pb.h"
+#include "cti/v1/directory_service.grpc.pb.h"
+#include "cti/v1/event_service.grpc.pb.h"
+
+namespace cti::ctictl {
+
+// Options given before (or after) any command; see `ctictl --help`.
+struct GlobalOptions {
+  // host:port of ctid.
+  std::string server = "127.0.0.1:7878";
+  // The tenant (municipality) every request is about.
+  std::string tenant = "demo";
+  // Who the caller is (x-cti-actor).
+  std::string actor = "ctictl";
+  // The role the caller acts in (x-cti-role), e.g. "admin".
+  std::string role = "admin";
+  // Deadline of each unary call, in seconds. Streams (watch, rebuild) have none.
+  double timeout_seconds = 10;
+};
+
+// One channel to ctid and the stubs on it. Creating it does not connect; the first call
+// does. Thread-safe like the gRPC stubs it holds.
+class Connection {
+ public:
+  explicit Connection(GlobalOptions options);
+
+  const GlobalOptions& options() const { return options_; }
+
+  // A fresh context for one call, with the identity metadata and, when `with_deadline`,
+  // a deadline of options().timeout_seconds from now.
+  std::unique_ptr<grpc::ClientContext> NewContext(bool with_deadline) const;
+
+  cti::v1::EventService::Stub& events() { return *events_; }
+  cti::v1::DirectoryService::Stub& directory() { return *directory_; }
+  cti::v1::AdminService::Stub& admin() { return *admin_; }
+
+ private:
+  GlobalOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<cti::v1::EventService::Stub> events_;
+  std::unique_ptr<cti::v1::DirectoryService::Stub> directory_;
+  std::unique_ptr<cti::v1::AdminService::Stub> admin_;
+};
+
+// Prints "ctictl: <what>: <CODE>: <message>" to `err` and answers the exit code for the
+// status (ExitCodeFor).
+int ReportRpcError(std::ostream& err, absl::string_view what, const grpc::Status& status);
+
+}  // namespace cti::ctictl
+
+#endif  // CTI_CLIENTS_CTICTL_CONNECTION_H_

@@ -1,0 +1,125 @@
+#include "record_format.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "format.h"
+
+namespace cti::ctictl {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// The field set in the first oneof of `message` that has one, or nullptr.
+const FieldDescriptor* SetOneofField(const Message& message) {
+  const auto* descriptor = message.GetDescriptor();
+  for (int i = 0; i < descriptor->oneof_decl_count(); ++i) {
+    const FieldDescriptor* field =
+        message.GetReflection()->GetOneofFieldDescriptor(message, descriptor->oneof_decl(i));
+    if (field != nullptr) return field;
+  }
+  return nullptr;
+}
+
+void CollectIds(const Message& message, const std::string& parent, std::set<std::string>* used,
+                std::vector<std::string>* out) {
+  std::vector<const FieldDescriptor*> fields;
+  message.GetReflection()->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->is_repeated()) continue;
+    if (field->type() == FieldDescriptor::TYPE_STRING && absl::EndsWith(field->name(), "_id")) {
+      std::string label = field->name();
+      if (!used->insert(label).second && !parent.empty()) label = parent + "." + label;
+      out->push_back(label + "=" + message.GetReflection()->GetString(message, field));
+    } else if (field->type() == FieldDescriptor::TYPE_MESSAGE &&
+               field->message_type()->full_name() != "google.protobuf.Timestamp") {
+      CollectIds(message.GetReflection()->GetMessage(message, field), field->name(), used, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::string ChangeKind(const cti::v1::Event& event) {
+  const FieldDescriptor* family = SetOneofField(event);
+  if (family == nullptr || family->type() != FieldDescriptor::TYPE_MESSAGE) return "(no payload)";
+  const Message& payload = event.GetReflection()->GetMessage(event, family);
+  const FieldDescriptor* change = SetOneofField(payload);
+  if (change == nullptr) return family->name();
+  return family->name() + "/" + change->name();
+}
+
+std::string KeyIds(const cti::v1::Event& event) {
+  const FieldDescriptor* family = SetOneofField(event);
+  if (family == nullptr || family->type() != FieldDescriptor::TYPE_MESSAGE) return "";
+  std::set<std::string> used;
+  std::vector<std::string> ids;
+  CollectIds(event.GetReflection()->GetMessage(event, family), "", &used, &ids);
+  return absl::StrJoin(ids, " ");
+}
+
+std::string FormatLogRecord(const cti::v1::LogRecord& record, const absl::TimeZone& zone) {
+  const cti::v1::Event& event = record.event();
+  std::string actor = event.actor().id().empty() ? "?" : event.actor().id();
+  if (event.actor().role() != cti::v1::ROLE_UNSPECIFIED) {
+    absl::StrAppend(&actor, " (", EnumLabel(cti::v1::Role_Name(event.actor().role()), "ROLE_"),
+                    ")");
+  }
+  std::string line =
+      absl::StrCat("#", record.position(), "  ", FormatLocalTime(event.recorded_at(), zone), "  ",
+                   ChangeKind(event), "  by ", actor);
+  const std::string ids = KeyIds(event);
+  if (!ids.empty()) absl::StrAppend(&line, "  ", ids);
+  if (record.outcome().rejected())
+    absl::StrAppend(&line, "  REJECTED: ", record.outcome().reason());
+  return line;
+}
+
+std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_view tenant,
+                         const absl::TimeZone& zone) {
+  const uint64_t lag = status.log_end_position() > status.applied_position()
+                           ? status.log_end_position() - status.applied_position()
+                           : 0;
+  return RenderFields({
+      {"tenant", tenant.empty() ? std::string("(all)") : std::string(tenant)},
+      {"server", status.server_version()},
+      {"backend", status.log_backend()},
+      {"log end", absl::StrCat(status.log_end_position())},
+      {"applied", absl::StrCat(status.applied_position(), " (lag ", lag, ")")},
+      {"state digest", status.state_digest().empty() ? "-" : status.state_digest()},
+      {"schema version", absl::StrCat(status.projection_schema_version())},
+      {"records", absl::StrCat(status.records_applied(), " applied, ", status.records_rejected(),
+                               " rejected")},
+      {"started at", FormatLocalTime(status.started_at(), zone)},
+  });
+}
+
+double RebuildFraction(const cti::v1::RebuildProgress& progress) {
+  if (progress.total() == 0) return progress.done() ? 1.0 : 0.0;
+  return std::min(1.0,
+                  static_cast<double>(progress.applied()) / static_cast<double>(progress.total()));
+}
+
+std::string RenderProgress(const cti::v1::RebuildProgress& progress, int bar_width) {
+  const double fraction = progress.done() ? 1.0 : RebuildFraction(progress);
+  std::string out;
+  if (bar_width > 0) {
+    const int filled = static_cast<int>(fraction * bar_width);
+    out = absl::StrCat("[", std::string(filled, '#'), std::string(bar_width - filled, '-'), "]  ");
+  }
+  const uint64_t total = std::max(progress.total(), progress.applied());
+  absl::StrAppend(&out, progress.applied(), "/", total, "  ",
+                  absl::StrFormat("%5.1f%%", fraction * 100.0), "  ",
+                  absl::StrFormat("%.0f rec/s", progress.records_per_second()));
+  return out;
+}
+
+}  // namespace cti::ctictl

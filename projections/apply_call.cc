@@ -1,0 +1,289 @@
+// Call rules: the life of a call, voicemail (TP-3.14), messages (TP-6.2) and callbacks
+// (TP-4.3).
+//
+// A call moves: offered -> ringing* -> answered -> (transferred -> ringing* ->
+// answered?)* -> ended; or offered -> ringing* -> abandoned. Abandoned only before it was
+// ever answered; ended only after; nothing after ended or abandoned.
+//
+// calls CF, under TenantPrefix(tenant) = T:
+//   T 'c' call_id       -> state.Call
+//   T 'v' voicemail_id  -> state.Voicemail
+//   T 'm' message_id    -> state.Message
+//   T 'b' callback_id   -> state.Callback
+#include "absl/strings/str_cat.h"
+#include "projections/internal/directory_records.h"
+#include "projections/internal/keys.h"
+#include "projections/internal/rules.h"
+#include "projections/internal/state.pb.h"
+#include "projections/internal/status_macros.h"
+
+namespace cti::projections::internal {
+namespace {
+
+using cti::projections::state::CallPhase;
+
+constexpr char kCallTag = 'c';
+constexpr char kVoicemailTag = 'v';
+constexpr char kMessageTag = 'm';
+constexpr char kCallbackTag = 'b';
+
+absl::string_view PhaseName(CallPhase phase) {
+  switch (phase) {
+    case state::CALL_PHASE_OFFERED:
+      return "offered";
+    case state::CALL_PHASE_RINGING:
+      return "ringing";
+    case state::CALL_PHASE_ANSWERED:
+      return "answered";
+    case state::CALL_PHASE_TRANSFERRED:
+      return "transferred";
+    case state::CALL_PHASE_ENDED:
+      return "ended";
+    case state::CALL_PHASE_ABANDONED:
+      return "abandoned";
+    default:
+      return "unknown";
+  }
+}
+
+bool Finished(CallPhase phase) {
+  return phase == state::CALL_PHASE_ENDED || phase == state::CALL_PHASE_ABANDONED;
+}
+
+// One life-cycle event (offered .. ended).
+absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
+                           const cti::v1::CallEvent& call) {
+  using C = cti::v1::CallEvent;
+  CTI_RETURN_IF_ERROR(CheckOpaqueId(path / "call_id", call.call_id()));
+  Txn& txn = ctx.txn;
+  const std::string& t = ctx.tenant_prefix;
+  const std::string key = TaggedKey(t, kCallTag, call.call_id());
+  state::Call state;
+  CTI_ASSIGN_OR_RETURN(bool known, txn.GetProto(Cf::kCalls, key, &state));
+
+  if (call.change_case() == C::kOffered) {
+    const FieldPath p = path / "offered";
+    CTI_RETURN_IF_ERROR(CheckPhoneNumber(p / "caller_number", call.offered().caller_number(), false));
+    CTI_RETURN_IF_ERROR(
+        CheckPhoneNumber(p / "dialled_number", call.offered().dialled_number(), false));
+    if (known) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("call_id '", call.call_id(), "' was already offered"));
+    }
+    state.set_call_id(call.call_id());
+    state.set_phase(state::CALL_PHASE_OFFERED);
+    state.set_caller_number(call.offered().caller_number());
+    state.set_dialled_number(call.offered().dialled_number());
+    *state.mutable_offered_at() = ctx.event.occurred_at();
+    state.set_offered_position(ctx.position);
+    state.set_last_position(ctx.position);
+    return txn.PutProto(Cf::kCalls, key, state);
+  }
+
+  // Shape of the change before the state it needs.
+  const cti::v1::CallTarget* target = nullptr;
+  FieldPath target_path = path;
+  switch (call.change_case()) {
+    case C::kRinging:
+      target = &call.ringing().target();
+      target_path = path / "ringing" / "target";
+      break;
+    case C::kAnswered:
+      target = &call.answered().by();
+      target_path = path / "answered" / "by";
+      break;
+    case C::kTransferred:
+      target = &call.transferred().to();
+      target_path = path / "transferred" / "to";
+      break;
+    default:
+      break;
+  }
+  if (target != nullptr) CTI_RETURN_IF_ERROR(CheckCallTarget(txn, t, target_path, *target));
+  if (!known) return NotFound("call_id", call.call_id());
+  if (Finished(state.phase())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "call_id '", call.call_id(), "' has already ", PhaseName(state.phase()),
+        "; nothing can happen to it any more"));
+  }
+  const auto refuse = [&](absl::string_view what) {
+    return absl::FailedPreconditionError(absl::StrCat("call_id '", call.call_id(), "' is ",
+                                                      PhaseName(state.phase()), ": ", what));
+  };
+  const CallPhase phase = state.phase();
+  switch (call.change_case()) {
+    case C::kRinging:
+      if (phase == state::CALL_PHASE_ANSWERED) {
+        return refuse("an answered call rings again only after a transfer");
+      }
+      state.set_phase(state::CALL_PHASE_RINGING);
+      *state.mutable_target() = *target;
+      break;
+    case C::kAnswered:
+      if (phase == state::CALL_PHASE_ANSWERED) return refuse("it cannot be answered twice");
+      state.set_phase(state::CALL_PHASE_ANSWERED);
+      state.set_was_answered(true);
+      *state.mutable_target() = *target;
+      *state.mutable_answered_at() = ctx.event.occurred_at();
+      break;
+    case C::kTransferred:
+      if (phase != state::CALL_PHASE_ANSWERED) {
+        return refuse("only an answered call can be transferred");
+      }
+      state.set_phase(state::CALL_PHASE_TRANSFERRED);
+      *state.mutable_target() = *target;
+      break;
+    case C::kAbandoned:
+      if (state.was_answered()) return refuse("an answered call ends, it is not abandoned");
+      state.set_phase(state::CALL_PHASE_ABANDONED);
+      *state.mutable_finished_at() = ctx.event.occurred_at();
+      break;
+    case C::kEnded:
+      if (!state.was_answered()) return refuse("a call never answered is abandoned, not ended");
+      state.set_phase(state::CALL_PHASE_ENDED);
+      *state.mutable_finished_at() = ctx.event.occurred_at();
+      break;
+    default:
+      return absl::InternalError("not a call life-cycle event");
+  }
+  state.set_last_position(ctx.position);
+  return txn.PutProto(Cf::kCalls, key, state);
+}
+
+// FAILED_PRECONDITION when a record with `key` already exists (ids are unique).
+absl::Status CheckNew(Txn& txn, absl::string_view key, absl::string_view field,
+                      absl::string_view id) {
+  std::string value;
+  CTI_ASSIGN_OR_RETURN(bool exists, txn.Get(Cf::kCalls, key, &value));
+  if (exists) {
+    return absl::FailedPreconditionError(absl::StrCat(field, " '", id, "' already exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptionalCallId(const FieldPath& path, absl::string_view call_id) {
+  return call_id.empty() ? absl::OkStatus() : CheckOpaqueId(path, call_id);
+}
+
+absl::Status VoicemailLeft(ApplyContext& ctx, const FieldPath& path,
+                           const cti::v1::CallEvent& call) {
+  const cti::v1::VoicemailLeft& change = call.voicemail_left();
+  CTI_RETURN_IF_ERROR(CheckId(path / "voicemail_id", change.voicemail_id()));
+  CTI_RETURN_IF_ERROR(CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "mailbox", change.mailbox()));
+  const std::string key = TaggedKey(ctx.tenant_prefix, kVoicemailTag, change.voicemail_id());
+  CTI_RETURN_IF_ERROR(CheckNew(ctx.txn, key, "voicemail_id", change.voicemail_id()));
+  state::Voicemail voicemail;
+  *voicemail.mutable_left() = change;
+  voicemail.set_call_id(call.call_id());
+  *voicemail.mutable_left_at() = ctx.event.occurred_at();
+  voicemail.set_position(ctx.position);
+  return ctx.txn.PutProto(Cf::kCalls, key, voicemail);
+}
+
+absl::Status VoicemailListened(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::VoicemailListened& change) {
+  CTI_RETURN_IF_ERROR(CheckId(path / "voicemail_id", change.voicemail_id()));
+  const std::string key = TaggedKey(ctx.tenant_prefix, kVoicemailTag, change.voicemail_id());
+  state::Voicemail voicemail;
+  CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.GetProto(Cf::kCalls, key, &voicemail));
+  if (!found) return NotFound("voicemail_id", change.voicemail_id());
+  if (voicemail.listened()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("voicemail_id '", change.voicemail_id(), "' was already listened to"));
+  }
+  voicemail.set_listened(true);
+  *voicemail.mutable_listened_at() = ctx.event.occurred_at();
+  voicemail.set_listened_position(ctx.position);
+  return ctx.txn.PutProto(Cf::kCalls, key, voicemail);
+}
+
+absl::Status MessageTaken(ApplyContext& ctx, const FieldPath& path,
+                          const cti::v1::CallEvent& call) {
+  const cti::v1::MessageTaken& change = call.message_taken();
+  CTI_RETURN_IF_ERROR(CheckId(path / "message_id", change.message_id()));
+  CTI_RETURN_IF_ERROR(CheckOptionalText(path / "caller_name", change.caller_name(), kMaxNameChars));
+  CTI_RETURN_IF_ERROR(CheckPhoneNumber(path / "callback_number", change.callback_number(),
+                                       /*required=*/change.callback_wanted()));
+  CTI_RETURN_IF_ERROR(CheckOptionalText(path / "text", change.text(), kMaxMessageChars));
+  CTI_RETURN_IF_ERROR(
+      CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "for_target", change.for_target()));
+  const std::string key = TaggedKey(ctx.tenant_prefix, kMessageTag, change.message_id());
+  CTI_RETURN_IF_ERROR(CheckNew(ctx.txn, key, "message_id", change.message_id()));
+  state::Message message;
+  *message.mutable_taken() = change;
+  message.set_call_id(call.call_id());
+  *message.mutable_taken_at() = ctx.event.occurred_at();
+  message.set_position(ctx.position);
+  return ctx.txn.PutProto(Cf::kCalls, key, message);
+}
+
+absl::Status CallbackRequested(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::CallEvent& call) {
+  const cti::v1::CallbackRequested& change = call.callback_requested();
+  CTI_RETURN_IF_ERROR(CheckId(path / "callback_id", change.callback_id()));
+  CTI_RETURN_IF_ERROR(
+      CheckPhoneNumber(path / "callback_number", change.callback_number(), /*required=*/true));
+  CTI_RETURN_IF_ERROR(
+      CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "assignee", change.assignee()));
+  const std::string key = TaggedKey(ctx.tenant_prefix, kCallbackTag, change.callback_id());
+  CTI_RETURN_IF_ERROR(CheckNew(ctx.txn, key, "callback_id", change.callback_id()));
+  state::Callback callback;
+  *callback.mutable_requested() = change;
+  callback.set_call_id(call.call_id());
+  *callback.mutable_requested_at() = ctx.event.occurred_at();
+  callback.set_position(ctx.position);
+  return ctx.txn.PutProto(Cf::kCalls, key, callback);
+}
+
+absl::Status CallbackCompleted(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::CallbackCompleted& change) {
+  CTI_RETURN_IF_ERROR(CheckId(path / "callback_id", change.callback_id()));
+  const std::string key = TaggedKey(ctx.tenant_prefix, kCallbackTag, change.callback_id());
+  state::Callback callback;
+  CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.GetProto(Cf::kCalls, key, &callback));
+  if (!found) return NotFound("callback_id", change.callback_id());
+  if (callback.completed()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "callback_id '", change.callback_id(), "' was already completed (at position ",
+        callback.completed_position(), ")"));
+  }
+  callback.set_completed(true);
+  *callback.mutable_completed_at() = ctx.event.occurred_at();
+  callback.set_completed_position(ctx.position);
+  return ctx.txn.PutProto(Cf::kCalls, key, callback);
+}
+
+}  // namespace
+
+absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::CallEvent& call) {
+  using C = cti::v1::CallEvent;
+  switch (call.change_case()) {
+    case C::kOffered:
+    case C::kRinging:
+    case C::kAnswered:
+    case C::kTransferred:
+    case C::kAbandoned:
+    case C::kEnded:
+      return CallLifeCycle(ctx, path, call);
+    default:
+      break;
+  }
+  CTI_RETURN_IF_ERROR(CheckOptionalCallId(path / "call_id", call.call_id()));
+  switch (call.change_case()) {
+    case C::kVoicemailLeft:
+      return VoicemailLeft(ctx, path / "voicemail_left", call);
+    case C::kVoicemailListened:
+      return VoicemailListened(ctx, path / "voicemail_listened", call.voicemail_listened());
+    case C::kMessageTaken:
+      return MessageTaken(ctx, path / "message_taken", call);
+    case C::kCallbackRequested:
+      return CallbackRequested(ctx, path / "callback_requested", call);
+    case C::kCallbackCompleted:
+      return CallbackCompleted(ctx, path / "callback_completed", call.callback_completed());
+    default:
+      break;
+  }
+  return InvalidField(path / "change", "exactly one change is required");
+}
+
+}  // namespace cti::projections::internal

@@ -1,0 +1,129 @@
+#include "projections/internal/directory_records.h"
+
+#include "absl/strings/str_cat.h"
+#include "projections/internal/keys.h"
+#include "projections/internal/text_fold.h"
+
+namespace cti::projections::internal {
+
+absl::string_view SecondId(absl::string_view key) {
+  const size_t nul = key.rfind('\0');
+  return nul == absl::string_view::npos ? absl::string_view() : key.substr(nul + 1);
+}
+
+absl::Status NotFound(absl::string_view field, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(field, " '", id, "' not found"));
+}
+
+absl::StatusOr<bool> LoadUnit(Txn& txn, absl::string_view tenant_prefix, absl::string_view id,
+                              cti::v1::Unit* unit) {
+  return txn.GetProto(Cf::kDirectory, TaggedKey(tenant_prefix, kUnitTag, id), unit);
+}
+
+absl::StatusOr<bool> LoadEmployee(Txn& txn, absl::string_view tenant_prefix,
+                                  absl::string_view id, cti::v1::Employee* employee) {
+  return txn.GetProto(Cf::kDirectory, TaggedKey(tenant_prefix, kEmployeeTag, id), employee);
+}
+
+absl::Status LoadActiveUnit(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                            absl::string_view id, cti::v1::Unit* unit) {
+  if (absl::Status s = CheckId(path, id); !s.ok()) return s;
+  absl::StatusOr<bool> found = LoadUnit(txn, tenant_prefix, id, unit);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound("unit_id", id);
+  if (!unit->active()) {
+    return absl::FailedPreconditionError(absl::StrCat("unit_id '", id, "' is retired"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadActiveEmployee(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                                absl::string_view id, cti::v1::Employee* employee) {
+  if (absl::Status s = CheckId(path, id); !s.ok()) return s;
+  absl::StatusOr<bool> found = LoadEmployee(txn, tenant_prefix, id, employee);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound("employee_id", id);
+  if (!employee->active()) {
+    return absl::FailedPreconditionError(absl::StrCat("employee_id '", id, "' has left"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                             const cti::v1::CallTarget& target) {
+  switch (target.target_case()) {
+    case cti::v1::CallTarget::kEmployeeId: {
+      const FieldPath field = path / "employee_id";
+      if (absl::Status s = CheckId(field, target.employee_id()); !s.ok()) return s;
+      cti::v1::Employee employee;
+      absl::StatusOr<bool> found = LoadEmployee(txn, tenant_prefix, target.employee_id(), &employee);
+      if (!found.ok()) return found.status();
+      if (!*found) return NotFound("employee_id", target.employee_id());
+      return absl::OkStatus();
+    }
+    case cti::v1::CallTarget::kUnitId: {
+      const FieldPath field = path / "unit_id";
+      if (absl::Status s = CheckId(field, target.unit_id()); !s.ok()) return s;
+      cti::v1::Unit unit;
+      absl::StatusOr<bool> found = LoadUnit(txn, tenant_prefix, target.unit_id(), &unit);
+      if (!found.ok()) return found.status();
+      if (!*found) return NotFound("unit_id", target.unit_id());
+      return absl::OkStatus();
+    }
+    case cti::v1::CallTarget::kNumber:
+      return CheckPhoneNumber(path / "number", target.number(), /*required=*/true);
+    case cti::v1::CallTarget::TARGET_NOT_SET:
+      break;
+  }
+  return InvalidField(path, "exactly one of employee_id, unit_id, number is required");
+}
+
+SearchTokens SearchTokensOf(absl::string_view name,
+                            const google::protobuf::RepeatedPtrField<std::string>& tasks) {
+  SearchTokens tokens;
+  for (std::string& word : Tokenize(name)) tokens[std::move(word)] |= kMatchName;
+  for (const std::string& task : tasks) {
+    for (std::string& word : Tokenize(task)) tokens[std::move(word)] |= kMatchTask;
+  }
+  return tokens;
+}
+
+std::string SearchKey(absl::string_view tenant_prefix, absl::string_view token, char kind,
+                      absl::string_view id) {
+  std::string key;
+  key.reserve(tenant_prefix.size() + token.size() + 2 + id.size());
+  key.append(tenant_prefix.data(), tenant_prefix.size());
+  key.append(token.data(), token.size());
+  key.push_back('\0');
+  key.push_back(kind);
+  key.append(id.data(), id.size());
+  return key;
+}
+
+absl::Status UpdateSearchIndex(Txn& txn, absl::string_view tenant_prefix, char kind,
+                               absl::string_view id, const SearchTokens& before,
+                               const SearchTokens& after, absl::string_view name) {
+  for (const auto& [token, mask] : before) {
+    if (after.count(token) == 0) {
+      if (absl::Status s = txn.Delete(Cf::kSearch, SearchKey(tenant_prefix, token, kind, id));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (after.empty()) return absl::OkStatus();
+  const std::string sort_name = FoldText(name);
+  std::string value;
+  for (const auto& [token, mask] : after) {
+    value.clear();
+    value.push_back(static_cast<char>(mask));
+    value.append(sort_name);
+    if (absl::Status s = txn.Put(Cf::kSearch, SearchKey(tenant_prefix, token, kind, id), value);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cti::projections::internal

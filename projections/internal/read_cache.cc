@@ -1,0 +1,47 @@
+#include "projections/internal/read_cache.h"
+
+namespace cti::projections::internal {
+
+ReadCache::Known ReadCache::Lookup(Cf cf, absl::string_view key, const std::string** value) const {
+  if (!Cached(cf)) return Known::kUnknown;
+  const auto& map = maps_[static_cast<int>(cf)];
+  auto it = map.find(key);
+  if (it == map.end()) return Known::kUnknown;
+  if (!it->second.has_value()) return Known::kAbsent;
+  *value = &*it->second;
+  return Known::kPresent;
+}
+
+void ReadCache::MakeRoom() {
+  if (entries_ < max_entries_) return;
+  Clear();
+}
+
+void ReadCache::Remember(Cf cf, absl::string_view key, const std::string* value) {
+  if (!Cached(cf)) return;
+  MakeRoom();
+  auto [it, inserted] = maps_[static_cast<int>(cf)].try_emplace(key);
+  if (inserted) ++entries_;
+  if (value == nullptr) {
+    it->second.reset();
+  } else {
+    it->second = *value;
+  }
+}
+
+void ReadCache::Apply(const Overlay& overlay) {
+  for (int i = 0; i < kCfCount; ++i) {
+    const Cf cf = static_cast<Cf>(i);
+    if (!Cached(cf)) continue;
+    for (const auto& [key, entry] : overlay.entries(cf)) {
+      Remember(cf, key, entry.deleted ? nullptr : &entry.value);
+    }
+  }
+}
+
+void ReadCache::Clear() {
+  for (auto& map : maps_) map.clear();
+  entries_ = 0;
+}
+
+}  // namespace cti::projections::internal

@@ -1,0 +1,55 @@
+// ReadCache: committed values of the hot column families (directory, calendar, calls),
+// kept in memory by the projector so a record that reads an employee or a call does not
+// go to RocksDB each time. It only ever holds what the store holds: filled from reads of
+// committed state and updated from each batch after it was written. Transparent to the
+// results: dropping it at any moment changes nothing but speed.
+//
+// Concurrency: used by the one projector thread only (Store allows one writer).
+// Limitations: bounded; when full it is emptied and refills.
+#ifndef CTI_PROJECTIONS_INTERNAL_READ_CACHE_H_
+#define CTI_PROJECTIONS_INTERNAL_READ_CACHE_H_
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "projections/internal/keys.h"
+#include "projections/internal/overlay.h"
+
+namespace cti::projections::internal {
+
+class ReadCache {
+ public:
+  explicit ReadCache(size_t max_entries = 1 << 20) : max_entries_(max_entries) {}
+
+  // What the cache knows of `key`.
+  enum class Known { kUnknown, kAbsent, kPresent };
+  // On kPresent, `*value` points at the cached value (valid until the next change).
+  Known Lookup(Cf cf, absl::string_view key, const std::string** value) const;
+
+  // Records the committed value of `key` (null: absent). Ignored for uncached families.
+  void Remember(Cf cf, absl::string_view key, const std::string* value);
+
+  // Folds a batch that was just written into the cache.
+  void Apply(const Overlay& overlay);
+
+  void Clear();
+
+ private:
+  static bool Cached(Cf cf) {
+    return cf == Cf::kDirectory || cf == Cf::kCalendar || cf == Cf::kCalls;
+  }
+  void MakeRoom();
+
+  const size_t max_entries_;
+  size_t entries_ = 0;
+  // nullopt: known absent.
+  std::array<absl::flat_hash_map<std::string, std::optional<std::string>>, kCfCount> maps_;
+};
+
+}  // namespace cti::projections::internal
+
+#endif  // CTI_PROJECTIONS_INTERNAL_READ_CACHE_H_

@@ -1,0 +1,72 @@
+// The apply rules: one function per change, shared by Projector::Apply and Validate.
+//
+// Each rule checks the change's shape, then its preconditions against the state read
+// through the Txn, and only then writes. Result: OK (applied) or a rule violation —
+// INVALID_ARGUMENT naming the field (and TP rule), NOT_FOUND naming the missing record,
+// FAILED_PRECONDITION naming the conflict — after which the caller discards what the
+// rule wrote. Any other code is a storage failure. Rules read nothing but the event, its
+// position and the stored state: no clock, no unordered iteration.
+#ifndef CTI_PROJECTIONS_INTERNAL_RULES_H_
+#define CTI_PROJECTIONS_INTERNAL_RULES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "cti/v1/event.pb.h"
+#include "projections/internal/shape.h"
+#include "projections/internal/txn.h"
+
+namespace cti::projections::internal {
+
+// Applies `event` at log `position` (0 when validating a command).
+absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position);
+
+// After `event` at `position` was rejected (and its writes discarded): remembers its
+// event_id, when well-formed and new, so a later record with the same id is rejected as
+// a duplicate whatever the state is by then.
+absl::Status RememberRejectedEventId(Txn& txn, const cti::v1::Event& event, uint64_t position);
+
+// True for the codes a rule answers with (the record is then rejected, not an error).
+bool IsRuleViolation(const absl::Status& status);
+
+// What every rule gets: the Txn, the event and where it stands in the log.
+struct ApplyContext {
+  Txn& txn;
+  const cti::v1::Event& event;
+  uint64_t position;
+  std::string tenant_prefix;  // TenantPrefix(event.tenant())
+};
+
+// Staff family: units (apply_unit.cc) and employees (apply_employee.cc).
+absl::Status ApplyUnitDefined(ApplyContext& ctx, const FieldPath& path,
+                              const cti::v1::UnitDefined& change);
+absl::Status ApplyUnitRetired(ApplyContext& ctx, const FieldPath& path,
+                              const cti::v1::UnitRetired& change);
+absl::Status ApplyPhoneResponsibleAssigned(ApplyContext& ctx, const FieldPath& path,
+                                           const cti::v1::PhoneResponsibleAssigned& change);
+absl::Status ApplyPhoneResponsibleRemoved(ApplyContext& ctx, const FieldPath& path,
+                                          const cti::v1::PhoneResponsibleRemoved& change);
+absl::Status ApplyEmployeeHired(ApplyContext& ctx, const FieldPath& path,
+                                const cti::v1::EmployeeHired& change);
+absl::Status ApplyEmployeeMoved(ApplyContext& ctx, const FieldPath& path,
+                                const cti::v1::EmployeeMoved& change);
+absl::Status ApplyEmployeeContactChanged(ApplyContext& ctx, const FieldPath& path,
+                                         const cti::v1::EmployeeContactChanged& change);
+absl::Status ApplyEmployeeTasksChanged(ApplyContext& ctx, const FieldPath& path,
+                                       const cti::v1::EmployeeTasksChanged& change);
+absl::Status ApplyEmployeeListingChanged(ApplyContext& ctx, const FieldPath& path,
+                                         const cti::v1::EmployeeListingChanged& change);
+absl::Status ApplyEmployeeLeft(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::EmployeeLeft& change);
+
+// Calendar family (apply_calendar.cc). `path` is "calendar".
+absl::Status ApplyCalendar(ApplyContext& ctx, const FieldPath& path,
+                           const cti::v1::CalendarEvent& calendar);
+
+// Call family (apply_call.cc). `path` is "call".
+absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::CallEvent& call);
+
+}  // namespace cti::projections::internal
+
+#endif  // CTI_PROJECTIONS_INTERNAL_RULES_H_

@@ -1,0 +1,86 @@
+// StoreImpl: the one implementation of Store (RocksDB with one column family per
+// projection). Internal to projections/: Projector, Validate and the query classes use
+// the column family handles and Commit(); everyone else sees only Store.
+#ifndef CTI_PROJECTIONS_INTERNAL_STORE_IMPL_H_
+#define CTI_PROJECTIONS_INTERNAL_STORE_IMPL_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "projections/internal/keys.h"
+#include "projections/internal/read_cache.h"
+#include "projections/store.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace cti::projections::internal {
+
+class StoreImpl final : public Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<StoreImpl>> Open(const std::string& dir);
+  ~StoreImpl() override;
+
+  bool was_reset() const override { return was_reset_; }
+  uint64_t AppliedPosition(int partition) const override;
+  uint64_t records_applied() const override;
+  uint64_t records_rejected() const override;
+  absl::StatusOr<cti::v1::ApplyOutcome> OutcomeAt(int partition,
+                                                  uint64_t position) const override;
+  absl::StatusOr<std::string> Digest() const override;
+  absl::Status Close() override;
+  rocksdb::DB* db() const override { return db_; }
+
+  // The handle of column family `cf`. Valid until Close().
+  rocksdb::ColumnFamilyHandle* cf(Cf cf) const { return handles_[static_cast<int>(cf)]; }
+
+  // Adds to `batch` the checkpoint `position` of `partition` and the counters advanced
+  // by `applied` and `rejected`, writes it in one RocksDB write, and on success updates
+  // the cached checkpoint and counters. REQUIRES: one caller at a time (the projector).
+  absl::Status Commit(rocksdb::WriteBatch* batch, int partition, uint64_t position,
+                      uint64_t applied, uint64_t rejected);
+
+  // The projector's cache of committed values (see read_cache.h). For the one thread
+  // that calls Commit only.
+  ReadCache& projector_cache() const { return projector_cache_; }
+
+ private:
+  StoreImpl() = default;
+  absl::Status OpenDb(const std::string& dir, bool* fresh);
+  absl::Status LoadCache();
+  void CloseDb();
+
+  rocksdb::DB* db_ = nullptr;
+  std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
+  std::vector<rocksdb::ColumnFamilyHandle*> all_handles_;  // incl. default and unknown
+  bool was_reset_ = false;
+  mutable ReadCache projector_cache_;
+
+  mutable absl::Mutex mu_;
+  std::map<int, uint64_t> checkpoints_ ABSL_GUARDED_BY(mu_);
+  uint64_t records_applied_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t records_rejected_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// The StoreImpl behind `store`. REQUIRES: `store` was made by Store::Open.
+StoreImpl& ImplOf(Store& store);
+const StoreImpl& ImplOf(const Store& store);
+
+// absl::string_view (not std::string_view in this Abseil) as a rocksdb::Slice.
+inline rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+// A RocksDB status as an absl::Status (never one of the rule codes INVALID_ARGUMENT,
+// NOT_FOUND, FAILED_PRECONDITION: storage failures are UNAVAILABLE, DATA_LOSS or
+// INTERNAL). REQUIRES: !s.ok() and !s.IsNotFound().
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
+
+}  // namespace cti::projections::internal
+
+#endif  // CTI_PROJECTIONS_INTERNAL_STORE_IMPL_H_

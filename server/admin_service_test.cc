@@ -1,0 +1,265 @@
+// AdminService (GetStatus, Rebuild), health, restarts and store generations.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "projections/store.h"
+#include "server/file_util.h"
+#include "server/log/memory_log.h"
+#include "server/testing/server_fixture.h"
+
+namespace cti::server {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Administration;
+using testing::CallOffered;
+using testing::FixtureOptions;
+using testing::Hire;
+using testing::kTenant;
+using testing::NewContext;
+using testing::ServerFixture;
+
+// Appends `count` records straight to the log (no validation, fast).
+void FillLog(cti::log::EventLog& log, int count, const std::string& prefix) {
+  for (int i = 0; i < count; ++i) {
+    cti::v1::Event event = CallOffered(absl::StrCat(prefix, i));
+    event.set_event_id(absl::StrCat(prefix, i));
+    event.mutable_actor()->set_id("loader");
+    event.mutable_actor()->set_role(cti::v1::ROLE_SYSTEM);
+    event.set_schema_version(1);
+    ASSERT_TRUE(log.Append(event).ok());
+  }
+}
+
+// Runs Rebuild to its end; returns the final status and all progress messages.
+grpc::Status RunRebuild(ServerFixture& fixture, std::vector<cti::v1::RebuildProgress>* progress) {
+  auto context = NewContext(true, absl::Seconds(60));
+  auto reader = fixture.admin().Rebuild(context.get(), cti::v1::RebuildRequest());
+  cti::v1::RebuildProgress message;
+  while (reader->Read(&message)) progress->push_back(message);
+  return reader->Finish();
+}
+
+std::string CurrentGeneration(const std::string& dir) {
+  absl::StatusOr<std::string> current = ReadFile(dir + "/CURRENT_PROJECTIONS");
+  return current.ok() ? *current : current.status().ToString();
+}
+
+void WaitUntilGone(const std::string& path) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (std::filesystem::exists(path) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path)) << path;
+}
+
+TEST(AdminServiceTest, GetStatusReportsPositionsDigestAndCounters) {
+  ServerFixture fixture;
+  const cti::v1::GetStatusResponse empty = fixture.Status();
+  EXPECT_EQ(empty.log_end_position(), 0u);
+  EXPECT_EQ(empty.applied_position(), 0u);
+  EXPECT_EQ(empty.state_digest().size(), 64u);
+
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
+  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  // One record the projector rejects at apply time.
+  cti::v1::Event bad = Hire("e2", "Ida Berg", "nowhere");
+  bad.set_event_id("direct");
+  bad.mutable_actor()->set_id("loader");
+  bad.mutable_actor()->set_role(cti::v1::ROLE_SYSTEM);
+  ASSERT_TRUE(fixture.server().log()->Append(bad).ok());
+
+  const cti::v1::GetStatusResponse status = fixture.Status(3);
+  EXPECT_EQ(status.log_backend(), "memory");
+  EXPECT_EQ(status.log_end_position(), 3u);
+  EXPECT_EQ(status.applied_position(), 3u);
+  EXPECT_EQ(status.records_applied(), 3u);
+  EXPECT_EQ(status.records_rejected(), 1u);
+  EXPECT_EQ(status.projection_schema_version(), cti::projections::kSchemaVersion);
+  EXPECT_EQ(status.started_at().seconds(), testing::kStartSeconds);
+  EXPECT_FALSE(status.server_version().empty());
+  EXPECT_EQ(status.state_digest().size(), 64u);
+  EXPECT_NE(status.state_digest(), empty.state_digest());
+  EXPECT_EQ(status.state_digest(), *fixture.server().store()->Digest());
+
+  // Per tenant as well.
+  cti::v1::GetStatusRequest request;
+  request.set_tenant(kTenant);
+  cti::v1::GetStatusResponse by_tenant;
+  auto context = NewContext();
+  ASSERT_TRUE(fixture.admin().GetStatus(context.get(), request, &by_tenant).ok());
+  EXPECT_EQ(by_tenant.applied_position(), 3u);
+}
+
+TEST(AdminServiceTest, HealthIsNotServingUntilCaughtUpThenServing) {
+  testing::TempDir dir;
+  cti::SimulatedClock clock(absl::FromUnixSeconds(testing::kStartSeconds));
+  auto log = std::make_unique<cti::log::MemoryLog>(&clock);
+  FillLog(*log, 200, "c-");
+  CtidOptions options;
+  options.data_dir = dir.path();
+  options.listen = "127.0.0.1:0";
+  options.append_threads = 2;
+  options.work_threads = 1;
+  auto server = CtidServer::Start(options, &clock, std::move(log));
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel =
+      grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+  EXPECT_EQ(testing::HealthCheck(channel), 2);  // NOT_SERVING
+  ASSERT_TRUE((*server)->WaitUntilServing(absl::Seconds(30)));
+  EXPECT_EQ(testing::HealthCheck(channel), 1);  // SERVING
+  EXPECT_EQ(testing::HealthCheck(channel, "cti.v1.EventService"), 1);
+  EXPECT_EQ((*server)->store()->AppliedPosition(0), 200u);
+  (*server)->Shutdown();
+}
+
+TEST(AdminServiceTest, RebuildYieldsTheSameDigestAndSwitchesGeneration) {
+  FixtureOptions options;
+  options.rebuild_batch_size = 50;
+  ServerFixture fixture(options);
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
+  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  FillLog(*fixture.server().log(), 500, "r-");
+  const cti::v1::GetStatusResponse before = fixture.Status(502);
+  EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-1\n");
+
+  std::vector<cti::v1::RebuildProgress> progress;
+  grpc::Status status = RunRebuild(fixture, &progress);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(progress.empty());
+  const cti::v1::RebuildProgress& last = progress.back();
+  EXPECT_TRUE(last.done());
+  EXPECT_EQ(last.applied(), 502u);
+  EXPECT_EQ(last.total(), 502u);
+  EXPECT_EQ(last.state_digest(), before.state_digest());
+  for (size_t i = 0; i + 1 < progress.size(); ++i) EXPECT_FALSE(progress[i].done());
+
+  EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-2\n");
+  WaitUntilGone(fixture.data_dir() + "/projections-1");
+  const cti::v1::GetStatusResponse after = fixture.Status();
+  EXPECT_EQ(after.state_digest(), before.state_digest());
+  EXPECT_EQ(after.applied_position(), 502u);
+
+  // Queries answer from the new store, and the projector goes on with it.
+  ASSERT_TRUE(fixture.Append(Hire("e2", "Ida Berg", "sundhed"), &response).ok());
+  cti::v1::GetEmployeeRequest request;
+  request.set_tenant(kTenant);
+  request.set_employee_id("e2");
+  request.set_min_position(response.position());
+  cti::v1::GetEmployeeResponse employee;
+  auto context = NewContext();
+  ASSERT_TRUE(fixture.directory().GetEmployee(context.get(), request, &employee).ok());
+  EXPECT_EQ(employee.employee().full_name(), "Ida Berg");
+}
+
+TEST(AdminServiceTest, RebuildUnderLoadMatchesAQuietRebuild) {
+  FixtureOptions options;
+  options.rebuild_batch_size = 20;
+  ServerFixture fixture(options);
+  FillLog(*fixture.server().log(), 1000, "a-");
+  fixture.Status(1000);
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) {
+      cti::v1::AppendResponse response;
+      EXPECT_TRUE(fixture.Append(CallOffered(absl::StrCat("live-", i)), &response).ok());
+    }
+  });
+  // Meanwhile a second rebuild is refused.
+  auto context = NewContext(true, absl::Seconds(60));
+  auto first = fixture.admin().Rebuild(context.get(), cti::v1::RebuildRequest());
+  cti::v1::RebuildProgress message;
+  ASSERT_TRUE(first->Read(&message));  // Started.
+  std::vector<cti::v1::RebuildProgress> refused;
+  grpc::Status second = RunRebuild(fixture, &refused);
+  EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(second.error_message(), HasSubstr("already running"));
+  while (first->Read(&message)) {
+  }
+  ASSERT_TRUE(first->Finish().ok());
+  EXPECT_TRUE(message.done());
+  writer.join();
+
+  const cti::v1::GetStatusResponse live = fixture.Status(1200);
+  std::vector<cti::v1::RebuildProgress> progress;
+  ASSERT_TRUE(RunRebuild(fixture, &progress).ok());
+  EXPECT_EQ(progress.back().state_digest(), live.state_digest());
+  EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-3\n");
+  WaitUntilGone(fixture.data_dir() + "/projections-2");
+}
+
+TEST(AdminServiceTest, CancelledRebuildLeavesTheLiveStore) {
+  FixtureOptions options;
+  options.rebuild_batch_size = 5;
+  ServerFixture fixture(options);
+  FillLog(*fixture.server().log(), 3000, "a-");
+  const cti::v1::GetStatusResponse before = fixture.Status(3000);
+  {
+    auto context = NewContext(true, absl::Seconds(60));
+    auto reader = fixture.admin().Rebuild(context.get(), cti::v1::RebuildRequest());
+    cti::v1::RebuildProgress message;
+    ASSERT_TRUE(reader->Read(&message));
+    context->TryCancel();
+    while (reader->Read(&message)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  // The rebuild gives up and a new one can start; the half-built generation goes.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (fixture.server().deps().rebuilder->running() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_FALSE(fixture.server().deps().rebuilder->running());
+  WaitUntilGone(fixture.data_dir() + "/projections-2");
+  EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-1\n");
+  EXPECT_EQ(fixture.Status().state_digest(), before.state_digest());
+}
+
+TEST(AdminServiceTest, EmbeddedLogSurvivesRestartAndLostProjectionsAreReplayed) {
+  FixtureOptions options;
+  options.embedded_log = true;
+  ServerFixture fixture(options);
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
+  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(fixture.Append(CallOffered(absl::StrCat("c", i)), &response).ok());
+  }
+  const cti::v1::GetStatusResponse before = fixture.Status(response.position());
+  EXPECT_EQ(before.log_backend(), "embedded");
+
+  fixture.Restart();
+  const cti::v1::GetStatusResponse restarted = fixture.Status();
+  EXPECT_EQ(restarted.log_end_position(), before.log_end_position());
+  EXPECT_EQ(restarted.applied_position(), before.applied_position());
+  EXPECT_EQ(restarted.state_digest(), before.state_digest());
+
+  // Lose the projections: the server starts empty and replays the log from position 1.
+  fixture.Stop();
+  std::filesystem::remove_all(fixture.data_dir() + "/projections-1");
+  fixture.Restart();
+  const cti::v1::GetStatusResponse replayed = fixture.Status();
+  EXPECT_EQ(replayed.applied_position(), before.applied_position());
+  EXPECT_EQ(replayed.state_digest(), before.state_digest());
+}
+
+TEST(AdminServiceTest, LeftoverGenerationsAreRemovedAtStart) {
+  FixtureOptions options;
+  options.embedded_log = true;
+  ServerFixture fixture(options);
+  fixture.Stop();
+  std::filesystem::create_directories(fixture.data_dir() + "/projections-7");
+  fixture.Restart();
+  EXPECT_FALSE(std::filesystem::exists(fixture.data_dir() + "/projections-7"));
+  EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-1\n");
+}
+
+}  // namespace
+}  // namespace cti::server

@@ -1,0 +1,131 @@
+#include "server/append.h"
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "projections/projector.h"
+#include "server/status_mapping.h"
+#include "server/unknown_fields.h"
+
+namespace cti::server {
+namespace {
+
+// The projector refuses an event_id it has applied before with
+// "event_id '<id>' is a duplicate of position <N>". Returns N, if that is the refusal.
+std::optional<uint64_t> DuplicateOf(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return std::nullopt;
+  constexpr absl::string_view kMarker = "is a duplicate of position ";
+  const absl::string_view message = status.message();
+  const size_t at = message.find(kMarker);
+  if (at == absl::string_view::npos) return std::nullopt;
+  absl::string_view digits = message.substr(at + kMarker.size());
+  size_t length = 0;
+  while (length < digits.size() && digits[length] >= '0' && digits[length] <= '9') ++length;
+  uint64_t position = 0;
+  if (length == 0 || !absl::SimpleAtoi(digits.substr(0, length), &position) || position == 0) {
+    return std::nullopt;
+  }
+  return position;
+}
+
+// Answers a repeat of the record at `position`, or refuses a reuse of its event_id.
+absl::StatusOr<cti::v1::AppendResponse> AnswerRepeat(const cti::v1::Event& event,
+                                                     uint64_t position,
+                                                     cti::log::EventLog& log) {
+  absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
+      log.OpenReader(log.PartitionOf(event.tenant()), position);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> records = (*reader)->Next(1, absl::ZeroDuration());
+  if (!records.ok()) return records.status();
+  if (records->empty() || records->front().position() != position ||
+      records->front().event().event_id() != event.event_id() ||
+      records->front().event().tenant() != event.tenant()) {
+    return absl::InternalError(absl::StrCat("event_id '", event.event_id(),
+                                            "' is recorded at position ", position,
+                                            " but the log has no such record there"));
+  }
+  cti::v1::Event original = records->front().event();
+  cti::v1::Event repeat = event;
+  original.clear_recorded_at();
+  repeat.clear_recorded_at();
+  if (!google::protobuf::util::MessageDifferencer::Equals(original, repeat)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event_id '", event.event_id(), "' was already appended at position ",
+                     position, " with a different payload"));
+  }
+  cti::v1::AppendResponse response;
+  response.set_position(position);
+  response.set_event_id(event.event_id());
+  response.set_duplicate(true);
+  *response.mutable_recorded_at() = records->front().event().recorded_at();
+  return response;
+}
+
+}  // namespace
+
+std::string NewEventId() {
+  thread_local absl::BitGen bitgen;
+  const uint64_t high = absl::Uniform<uint64_t>(bitgen);
+  const uint64_t low = absl::Uniform<uint64_t>(bitgen);
+  return absl::StrFormat("%016x%016x", high, low);
+}
+
+absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& request,
+                                             const cti::v1::Actor& actor) {
+  const google::protobuf::UnknownFieldSet& unknown =
+      request.GetReflection()->GetUnknownFields(request);
+  if (!unknown.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown field number ", unknown.field(0).number(),
+                     " in AppendRequest: this server cannot validate it (is the client "
+                     "newer than the server?)"));
+  }
+  if (!request.has_event()) return absl::InvalidArgumentError("event is required");
+  if (absl::Status status = CheckNoUnknownFields(request.event(), "event"); !status.ok()) {
+    return status;
+  }
+  cti::v1::Event event = request.event();
+  if (event.schema_version() == 0) event.set_schema_version(kEventSchemaVersion);
+  if (event.schema_version() > kEventSchemaVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event.schema_version ", event.schema_version(),
+                     " is newer than this server speaks (", kEventSchemaVersion, ")"));
+  }
+  if (event.tenant().empty()) return absl::InvalidArgumentError("event.tenant is required");
+  *event.mutable_actor() = actor;
+  event.clear_recorded_at();
+  if (event.event_id().empty()) event.set_event_id(NewEventId());
+  return event;
+}
+
+absl::StatusOr<cti::v1::AppendResponse> CommitAppend(const cti::v1::Event& event,
+                                                     bool client_event_id,
+                                                     const cti::projections::Store& store,
+                                                     cti::log::EventLog& log) {
+  absl::Status valid = cti::projections::Validate(store, event);
+  if (!valid.ok()) {
+    if (client_event_id) {
+      if (std::optional<uint64_t> original = DuplicateOf(valid)) {
+        return AnswerRepeat(event, *original, log);
+      }
+    }
+    return valid;
+  }
+  absl::StatusOr<cti::log::AppendResult> appended = log.Append(event);
+  if (!appended.ok()) return appended.status();
+  cti::v1::AppendResponse response;
+  response.set_position(appended->position);
+  response.set_event_id(event.event_id());
+  response.set_duplicate(appended->duplicate);
+  *response.mutable_recorded_at() = ToProtoTimestamp(appended->recorded_at);
+  return response;
+}
+
+}  // namespace cti::server

@@ -1,0 +1,335 @@
+// EventService.Append and read-your-writes through a real gRPC server in process.
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/testing/server_fixture.h"
+
+namespace cti::server {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Administration;
+using testing::CallOffered;
+using testing::Hire;
+using testing::kTenant;
+using testing::NewContext;
+using testing::ServerFixture;
+
+class AppendServiceTest : public ::testing::Test {
+ protected:
+  uint64_t LogEnd() { return *fixture_.server().log()->EndPosition(0); }
+
+  cti::v1::LogRecord ReadRecord(uint64_t position) {
+    auto reader = fixture_.server().log()->OpenReader(0, position);
+    EXPECT_TRUE(reader.ok());
+    auto records = (*reader)->Next(1, absl::Seconds(1));
+    EXPECT_TRUE(records.ok());
+    EXPECT_EQ(records->size(), 1u);
+    return records->empty() ? cti::v1::LogRecord() : records->front();
+  }
+
+  // Appends and expects `code` with a message containing `text`, and an unchanged log.
+  void ExpectRefused(const cti::v1::AppendRequest& request, grpc::StatusCode code,
+                     const std::string& text, bool identity = true) {
+    const uint64_t before = LogEnd();
+    cti::v1::AppendResponse response;
+    std::unique_ptr<grpc::ClientContext> context = NewContext(identity);
+    grpc::Status status = fixture_.events().Append(context.get(), request, &response);
+    EXPECT_EQ(status.error_code(), code) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr(text));
+    EXPECT_EQ(LogEnd(), before) << "nothing may be appended on error";
+  }
+
+  static cti::v1::AppendRequest RequestOf(const cti::v1::Event& event) {
+    cti::v1::AppendRequest request;
+    *request.mutable_event() = event;
+    return request;
+  }
+
+  ServerFixture fixture_;
+};
+
+TEST_F(AppendServiceTest, AppendAnswersPositionAndQueriesReadTheirWrites) {
+  cti::v1::AppendResponse unit;
+  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed og Omsorg"), &unit).ok());
+  EXPECT_EQ(unit.position(), 1u);
+  EXPECT_FALSE(unit.duplicate());
+  EXPECT_EQ(unit.recorded_at().seconds(), testing::kStartSeconds);
+  cti::v1::AppendResponse hired;
+  ASSERT_TRUE(fixture_.Append(Hire("e17", "Anna Holm", "sundhed"), &hired).ok());
+  EXPECT_EQ(hired.position(), 2u);
+
+  cti::v1::GetEmployeeRequest request;
+  request.set_tenant(kTenant);
+  request.set_employee_id("e17");
+  request.set_min_position(hired.position());
+  cti::v1::GetEmployeeResponse response;
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  grpc::Status status = fixture_.directory().GetEmployee(context.get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.employee().full_name(), "Anna Holm");
+  EXPECT_EQ(response.unit().name(), "Sundhed og Omsorg");
+  EXPECT_GE(response.position(), 2u);
+
+  cti::v1::SearchRequest search;
+  search.set_tenant(kTenant);
+  search.set_query("anna");
+  search.set_min_position(hired.position());
+  cti::v1::SearchResponse found;
+  context = NewContext();
+  status = fixture_.directory().Search(context.get(), search, &found);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(found.hits_size(), 1);
+  EXPECT_EQ(found.hits(0).employee().employee_id(), "e17");
+  EXPECT_GE(found.position(), 2u);
+}
+
+TEST_F(AppendServiceTest, ServerStampsActorSchemaVersionAndEventId) {
+  cti::v1::Event event = Administration("borgerservice", "Borgerservice");
+  event.mutable_actor()->set_id("somebody-else");
+  event.mutable_actor()->set_role(cti::v1::ROLE_DIRECTOR);
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture_.Append(event, &response).ok());
+  EXPECT_EQ(response.event_id().size(), 32u);
+  EXPECT_EQ(response.event_id().find_first_not_of("0123456789abcdef"), std::string::npos);
+  const cti::v1::LogRecord record = ReadRecord(response.position());
+  EXPECT_EQ(record.event().actor().id(), "test-admin");
+  EXPECT_EQ(record.event().actor().role(), cti::v1::ROLE_ADMIN);
+  EXPECT_EQ(record.event().schema_version(), 1u);
+  EXPECT_EQ(record.event().event_id(), response.event_id());
+
+  cti::v1::AppendResponse second;
+  ASSERT_TRUE(fixture_.Append(Administration("kultur", "Kultur"), &second).ok());
+  EXPECT_NE(second.event_id(), response.event_id());
+}
+
+TEST_F(AppendServiceTest, ValidationErrorsMapToCodesAndAppendNothing) {
+  cti::v1::AppendResponse ignored;
+  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed"), &ignored).ok());
+  ASSERT_TRUE(fixture_.Append(Hire("e1", "Bo Lund", "sundhed"), &ignored).ok());
+
+  ExpectRefused(RequestOf(Hire("e2", "Ida Berg", "nowhere")), grpc::StatusCode::NOT_FOUND,
+                "nowhere");
+  ExpectRefused(RequestOf(Hire("e1", "Bo Lund", "sundhed")),
+                grpc::StatusCode::FAILED_PRECONDITION, "e1");
+  ExpectRefused(RequestOf(Administration("tom", "")), grpc::StatusCode::INVALID_ARGUMENT,
+                "name");
+  cti::v1::Event no_tenant = Administration("x", "X");
+  no_tenant.clear_tenant();
+  ExpectRefused(RequestOf(no_tenant), grpc::StatusCode::INVALID_ARGUMENT, "tenant");
+  cti::v1::Event newer = Administration("y", "Y");
+  newer.set_schema_version(2);
+  ExpectRefused(RequestOf(newer), grpc::StatusCode::INVALID_ARGUMENT, "schema_version");
+  ExpectRefused(cti::v1::AppendRequest(), grpc::StatusCode::INVALID_ARGUMENT,
+                "event is required");
+  cti::v1::Event no_payload = Administration("z", "Z");
+  no_payload.clear_staff();
+  ExpectRefused(RequestOf(no_payload), grpc::StatusCode::INVALID_ARGUMENT, "payload");
+}
+
+TEST_F(AppendServiceTest, UnknownFieldsAnywhereAreRefused) {
+  cti::v1::Event event = Administration("sundhed", "Sundhed");
+  cti::v1::Unit* unit = event.mutable_staff()->mutable_unit_defined()->mutable_unit();
+  unit->GetReflection()->MutableUnknownFields(unit)->AddVarint(99, 1);
+  ExpectRefused(RequestOf(event), grpc::StatusCode::INVALID_ARGUMENT,
+                "unknown field number 99 in event.staff.unit_defined.unit");
+
+  cti::v1::Event top = Administration("sundhed", "Sundhed");
+  top.GetReflection()->MutableUnknownFields(&top)->AddLengthDelimited(40, "new");
+  ExpectRefused(RequestOf(top), grpc::StatusCode::INVALID_ARGUMENT,
+                "unknown field number 40 in event");
+
+  cti::v1::AppendRequest request = RequestOf(Administration("sundhed", "Sundhed"));
+  request.GetReflection()->MutableUnknownFields(&request)->AddVarint(7, 1);
+  ExpectRefused(request, grpc::StatusCode::INVALID_ARGUMENT,
+                "unknown field number 7 in AppendRequest");
+}
+
+TEST_F(AppendServiceTest, MissingOrInvalidIdentityIsUnauthenticated) {
+  const cti::v1::AppendRequest request = RequestOf(Administration("sundhed", "Sundhed"));
+  ExpectRefused(request, grpc::StatusCode::UNAUTHENTICATED, "x-cti-actor", /*identity=*/false);
+
+  for (const auto& [actor, role, header] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"anna", "", "x-cti-role"},
+           {"anna", "superuser", "x-cti-role"},
+           {"anna", "ROLE_UNSPECIFIED", "x-cti-role"},
+           {"", "admin", "x-cti-actor"},
+           {"anna holm", "admin", "x-cti-actor"}}) {
+    const uint64_t before = LogEnd();
+    std::unique_ptr<grpc::ClientContext> context = NewContext(false);
+    if (!actor.empty()) context->AddMetadata("x-cti-actor", actor);
+    if (!role.empty()) context->AddMetadata("x-cti-role", role);
+    cti::v1::AppendResponse response;
+    grpc::Status status = fixture_.events().Append(context.get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << actor << "/" << role;
+    EXPECT_THAT(status.error_message(), HasSubstr(header));
+    EXPECT_EQ(LogEnd(), before);
+  }
+  // Short and enum role names both work.
+  std::unique_ptr<grpc::ClientContext> context = NewContext(false);
+  context->AddMetadata("x-cti-actor", "ldap-sync");
+  context->AddMetadata("x-cti-role", "ROLE_SYSTEM");
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture_.events().Append(context.get(), request, &response).ok());
+  EXPECT_EQ(ReadRecord(response.position()).event().actor().role(), cti::v1::ROLE_SYSTEM);
+}
+
+TEST_F(AppendServiceTest, RepeatedEventIdIsIdempotentBeforeAndAfterApply) {
+  cti::v1::AppendResponse unit;
+  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed"), &unit).ok());
+  cti::v1::Event hire = Hire("e1", "Bo Lund", "sundhed");
+  hire.set_event_id("hr:4711");
+  cti::v1::AppendResponse first;
+  ASSERT_TRUE(fixture_.Append(hire, &first).ok());
+  EXPECT_FALSE(first.duplicate());
+  EXPECT_EQ(first.event_id(), "hr:4711");
+
+  // Once applied, the projector knows the id: still answered as a duplicate.
+  fixture_.Status(first.position());
+  cti::v1::AppendResponse again;
+  grpc::Status status = fixture_.Append(hire, &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.position(), first.position());
+  EXPECT_EQ(again.recorded_at().seconds(), first.recorded_at().seconds());
+  EXPECT_EQ(LogEnd(), first.position());
+
+  // The same id with another payload is refused, naming the original position.
+  cti::v1::Event other = Hire("e2", "Ida Berg", "sundhed");
+  other.set_event_id("hr:4711");
+  ExpectRefused(RequestOf(other), grpc::StatusCode::FAILED_PRECONDITION, "hr:4711");
+
+  // An idempotent payload repeated before or after apply: the log answers the duplicate.
+  cti::v1::Event unit_again = Administration("kultur", "Kultur");
+  unit_again.set_event_id("org:kultur");
+  cti::v1::AppendResponse u1;
+  cti::v1::AppendResponse u2;
+  ASSERT_TRUE(fixture_.Append(unit_again, &u1).ok());
+  ASSERT_TRUE(fixture_.Append(unit_again, &u2).ok());
+  EXPECT_TRUE(u2.duplicate());
+  EXPECT_EQ(u2.position(), u1.position());
+}
+
+TEST_F(AppendServiceTest, MinPositionWaitsForTheProjectorWithoutBlocking) {
+  cti::v1::AppendResponse ignored;
+  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed"), &ignored).ok());
+  // Many queries wait for a position not yet in the log; they hold no gRPC thread, so
+  // an append still gets through and wakes them all.
+  constexpr int kWaiters = 24;
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWaiters; ++i) {
+    threads.emplace_back([&] {
+      cti::v1::GetUnitRequest request;
+      request.set_tenant(kTenant);
+      request.set_unit_id("kultur");
+      request.set_min_position(2);
+      cti::v1::GetUnitResponse response;
+      std::unique_ptr<grpc::ClientContext> context = NewContext(true, absl::Seconds(20));
+      grpc::Status status = fixture_.directory().GetUnit(context.get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(response.unit().name(), "Kultur");
+      EXPECT_GE(response.position(), 2u);
+      ++answered;
+    });
+  }
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (fixture_.server().deps().waiters->size() < kWaiters && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(fixture_.server().deps().waiters->size(), static_cast<size_t>(kWaiters));
+  EXPECT_EQ(answered.load(), 0);
+  ASSERT_TRUE(fixture_.Append(Administration("kultur", "Kultur"), &ignored).ok());
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(answered.load(), kWaiters);
+  EXPECT_EQ(fixture_.server().deps().waiters->size(), 0u);
+}
+
+TEST_F(AppendServiceTest, MinPositionBoundedByTheCallDeadline) {
+  cti::v1::GetUnitRequest request;
+  request.set_tenant(kTenant);
+  request.set_unit_id("sundhed");
+  request.set_min_position(5);
+  cti::v1::GetUnitResponse response;
+  std::unique_ptr<grpc::ClientContext> context = NewContext(true, absl::Milliseconds(300));
+  grpc::Status status = fixture_.directory().GetUnit(context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server let go of the waiter when the call was cancelled.
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (fixture_.server().deps().waiters->size() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(fixture_.server().deps().waiters->size(), 0u);
+}
+
+TEST_F(AppendServiceTest, MinPositionWithoutDeadlineIsCappedAtThirtySeconds) {
+  absl::Notification answered;
+  grpc::Status status;
+  std::thread caller([&] {
+    cti::v1::GetStatusRequest request;
+    request.set_min_position(9);
+    cti::v1::GetStatusResponse response;
+    grpc::ClientContext context;  // No deadline.
+    status = fixture_.admin().GetStatus(&context, request, &response);
+    answered.Notify();
+  });
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (fixture_.server().deps().waiters->size() == 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  fixture_.clock().Advance(absl::Seconds(29));
+  EXPECT_FALSE(answered.WaitForNotificationWithTimeout(absl::Milliseconds(300)));
+  fixture_.clock().Advance(absl::Seconds(1));
+  EXPECT_TRUE(answered.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  caller.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_THAT(status.error_message(), HasSubstr("min_position 9 was not applied within 30s"));
+}
+
+TEST_F(AppendServiceTest, QueriesNeedATenant) {
+  cti::v1::SearchRequest request;
+  request.set_query("anna");
+  cti::v1::SearchResponse response;
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  grpc::Status status = fixture_.directory().Search(context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("tenant"));
+}
+
+TEST_F(AppendServiceTest, ConcurrentAppendsGetDistinctDensePositions) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::vector<std::vector<uint64_t>> positions(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        cti::v1::AppendResponse response;
+        grpc::Status status = fixture_.Append(
+            CallOffered(absl::StrCat("call-", t, "-", i)), &response);
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        positions[t].push_back(response.position());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::vector<uint64_t> all;
+  for (const auto& some : positions) all.insert(all.end(), some.begin(), some.end());
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], i + 1);
+  EXPECT_EQ(fixture_.Status(all.back()).applied_position(), all.back());
+}
+
+}  // namespace
+}  // namespace cti::server

@@ -1,0 +1,188 @@
+#include "server/ctid_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/admin_service.h"
+#include "server/directory_service.h"
+#include "server/event_service.h"
+#include "server/log/embedded_log.h"
+#include "spdlog/spdlog.h"
+
+#ifndef CTI_VERSION
+#define CTI_VERSION "0.0.0"
+#endif
+
+namespace cti::server {
+
+absl::Status ParseListenAddress(const std::string& address, const std::string& flag,
+                                std::string* host, int* port) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": expected HOST:PORT, e.g. 127.0.0.1:7878, got \"", address, "\""));
+  }
+  int parsed = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &parsed) || parsed < 0 || parsed > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": port must be a number from 0 to 65535, got \"", address.substr(colon + 1), "\""));
+  }
+  *host = address.substr(0, colon);
+  *port = parsed;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<CtidServer>> CtidServer::Start(
+    CtidOptions options, cti::Clock* clock, std::unique_ptr<cti::log::EventLog> log,
+    std::unique_ptr<IdentityResolver> identity) {
+  std::unique_ptr<CtidServer> server(new CtidServer);
+  server->options_ = std::move(options);
+  server->clock_ = clock;
+  absl::Status started = server->Init(std::move(log), std::move(identity));
+  if (!started.ok()) {
+    server->Shutdown();
+    return started;
+  }
+  return server;
+}
+
+absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
+                              std::unique_ptr<IdentityResolver> identity) {
+  int requested_port = 0;
+  if (absl::Status s = ParseListenAddress(options_.listen, "--listen", &host_, &requested_port);
+      !s.ok()) {
+    return s;
+  }
+  if (log != nullptr) {
+    log_ = std::move(log);
+  } else if (options_.log_backend == "embedded") {
+    const std::string dir = (std::filesystem::path(options_.data_dir) / "log").string();
+    std::error_code error;
+    std::filesystem::create_directories(options_.data_dir, error);
+    absl::StatusOr<std::unique_ptr<cti::log::EmbeddedLog>> opened =
+        cti::log::EmbeddedLog::Open(dir, clock_);
+    if (!opened.ok()) {
+      return absl::Status(opened.status().code(), absl::StrCat("opening the embedded log in ",
+                                                               dir, ": ",
+                                                               opened.status().message()));
+    }
+    log_ = *std::move(opened);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--log: unknown backend \"", options_.log_backend, "\" (expected embedded)"));
+  }
+  identity_ = identity != nullptr ? std::move(identity)
+                                  : std::make_unique<MetadataIdentityResolver>();
+
+  generations_ = std::make_unique<StoreGenerations>(options_.data_dir);
+  absl::StatusOr<StoreGeneration> current = generations_->OpenCurrent();
+  if (!current.ok()) {
+    return absl::Status(current.status().code(),
+                        absl::StrCat("opening the projection store in ", options_.data_dir,
+                                     ": ", current.status().message()));
+  }
+  if (current->store->was_reset()) {
+    spdlog::info("projection store {} is new or of another schema version: replaying the log "
+                 "from position 1",
+                 current->path);
+  }
+  std::vector<uint64_t> applied;
+  for (int p = 0; p < log_->partition_count(); ++p) {
+    applied.push_back(current->store->AppliedPosition(p));
+  }
+  stores_ = std::make_unique<StoreHolder>(current->store);
+  current->store = nullptr;
+  waiters_ = std::make_unique<PositionWaiters>(applied);
+  hub_ = std::make_unique<SubscriptionHub>(applied);
+  timer_ = std::make_unique<Timer>(clock_);
+  work_ = std::make_unique<ThreadPool>(options_.work_threads, "cti-work");
+  appends_ = std::make_unique<ThreadPool>(options_.append_threads, "cti-append");
+  runner_ = std::make_unique<ProjectorRunner>(log_.get(), stores_.get(), waiters_.get(),
+                                              hub_.get(), clock_, options_.runner);
+  if (absl::Status s = runner_->Start(); !s.ok()) return s;
+  rebuilder_ = std::make_unique<Rebuilder>(log_.get(), generations_.get(), stores_.get(),
+                                           runner_.get(), clock_, options_.rebuild);
+
+  deps_.clock = clock_;
+  deps_.log = log_.get();
+  deps_.stores = stores_.get();
+  deps_.waiters = waiters_.get();
+  deps_.hub = hub_.get();
+  deps_.timer = timer_.get();
+  deps_.work = work_.get();
+  deps_.appends = appends_.get();
+  deps_.identity = identity_.get();
+  deps_.rebuilder = rebuilder_.get();
+  deps_.started_at = clock_->Now();
+  deps_.options = options_.service;
+  if (deps_.options.server_version.empty()) deps_.options.server_version = CTI_VERSION;
+
+  services_.push_back(std::make_unique<EventServiceImpl>(&deps_));
+  services_.push_back(std::make_unique<DirectoryServiceImpl>(&deps_));
+  services_.push_back(std::make_unique<AdminServiceImpl>(&deps_));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  for (const auto& service : services_) builder.RegisterService(service.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("--listen: cannot listen on ", options_.listen,
+                     " (address in use or not local?)"));
+  }
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  return absl::OkStatus();
+}
+
+CtidServer::~CtidServer() { Shutdown(); }
+
+bool CtidServer::WaitUntilServing(absl::Duration timeout) {
+  if (runner_ == nullptr || !runner_->WaitCaughtUp(timeout)) return false;
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_ || server_ == nullptr) return false;
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  return true;
+}
+
+std::string CtidServer::address() const { return absl::StrCat(host_, ":", port_); }
+
+void CtidServer::Shutdown() {
+  {
+    absl::MutexLock lock(&shutdown_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    if (server_ != nullptr) server_->GetHealthCheckService()->Shutdown();
+  }
+  if (rebuilder_ != nullptr) rebuilder_->Stop();
+  if (hub_ != nullptr) hub_->Shutdown();
+  if (waiters_ != nullptr) waiters_->FailAll(absl::UnavailableError("server is shutting down"));
+  if (server_ != nullptr) {
+    server_->Shutdown(absl::ToChronoTime(clock_->Now() + options_.shutdown_grace));
+    server_->Wait();
+  }
+  if (appends_ != nullptr) appends_->Stop();
+  if (work_ != nullptr) work_->Stop();
+  if (timer_ != nullptr) timer_->Stop();
+  if (runner_ != nullptr) runner_->Stop();
+  if (stores_ != nullptr) {
+    if (std::shared_ptr<cti::projections::Store> store = stores_->Get()) {
+      if (absl::Status closed = store->Close(); !closed.ok()) {
+        spdlog::error("closing the projection store: {}", closed.ToString());
+      }
+    }
+    stores_->Set(nullptr);
+  }
+  log_.reset();
+  spdlog::info("ctid stopped");
+}
+
+}  // namespace cti::server

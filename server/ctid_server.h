@@ -1,0 +1,115 @@
+// CtidServer: the ctid daemon as an object. Opens the event log and the current
+// projection store in the data directory, runs the projector, and serves
+// cti.v1.EventService, DirectoryService and AdminService, grpc.health.v1 and server
+// reflection on one port. main() and the in-process tests both use it.
+//
+// Health: NOT_SERVING from the start until the projector has caught up with the log as
+// it was at start (WaitUntilServing), then SERVING; NOT_SERVING again on Shutdown.
+// Shutdown: refuses new calls, ends Subscribe streams and pending min_position waits
+// with UNAVAILABLE, cancels a running rebuild, lets unary calls in flight finish (up to
+// Options::shutdown_grace), stops the projector and closes the store and the log.
+// Thread safety: Shutdown and the accessors may be called from any thread; Shutdown is
+// idempotent and also run by the destructor.
+#ifndef CTI_SERVER_CTID_SERVER_H_
+#define CTI_SERVER_CTID_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/clock.h"
+#include "server/identity.h"
+#include "server/log/event_log.h"
+#include "server/projector_runner.h"
+#include "server/rebuilder.h"
+#include "server/service_deps.h"
+
+namespace cti::server {
+
+struct CtidOptions {
+  // Data directory: DIR/log, DIR/projections-N, DIR/CURRENT_PROJECTIONS.
+  std::string data_dir = "./var/ctid";
+  // HOST:PORT to listen on; port 0 picks a free port.
+  std::string listen = "127.0.0.1:7878";
+  // Log backend opened in data_dir when no log is handed to Start: "embedded".
+  std::string log_backend = "embedded";
+  // Threads for appends (each blocks until its group commit is durable).
+  int append_threads = 64;
+  // Threads for query answers after a wait, Subscribe catch-up and digests.
+  int work_threads = 4;
+  // How long Shutdown lets calls in flight finish before cancelling them.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+  ServiceOptions service;
+  ProjectorRunner::Options runner;
+  Rebuilder::Options rebuild;
+};
+
+class CtidServer {
+ public:
+  // Starts everything and returns once the port is bound (health NOT_SERVING). `clock`
+  // must outlive the server. `log`, when given, is used instead of opening
+  // options.log_backend (tests pass a MemoryLog). `identity`, when given, replaces the
+  // metadata resolver.
+  static absl::StatusOr<std::unique_ptr<CtidServer>> Start(
+      CtidOptions options, cti::Clock* clock, std::unique_ptr<cti::log::EventLog> log = nullptr,
+      std::unique_ptr<IdentityResolver> identity = nullptr);
+  ~CtidServer();
+  CtidServer(const CtidServer&) = delete;
+  CtidServer& operator=(const CtidServer&) = delete;
+
+  // Waits (real time) for the projector's start-up catch-up, then reports SERVING.
+  // True once serving. Not for reactor threads.
+  bool WaitUntilServing(absl::Duration timeout);
+
+  void Shutdown();
+
+  // The bound port, and "HOST:PORT" with it.
+  int port() const { return port_; }
+  std::string address() const;
+
+  // For tests and benchmarks.
+  cti::log::EventLog* log() const { return log_.get(); }
+  std::shared_ptr<cti::projections::Store> store() const { return stores_->Get(); }
+  int store_generation() const { return generations_->current_number(); }
+  const ServiceDeps& deps() const { return deps_; }
+
+ private:
+  CtidServer() = default;
+  absl::Status Init(std::unique_ptr<cti::log::EventLog> log,
+                    std::unique_ptr<IdentityResolver> identity);
+
+  CtidOptions options_;
+  cti::Clock* clock_ = nullptr;
+  std::unique_ptr<cti::log::EventLog> log_;
+  std::unique_ptr<IdentityResolver> identity_;
+  std::unique_ptr<StoreGenerations> generations_;
+  std::unique_ptr<StoreHolder> stores_;
+  std::unique_ptr<PositionWaiters> waiters_;
+  std::unique_ptr<SubscriptionHub> hub_;
+  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<ThreadPool> work_;
+  std::unique_ptr<ThreadPool> appends_;
+  std::unique_ptr<ProjectorRunner> runner_;
+  std::unique_ptr<Rebuilder> rebuilder_;
+  ServiceDeps deps_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string host_;
+  int port_ = 0;
+
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+// Splits "HOST:PORT" (HOST may be "[v6]"). INVALID_ARGUMENT naming `flag` otherwise.
+absl::Status ParseListenAddress(const std::string& address, const std::string& flag,
+                                std::string* host, int* port);
+
+}  // namespace cti::server
+
+#endif  // CTI_SERVER_CTID_SERVER_H_

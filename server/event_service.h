@@ -1,0 +1,39 @@
+// EventServiceImpl: cti.v1.EventService on the gRPC callback API (see
+// proto/cti/v1/event_service.proto for the contract). Append runs the append path of
+// append.h on the append pool; Subscribe is a SubscribeStream.
+//
+// Identity: Append requires the caller's identity (IdentityResolver; UNAUTHENTICATED
+// naming the header otherwise) and stamps it on the record. Subscribe does not yet (the
+// security issue adds roles and tenants to every call).
+// Thread safety: gRPC calls the methods from many threads at once.
+#ifndef CTI_SERVER_EVENT_SERVICE_H_
+#define CTI_SERVER_EVENT_SERVICE_H_
+
+#include "cti/v1/event_service.grpc.pb.h"
+#include "server/service_deps.h"
+
+namespace cti::server {
+
+class EventServiceImpl final : public cti::v1::EventService::CallbackService {
+ public:
+  // The generated synchronous overloads stay visible (and unimplemented).
+  using cti::v1::EventService::CallbackService::Append;
+  using cti::v1::EventService::CallbackService::Subscribe;
+
+  // `deps` must outlive the service.
+  explicit EventServiceImpl(const ServiceDeps* deps) : deps_(*deps) {}
+
+  grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
+                                   const cti::v1::AppendRequest* request,
+                                   cti::v1::AppendResponse* response) override;
+
+  grpc::ServerWriteReactor<cti::v1::SubscribeResponse>* Subscribe(
+      grpc::CallbackServerContext* context, const cti::v1::SubscribeRequest* request) override;
+
+ private:
+  const ServiceDeps& deps_;
+};
+
+}  // namespace cti::server
+
+#endif  // CTI_SERVER_EVENT_SERVICE_H_

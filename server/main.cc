@@ -1,0 +1,167 @@
+// ctid: the CTI server daemon. See README.md for the flags and the data layout.
+//
+// Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT) or --help; 1 when the server
+// cannot start or fails; 2 for invalid flags (the message names the flag).
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/clock.h"
+#include "server/ctid_server.h"
+#include "server/file_util.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+struct Flags {
+  std::string data_dir = "./var/ctid";
+  std::string listen = "127.0.0.1:7878";
+  std::string port_file;
+  std::string log = "embedded";
+  unsigned heartbeat_seconds = 5;
+  size_t subscriber_buffer = 10000;
+};
+
+// Parses the flags; returns -1 to go on, or the exit code.
+int ParseFlags(int argc, char** argv, Flags* flags) {
+  CLI::App app{"ctid: the CTI server (event log, projections, gRPC API)", "ctid"};
+  app.add_option("--data-dir", flags->data_dir,
+                 "Data directory: DIR/log, DIR/projections-N, DIR/CURRENT_PROJECTIONS")
+      ->capture_default_str();
+  app.add_option("--listen", flags->listen, "HOST:PORT to serve gRPC on; port 0 picks one")
+      ->capture_default_str();
+  app.add_option("--port-file", flags->port_file,
+                 "Once serving, write the bound port (digits and a newline) to FILE "
+                 "atomically");
+  app.add_option("--log", flags->log, "Event log backend")
+      ->check(CLI::IsMember({"embedded"}))
+      ->capture_default_str();
+  app.add_option("--heartbeat-seconds", flags->heartbeat_seconds,
+                 "Default Subscribe heartbeat interval, seconds")
+      ->check(CLI::Range(1, 300))
+      ->capture_default_str();
+  app.add_option("--subscriber-buffer", flags->subscriber_buffer,
+                 "Records a Subscribe stream may have queued before it is cut off with "
+                 "RESOURCE_EXHAUSTED")
+      ->check(CLI::Range(static_cast<size_t>(1), static_cast<size_t>(100000000)))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  std::string host;
+  int port = 0;
+  if (absl::Status s = cti::server::ParseListenAddress(flags->listen, "--listen", &host, &port);
+      !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    return kExitUsage;
+  }
+  if (flags->data_dir.empty()) {
+    std::fprintf(stderr, "--data-dir: must not be empty\n");
+    return kExitUsage;
+  }
+  return -1;
+}
+
+// A stop request that may be made more than once, from any thread.
+class StopFlag {
+ public:
+  void Request() {
+    absl::MutexLock lock(&mu_);
+    requested_ = true;
+  }
+  bool requested() {
+    absl::MutexLock lock(&mu_);
+    return requested_;
+  }
+  void Wait() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&requested_));
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  if (const int code = ParseFlags(argc, argv, &flags); code >= 0) return code;
+
+  // SIGTERM and SIGINT are taken by one thread (sigwait); every other thread, started
+  // after this, has them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  StopFlag stop;
+  std::atomic<bool> signal_thread_done{false};
+  std::thread signal_thread([&signals, &stop, &signal_thread_done] {
+    int received = 0;
+    sigwait(&signals, &received);
+    signal_thread_done = true;
+    if (!stop.requested()) {
+      spdlog::info("ctid: received {}, shutting down",
+                   received == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    stop.Request();
+  });
+
+  cti::server::CtidOptions options;
+  options.data_dir = flags.data_dir;
+  options.listen = flags.listen;
+  options.log_backend = flags.log;
+  options.service.default_heartbeat = absl::Seconds(flags.heartbeat_seconds);
+  options.service.subscriber_buffer = flags.subscriber_buffer;
+
+  int exit_code = 0;
+  absl::StatusOr<std::unique_ptr<cti::server::CtidServer>> server =
+      cti::server::CtidServer::Start(options, cti::RealClock::Get());
+  if (!server.ok()) {
+    spdlog::error("ctid: {}", server.status().ToString());
+    exit_code = server.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage
+                                                                             : kExitFailure;
+  } else {
+    bool serving = false;
+    while (!stop.requested() && !serving) {
+      serving = (*server)->WaitUntilServing(absl::Milliseconds(100));
+    }
+    if (serving && !flags.port_file.empty()) {
+      absl::Status written = cti::server::WriteFileAtomically(
+          flags.port_file, absl::StrCat((*server)->port(), "\n"));
+      if (!written.ok()) {
+        spdlog::error("ctid: --port-file: {}", written.ToString());
+        exit_code = kExitFailure;
+        stop.Request();
+      }
+    }
+    if (serving && exit_code == 0) {
+      spdlog::info("ctid listening on {}", (*server)->address());
+    }
+    stop.Wait();
+    (*server)->Shutdown();
+  }
+  if (!signal_thread_done) {
+    // No signal came (start-up or port file failure): wake the signal thread.
+    stop.Request();
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+  }
+  signal_thread.join();
+  return exit_code;
+}

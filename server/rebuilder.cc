@@ -1,0 +1,214 @@
+#include "server/rebuilder.h"
+
+#include <pthread.h>
+
+#include <deque>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "projections/projector.h"
+#include "spdlog/spdlog.h"
+
+namespace cti::server {
+namespace {
+
+// Reads one partition for the rebuild and applies it up to a target position.
+class PartitionFeed {
+ public:
+  PartitionFeed(int partition, std::unique_ptr<cti::log::LogReader> reader)
+      : partition_(partition), reader_(std::move(reader)) {}
+
+  // Applies the next records at or below `target` (at most `batch`). OK with nothing
+  // done when none are there yet.
+  absl::Status Step(cti::projections::Projector& projector, uint64_t target, size_t batch) {
+    if (read_ahead_.empty()) {
+      absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+          reader_->Next(batch, absl::Milliseconds(20));
+      if (!records.ok()) return records.status();
+      for (cti::v1::LogRecord& record : *records) read_ahead_.push_back(std::move(record));
+    }
+    std::vector<cti::v1::LogRecord> ready;
+    while (!read_ahead_.empty() && read_ahead_.front().position() <= target &&
+           ready.size() < batch) {
+      ready.push_back(std::move(read_ahead_.front()));
+      read_ahead_.pop_front();
+    }
+    if (ready.empty()) return absl::OkStatus();
+    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> applied =
+        projector.Apply(partition_, ready);
+    return applied.status();
+  }
+
+ private:
+  const int partition_;
+  std::unique_ptr<cti::log::LogReader> reader_;
+  std::deque<cti::v1::LogRecord> read_ahead_;
+};
+
+}  // namespace
+
+Rebuilder::Rebuilder(cti::log::EventLog* log, StoreGenerations* generations,
+                     StoreHolder* stores, ProjectorRunner* runner, cti::Clock* clock,
+                     Options options)
+    : log_(log),
+      generations_(generations),
+      stores_(stores),
+      runner_(runner),
+      clock_(clock),
+      options_(options) {}
+
+Rebuilder::~Rebuilder() { Stop(); }
+
+absl::Status Rebuilder::Start(ProgressCallback progress, DoneCallback done) {
+  absl::MutexLock lock(&mu_);
+  if (stopped_) return absl::UnavailableError("server is shutting down");
+  if (running_) return absl::FailedPreconditionError("a rebuild is already running");
+  // The previous rebuild's thread has at most its done callback left to run.
+  if (thread_.joinable()) thread_.join();
+  running_ = true;
+  cancel_ = false;
+  thread_ = std::thread([this, progress = std::move(progress), done = std::move(done)] {
+    cti::v1::RebuildProgress last;
+    absl::Status status = Run(progress, &last);
+    if (status.ok()) {
+      spdlog::info("rebuild done: {} records, digest {}", last.applied(), last.state_digest());
+    } else {
+      spdlog::warn("rebuild ended without switching: {}", status.ToString());
+    }
+    {
+      absl::MutexLock done_lock(&mu_);
+      running_ = false;
+    }
+    done(status, last);
+  });
+  pthread_setname_np(thread_.native_handle(), "cti-rebuild");
+  return absl::OkStatus();
+}
+
+void Rebuilder::Cancel() {
+  absl::MutexLock lock(&mu_);
+  cancel_ = true;
+}
+
+void Rebuilder::Stop() {
+  std::thread thread;
+  {
+    absl::MutexLock lock(&mu_);
+    stopped_ = true;
+    cancel_ = true;
+    thread = std::move(thread_);
+  }
+  if (thread.joinable()) thread.join();
+}
+
+bool Rebuilder::running() const {
+  absl::MutexLock lock(&mu_);
+  return running_;
+}
+
+bool Rebuilder::cancelled() const {
+  absl::MutexLock lock(&mu_);
+  return cancel_;
+}
+
+absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildProgress* last) {
+  const absl::Time started = clock_->Now();
+  const int partitions = log_->partition_count();
+  uint64_t total = 0;
+  for (int p = 0; p < partitions; ++p) {
+    absl::StatusOr<uint64_t> end = log_->EndPosition(p);
+    if (!end.ok()) return end.status();
+    total += *end;
+  }
+  const std::shared_ptr<cti::projections::Store> live = stores_->Get();
+  absl::StatusOr<StoreGeneration> next = generations_->CreateNext();
+  if (!next.ok()) return next.status();
+  spdlog::info("rebuild: building {} from the log ({} records)", next->path, total);
+  cti::projections::Projector projector(next->store.get());
+  std::vector<PartitionFeed> feeds;
+  for (int p = 0; p < partitions; ++p) {
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(p, 1);
+    if (!reader.ok()) {
+      StoreGenerations::Discard(*next);
+      return reader.status();
+    }
+    feeds.emplace_back(p, *std::move(reader));
+  }
+  auto make_progress = [&](bool done) {
+    cti::v1::RebuildProgress report;
+    report.set_applied(next->store->records_applied());
+    report.set_total(total);
+    report.set_done(done);
+    const double seconds = absl::ToDoubleSeconds(clock_->Now() - started);
+    report.set_records_per_second(seconds > 0 ? static_cast<double>(report.applied()) / seconds
+                                              : 0.0);
+    return report;
+  };
+  // Applies every partition up to the live store's positions; true when within `gap`.
+  auto step_all = [&](uint64_t gap, bool* close) -> absl::Status {
+    *close = true;
+    for (int p = 0; p < partitions; ++p) {
+      const uint64_t target = live->AppliedPosition(p);
+      const uint64_t reached = next->store->AppliedPosition(p);
+      if (reached >= target) continue;
+      if (target - reached > gap) *close = false;
+      if (absl::Status s = feeds[p].Step(projector, target, options_.batch_size); !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  };
+
+  // Phase 1: catch up with the live store while it keeps serving.
+  absl::Time last_report = clock_->Now();
+  progress(make_progress(false));
+  while (true) {
+    if (cancelled()) {
+      StoreGenerations::Discard(*next);
+      return absl::CancelledError("rebuild cancelled");
+    }
+    bool close = false;
+    if (absl::Status s = step_all(options_.pause_gap, &close); !s.ok()) {
+      StoreGenerations::Discard(*next);
+      return s;
+    }
+    if (clock_->Now() - last_report >= options_.progress_interval) {
+      last_report = clock_->Now();
+      progress(make_progress(false));
+    }
+    if (close) break;
+  }
+
+  // Phase 2: hold the live projector still, apply the remainder, switch.
+  runner_->Pause();
+  absl::Status switched = [&]() -> absl::Status {
+    while (true) {
+      if (cancelled()) return absl::CancelledError("rebuild cancelled");
+      bool done = true;
+      for (int p = 0; p < partitions; ++p) {
+        if (next->store->AppliedPosition(p) < live->AppliedPosition(p)) done = false;
+      }
+      if (done) break;
+      bool close = false;
+      if (absl::Status s = step_all(0, &close); !s.ok()) return s;
+    }
+    if (absl::Status s = generations_->MakeCurrent(*next); !s.ok()) return s;
+    stores_->Set(next->store);
+    return absl::OkStatus();
+  }();
+  runner_->Resume();
+  if (!switched.ok()) {
+    StoreGenerations::Discard(*next);
+    return switched;
+  }
+  spdlog::info("rebuild: now serving from {}", next->path);
+  *last = make_progress(true);
+  absl::StatusOr<std::string> digest = next->store->Digest();
+  if (!digest.ok()) return digest.status();
+  last->set_state_digest(*digest);
+  return absl::OkStatus();
+}
+
+}  // namespace cti::server

@@ -1,0 +1,53 @@
+// ServiceDeps: what the gRPC services of ctid share. Built and owned by CtidServer;
+// every pointer outlives the services.
+#ifndef CTI_SERVER_SERVICE_DEPS_H_
+#define CTI_SERVER_SERVICE_DEPS_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/clock.h"
+#include "server/identity.h"
+#include "server/log/event_log.h"
+#include "server/position_waiters.h"
+#include "server/store_generations.h"
+#include "server/subscription_hub.h"
+#include "server/thread_pool.h"
+#include "server/timer.h"
+
+namespace cti::server {
+
+class Rebuilder;
+
+struct ServiceOptions {
+  // Subscribe heartbeat interval when the request says 0.
+  absl::Duration default_heartbeat = absl::Seconds(5);
+  // Records a subscriber may have queued before it is cut off.
+  size_t subscriber_buffer = 10000;
+  // Longest min_position wait of a call without a (shorter) deadline.
+  absl::Duration max_position_wait = absl::Seconds(30);
+  // Reported by GetStatus.
+  std::string server_version;
+};
+
+struct ServiceDeps {
+  cti::Clock* clock = nullptr;
+  cti::log::EventLog* log = nullptr;
+  StoreHolder* stores = nullptr;
+  PositionWaiters* waiters = nullptr;
+  SubscriptionHub* hub = nullptr;
+  Timer* timer = nullptr;
+  // Short storage work after a wait: queries, Subscribe catch-up reads, digests.
+  ThreadPool* work = nullptr;
+  // Appends: each task blocks until the log's group commit is durable.
+  ThreadPool* appends = nullptr;
+  const IdentityResolver* identity = nullptr;
+  Rebuilder* rebuilder = nullptr;
+  absl::Time started_at;
+  ServiceOptions options;
+};
+
+}  // namespace cti::server
+
+#endif  // CTI_SERVER_SERVICE_DEPS_H_

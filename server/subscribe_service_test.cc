@@ -1,0 +1,319 @@
+// EventService.Subscribe: catch-up, live handover, filters, flow control, heartbeats.
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/testing/server_fixture.h"
+
+namespace cti::server {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Administration;
+using testing::CallOffered;
+using testing::FixtureOptions;
+using testing::Hire;
+using testing::kOtherTenant;
+using testing::kTenant;
+using testing::NewContext;
+using testing::ServerFixture;
+
+// One open Subscribe stream.
+struct Stream {
+  std::unique_ptr<grpc::ClientContext> context;
+  std::unique_ptr<grpc::ClientReader<cti::v1::SubscribeResponse>> reader;
+
+  // Reads records (skipping heartbeats) until one at or past `position`; false if the
+  // stream ends first.
+  bool ReadThrough(uint64_t position, std::vector<cti::v1::LogRecord>* records) {
+    cti::v1::SubscribeResponse response;
+    while (reader->Read(&response)) {
+      if (!response.has_record()) continue;
+      records->push_back(response.record());
+      if (response.record().position() >= position) return true;
+    }
+    return false;
+  }
+};
+
+Stream Subscribe(ServerFixture& fixture, cti::v1::SubscribeRequest request,
+                 std::shared_ptr<grpc::Channel> channel = nullptr,
+                 absl::Duration timeout = absl::Seconds(60)) {
+  Stream stream;
+  stream.context = NewContext(true, timeout);
+  if (channel == nullptr) channel = fixture.channel();
+  auto stub = cti::v1::EventService::NewStub(channel);
+  stream.reader = stub->Subscribe(stream.context.get(), request);
+  // The server registers the stream before it sends the initial metadata.
+  stream.reader->WaitForInitialMetadata();
+  return stream;
+}
+
+cti::v1::SubscribeRequest From(uint64_t after, std::vector<cti::v1::Family> families = {}) {
+  cti::v1::SubscribeRequest request;
+  request.set_tenant(kTenant);
+  request.set_after_position(after);
+  for (cti::v1::Family family : families) request.add_families(family);
+  return request;
+}
+
+void ExpectDense(const std::vector<cti::v1::LogRecord>& records, uint64_t first, uint64_t last) {
+  ASSERT_EQ(records.size(), last - first + 1);
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].position(), first + i) << "gap or duplicate at index " << i;
+  }
+}
+
+uint64_t AppendCalls(ServerFixture& fixture, int count, const std::string& prefix,
+                     const std::string& tenant = kTenant) {
+  uint64_t last = 0;
+  for (int i = 0; i < count; ++i) {
+    cti::v1::AppendResponse response;
+    grpc::Status status = fixture.Append(CallOffered(absl::StrCat(prefix, i), tenant), &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    last = response.position();
+  }
+  return last;
+}
+
+TEST(SubscribeTest, CatchUpThenLiveWithoutGapOrDuplicate) {
+  ServerFixture fixture;
+  AppendCalls(fixture, 120, "before-");
+  // Appends keep coming while the stream catches up and hands over to live.
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    AppendCalls(fixture, 400, "during-");
+    writing = false;
+  });
+  Stream stream = Subscribe(fixture, From(0));
+  std::vector<cti::v1::LogRecord> records;
+  ASSERT_TRUE(stream.ReadThrough(520, &records));
+  writer.join();
+  ExpectDense(records, 1, 520);
+  for (const cti::v1::LogRecord& record : records) {
+    ASSERT_TRUE(record.has_outcome());
+    EXPECT_FALSE(record.outcome().rejected());
+    EXPECT_EQ(record.event().actor().id(), "test-admin");
+  }
+  // And after a quiet moment, more live records.
+  AppendCalls(fixture, 5, "after-");
+  records.clear();
+  ASSERT_TRUE(stream.ReadThrough(525, &records));
+  ExpectDense(records, 521, 525);
+  stream.context->TryCancel();
+}
+
+TEST(SubscribeTest, ResumeAfterPositionAndFromNow) {
+  ServerFixture fixture;
+  AppendCalls(fixture, 30, "a-");
+  Stream resumed = Subscribe(fixture, From(17));
+  std::vector<cti::v1::LogRecord> records;
+  ASSERT_TRUE(resumed.ReadThrough(30, &records));
+  ExpectDense(records, 18, 30);
+
+  cti::v1::SubscribeRequest request = From(0);
+  request.set_from_now(true);
+  Stream now = Subscribe(fixture, request);
+  AppendCalls(fixture, 3, "b-");
+  records.clear();
+  ASSERT_TRUE(now.ReadThrough(33, &records));
+  ExpectDense(records, 31, 33);
+  resumed.context->TryCancel();
+  now.context->TryCancel();
+}
+
+TEST(SubscribeTest, FamilyAndTenantFilters) {
+  ServerFixture fixture;  // One partition: both tenants share it.
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());  // 1
+  AppendCalls(fixture, 2, "x-");                                                      // 2, 3
+  AppendCalls(fixture, 2, "y-", kOtherTenant);                                        // 4, 5
+  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());      // 6
+  AppendCalls(fixture, 1, "z-");                                                      // 7
+
+  Stream calls = Subscribe(fixture, From(0, {cti::v1::FAMILY_CALL}));
+  std::vector<cti::v1::LogRecord> records;
+  ASSERT_TRUE(calls.ReadThrough(7, &records));
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].position(), 2u);
+  EXPECT_EQ(records[1].position(), 3u);
+  EXPECT_EQ(records[2].position(), 7u);
+
+  Stream staff = Subscribe(fixture, From(0, {cti::v1::FAMILY_STAFF, cti::v1::FAMILY_CALENDAR}));
+  records.clear();
+  ASSERT_TRUE(staff.ReadThrough(6, &records));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(records[0].event().has_staff());
+  EXPECT_EQ(records[1].position(), 6u);
+
+  cti::v1::SubscribeRequest other = From(0);
+  other.set_tenant(kOtherTenant);
+  Stream odense = Subscribe(fixture, other);
+  AppendCalls(fixture, 1, "w-", kOtherTenant);  // 8, live.
+  records.clear();
+  ASSERT_TRUE(odense.ReadThrough(8, &records));
+  ASSERT_EQ(records.size(), 3u);
+  for (const cti::v1::LogRecord& record : records) {
+    EXPECT_EQ(record.event().tenant(), kOtherTenant);
+  }
+  calls.context->TryCancel();
+  staff.context->TryCancel();
+  odense.context->TryCancel();
+}
+
+TEST(SubscribeTest, TenantsOnSeveralPartitions) {
+  FixtureOptions options;
+  options.partitions = 4;
+  ServerFixture fixture(options);
+  AppendCalls(fixture, 10, "a-");
+  AppendCalls(fixture, 10, "b-", kOtherTenant);
+  Stream stream = Subscribe(fixture, From(0));
+  std::vector<cti::v1::LogRecord> records;
+  cti::v1::SubscribeResponse response;
+  while (records.size() < 10 && stream.reader->Read(&response)) {
+    if (response.has_record()) records.push_back(response.record());
+  }
+  ASSERT_EQ(records.size(), 10u);
+  for (const cti::v1::LogRecord& record : records) EXPECT_EQ(record.event().tenant(), kTenant);
+  stream.context->TryCancel();
+}
+
+TEST(SubscribeTest, RejectedRecordsCarryTheirOutcome) {
+  ServerFixture fixture;
+  // Bypass command-time validation: the projector rejects it at apply time.
+  cti::v1::Event bad = Hire("e9", "Ida Berg", "nowhere");
+  bad.set_event_id("direct-1");
+  bad.mutable_actor()->set_id("test");
+  bad.mutable_actor()->set_role(cti::v1::ROLE_SYSTEM);
+  bad.set_schema_version(1);
+  ASSERT_TRUE(fixture.server().log()->Append(bad).ok());
+  Stream stream = Subscribe(fixture, From(0));
+  std::vector<cti::v1::LogRecord> records;
+  ASSERT_TRUE(stream.ReadThrough(1, &records));
+  EXPECT_TRUE(records[0].outcome().rejected());
+  EXPECT_THAT(records[0].outcome().reason(), HasSubstr("nowhere"));
+  stream.context->TryCancel();
+}
+
+TEST(SubscribeTest, SlowSubscriberIsCutOffAloneAndCanResume) {
+  FixtureOptions options;
+  options.subscriber_buffer = 40;
+  options.runner_batch_size = 10;
+  ServerFixture fixture(options);
+  // A client that reads nothing: tiny HTTP/2 windows so its transport fills up fast.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
+  args.SetInt("grpc.http2.write_buffer_size", 1024);
+  args.SetString("cti.test.channel", "slow");  // A channel of its own.
+  auto slow_channel = grpc::CreateCustomChannel(fixture.server().address(),
+                                                grpc::InsecureChannelCredentials(), args);
+  Stream slow = Subscribe(fixture, From(0), slow_channel);
+  Stream normal = Subscribe(fixture, From(0));
+
+  constexpr int kRecords = 1500;
+  std::vector<cti::v1::LogRecord> normal_records;
+  std::thread reader([&] { normal.ReadThrough(kRecords, &normal_records); });
+  // Records of ~1 KB each.
+  for (int i = 0; i < kRecords; ++i) {
+    cti::v1::Event event = CallOffered(absl::StrCat("call-", i, "-", std::string(900, 'x')));
+    cti::v1::AppendResponse response;
+    ASSERT_TRUE(fixture.Append(event, &response).ok());
+  }
+  reader.join();
+  ExpectDense(normal_records, 1, kRecords);
+
+  // The slow stream holds what its transport took, then the status.
+  std::vector<cti::v1::LogRecord> slow_records;
+  EXPECT_FALSE(slow.ReadThrough(kRecords, &slow_records));
+  grpc::Status status = slow.reader->Finish();
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  ASSERT_FALSE(slow_records.empty());
+  ASSERT_LT(slow_records.size(), static_cast<size_t>(kRecords));
+  ExpectDense(slow_records, 1, slow_records.size());
+  const uint64_t last = slow_records.back().position();
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("subscriber fell behind; resume with after_position=", last));
+
+  // Resuming from there delivers the rest, no gap, no duplicate.
+  Stream resumed = Subscribe(fixture, From(last));
+  std::vector<cti::v1::LogRecord> rest;
+  ASSERT_TRUE(resumed.ReadThrough(kRecords, &rest));
+  ExpectDense(rest, last + 1, kRecords);
+  resumed.context->TryCancel();
+  normal.context->TryCancel();
+}
+
+TEST(SubscribeTest, HeartbeatWhenNothingFlows) {
+  ServerFixture fixture;
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
+  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  // Only call records, of which there are none: the stream stays quiet.
+  cti::v1::SubscribeRequest request = From(0, {cti::v1::FAMILY_CALL});
+  request.set_heartbeat_seconds(7);
+  Stream stream = Subscribe(fixture, request);
+  absl::Notification got;
+  cti::v1::SubscribeResponse message;
+  std::thread reader([&] {
+    if (stream.reader->Read(&message)) got.Notify();
+  });
+  EXPECT_FALSE(got.WaitForNotificationWithTimeout(absl::Milliseconds(300)));
+  fixture.clock().Advance(absl::Seconds(6));
+  EXPECT_FALSE(got.WaitForNotificationWithTimeout(absl::Milliseconds(300)));
+  fixture.clock().Advance(absl::Seconds(1));
+  ASSERT_TRUE(got.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  reader.join();
+  ASSERT_TRUE(message.has_heartbeat());
+  EXPECT_EQ(message.heartbeat().applied_position(), 2u);
+  EXPECT_EQ(message.heartbeat().at().seconds(), testing::kStartSeconds + 7);
+  stream.context->TryCancel();
+}
+
+TEST(SubscribeTest, BadRequestsAreRefused) {
+  ServerFixture fixture;
+  cti::v1::SubscribeRequest no_tenant;
+  auto context = NewContext();
+  auto reader = fixture.events().Subscribe(context.get(), no_tenant);
+  cti::v1::SubscribeResponse response;
+  EXPECT_FALSE(reader->Read(&response));
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("tenant"));
+
+  cti::v1::SubscribeRequest slow_heart = From(0);
+  slow_heart.set_heartbeat_seconds(301);
+  context = NewContext();
+  reader = fixture.events().Subscribe(context.get(), slow_heart);
+  EXPECT_FALSE(reader->Read(&response));
+  status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("heartbeat_seconds"));
+}
+
+TEST(SubscribeTest, ShutdownEndsStreamsWithResumePosition) {
+  ServerFixture fixture;
+  AppendCalls(fixture, 4, "a-");
+  Stream stream = Subscribe(fixture, From(0));
+  std::vector<cti::v1::LogRecord> records;
+  ASSERT_TRUE(stream.ReadThrough(4, &records));
+  std::thread stopper([&] { fixture.server().Shutdown(); });
+  cti::v1::SubscribeResponse response;
+  while (stream.reader->Read(&response)) {
+  }
+  grpc::Status status = stream.reader->Finish();
+  stopper.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("resume with after_position=4"));
+}
+
+}  // namespace
+}  // namespace cti::server

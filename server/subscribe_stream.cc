@@ -1,0 +1,452 @@
+#include "server/subscribe_stream.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "server/status_mapping.h"
+
+namespace cti::server {
+namespace {
+
+using cti::v1::LogRecord;
+using cti::v1::SubscribeRequest;
+using cti::v1::SubscribeResponse;
+
+constexpr uint32_t kMaxHeartbeatSeconds = 300;
+// Records read from the log per catch-up step.
+constexpr size_t kCatchUpChunk = 512;
+
+cti::v1::Family FamilyOf(const cti::v1::Event& event) {
+  switch (event.payload_case()) {
+    case cti::v1::Event::kCall:
+      return cti::v1::FAMILY_CALL;
+    case cti::v1::Event::kStaff:
+      return cti::v1::FAMILY_STAFF;
+    case cti::v1::Event::kCalendar:
+      return cti::v1::FAMILY_CALENDAR;
+    case cti::v1::Event::PAYLOAD_NOT_SET:
+      break;
+  }
+  return cti::v1::FAMILY_UNSPECIFIED;
+}
+
+// Why the stream is to end; the resume position is added when it does.
+struct Ending {
+  absl::StatusCode code;
+  std::string message;
+  bool resume_hint;
+};
+
+class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>,
+                              public HubListener,
+                              public std::enable_shared_from_this<SubscribeStream> {
+ public:
+  SubscribeStream(const ServiceDeps& deps, const SubscribeRequest& request)
+      : deps_(deps), request_(request) {}
+
+  void Begin();
+
+  // grpc::ServerWriteReactor
+  void OnSendInitialMetadataDone(bool ok) override { WriteDone(ok); }
+  void OnWriteDone(bool ok) override { WriteDone(ok); }
+  void OnCancel() override { End({absl::StatusCode::kCancelled, "call cancelled", false}); }
+  void OnDone() override;
+
+  // HubListener
+  void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override;
+  void OnShutdown() override {
+    End({absl::StatusCode::kUnavailable, "server is shutting down", true});
+  }
+
+ private:
+  absl::Status ParseRequest();
+  bool Matches(const LogRecord& record) const;
+  // Starts the next write or the finish if one is due. Call without holding mu_.
+  void Pump();
+  void WriteDone(bool ok);
+  // Ends the stream (once), after the write in flight.
+  void End(Ending ending);
+  void CatchUp();
+  void ScheduleCatchUp();
+  void ScheduleHeartbeat(absl::Time at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void OnHeartbeatTimer();
+
+  const ServiceDeps& deps_;
+  const SubscribeRequest request_;
+  int partition_ = 0;
+  absl::flat_hash_set<int> families_;  // Empty: all.
+  absl::Duration heartbeat_;
+  size_t capacity_ = 1;
+  std::shared_ptr<SubscribeStream> self_;  // Released in OnDone.
+
+  absl::Mutex mu_;
+  bool live_ ABSL_GUARDED_BY(mu_) = false;
+  // Every position <= cursor_ has been queued or filtered out.
+  uint64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  // Catch-up reads the log up to here: the highest position published to this stream.
+  uint64_t target_ ABSL_GUARDED_BY(mu_) = 0;
+  // Every matching record <= delivered_ has been handed to gRPC.
+  uint64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;
+  std::deque<std::shared_ptr<const LogRecord>> buffer_ ABSL_GUARDED_BY(mu_);
+  bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
+  bool last_write_was_record_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t writing_position_ ABSL_GUARDED_BY(mu_) = 0;
+  bool heartbeat_due_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_flow_ ABSL_GUARDED_BY(mu_);
+  uint64_t heartbeat_timer_ ABSL_GUARDED_BY(mu_) = 0;
+  bool catch_up_running_ ABSL_GUARDED_BY(mu_) = false;
+  bool catch_up_blocked_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<Ending> ending_ ABSL_GUARDED_BY(mu_);
+  bool finish_started_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  SubscribeResponse response_;  // Owned by the write in flight.
+
+  // Catch-up state, used by the one catch-up task running at a time.
+  std::unique_ptr<cti::log::LogReader> reader_;
+  std::deque<LogRecord> read_ahead_;
+};
+
+absl::Status SubscribeStream::ParseRequest() {
+  if (request_.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
+  if (request_.heartbeat_seconds() > kMaxHeartbeatSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("heartbeat_seconds must be at most ", kMaxHeartbeatSeconds, ", got ",
+                     request_.heartbeat_seconds()));
+  }
+  heartbeat_ = request_.heartbeat_seconds() == 0
+                   ? deps_.options.default_heartbeat
+                   : absl::Seconds(request_.heartbeat_seconds());
+  bool all = false;
+  for (int i = 0; i < request_.families_size(); ++i) {
+    const int family = request_.families(i);
+    if (!cti::v1::Family_IsValid(family)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("families[", i, "]: unknown family ", family));
+    }
+    if (family == cti::v1::FAMILY_UNSPECIFIED) all = true;
+    families_.insert(family);
+  }
+  if (all) families_.clear();
+  partition_ = deps_.log->PartitionOf(request_.tenant());
+  capacity_ = std::max<size_t>(1, deps_.options.subscriber_buffer);
+  return absl::OkStatus();
+}
+
+bool SubscribeStream::Matches(const LogRecord& record) const {
+  if (record.event().tenant() != request_.tenant()) return false;
+  return families_.empty() || families_.contains(FamilyOf(record.event()));
+}
+
+void SubscribeStream::Begin() {
+  self_ = shared_from_this();
+  if (absl::Status parsed = ParseRequest(); !parsed.ok()) {
+    {
+      absl::MutexLock lock(&mu_);
+      finish_started_ = true;
+    }
+    Finish(ToGrpcStatus(parsed));
+    return;
+  }
+  {
+    // The initial metadata counts as the first write: batches that arrive before it is
+    // sent are only queued.
+    absl::MutexLock lock(&mu_);
+    write_in_flight_ = true;
+    last_flow_ = deps_.clock->Now();
+  }
+  absl::StatusOr<uint64_t> published = deps_.hub->Add(partition_, shared_from_this());
+  if (!published.ok()) {
+    {
+      absl::MutexLock lock(&mu_);
+      write_in_flight_ = false;
+      finish_started_ = true;
+    }
+    Finish(ToGrpcStatus(published.status()));
+    return;
+  }
+  bool catch_up = false;
+  {
+    absl::MutexLock lock(&mu_);
+    const uint64_t start = request_.from_now() ? *published : request_.after_position();
+    cursor_ = std::max(cursor_, start);
+    delivered_ = cursor_;
+    target_ = std::max(target_, *published);
+    if (cursor_ >= target_) {
+      live_ = true;
+    } else {
+      catch_up = true;
+      catch_up_running_ = true;
+    }
+    ScheduleHeartbeat(last_flow_ + heartbeat_);
+  }
+  if (catch_up) ScheduleCatchUp();
+  StartSendInitialMetadata();
+}
+
+void SubscribeStream::OnDone() {
+  std::shared_ptr<SubscribeStream> keep = std::move(self_);  // Released on return.
+  uint64_t timer = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    done_ = true;
+    timer = heartbeat_timer_;
+    heartbeat_timer_ = 0;
+  }
+  if (timer != 0) deps_.timer->Cancel(timer);
+  deps_.hub->Remove(this);
+}
+
+void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) {
+  bool overflow = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (ending_.has_value() || done_) return;
+    target_ = std::max(target_, batch->applied_position);
+    if (!live_) return;  // Catch-up reads these positions from the log.
+    for (const LogRecord& record : batch->records) {
+      if (record.position() <= cursor_ || !Matches(record)) continue;
+      if (buffer_.size() >= capacity_) {
+        overflow = true;
+        break;
+      }
+      // Shares the batch: no copy until the record is written.
+      buffer_.push_back(std::shared_ptr<const LogRecord>(batch, &record));
+    }
+    if (!overflow) cursor_ = std::max(cursor_, batch->applied_position);
+  }
+  if (overflow) {
+    End({absl::StatusCode::kResourceExhausted, "subscriber fell behind", true});
+    deps_.hub->Remove(this);
+    return;
+  }
+  Pump();
+}
+
+void SubscribeStream::End(Ending ending) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (ending_.has_value() || finish_started_) return;
+    ending_ = std::move(ending);
+    buffer_.clear();
+  }
+  Pump();
+}
+
+void SubscribeStream::Pump() {
+  enum class Action { kNone, kWrite, kFinish } action = Action::kNone;
+  grpc::Status finish_status;
+  bool resume_catch_up = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (write_in_flight_ || finish_started_ || done_) return;
+    if (ending_.has_value()) {
+      finish_started_ = true;
+      std::string message = ending_->message;
+      if (ending_->resume_hint) {
+        absl::StrAppend(&message, "; resume with after_position=", delivered_);
+      }
+      finish_status =
+          grpc::Status(static_cast<grpc::StatusCode>(ending_->code), std::move(message));
+      action = Action::kFinish;
+    } else if (!buffer_.empty()) {
+      std::shared_ptr<const LogRecord> record = std::move(buffer_.front());
+      buffer_.pop_front();
+      response_.Clear();
+      *response_.mutable_record() = *record;
+      writing_position_ = record->position();
+      write_in_flight_ = true;
+      last_write_was_record_ = true;
+      last_flow_ = deps_.clock->Now();
+      action = Action::kWrite;
+      if (catch_up_blocked_ && buffer_.size() <= capacity_ / 2) {
+        catch_up_blocked_ = false;
+        catch_up_running_ = true;
+        resume_catch_up = true;
+      }
+    } else {
+      // Nothing queued: every matching record up to the cursor has been handed over.
+      delivered_ = std::max(delivered_, cursor_);
+      if (heartbeat_due_) {
+        heartbeat_due_ = false;
+        response_.Clear();
+        cti::v1::Heartbeat* heartbeat = response_.mutable_heartbeat();
+        heartbeat->set_applied_position(delivered_);
+        *heartbeat->mutable_at() = ToProtoTimestamp(deps_.clock->Now());
+        write_in_flight_ = true;
+        last_write_was_record_ = false;
+        action = Action::kWrite;
+      }
+    }
+  }
+  if (resume_catch_up) ScheduleCatchUp();
+  switch (action) {
+    case Action::kWrite:
+      StartWrite(&response_);
+      break;
+    case Action::kFinish:
+      Finish(finish_status);
+      break;
+    case Action::kNone:
+      break;
+  }
+}
+
+void SubscribeStream::WriteDone(bool ok) {
+  {
+    absl::MutexLock lock(&mu_);
+    write_in_flight_ = false;
+    if (ok && last_write_was_record_) delivered_ = std::max(delivered_, writing_position_);
+    if (!ok && !ending_.has_value()) {
+      ending_ = Ending{absl::StatusCode::kCancelled, "stream broken", false};
+      buffer_.clear();
+    }
+  }
+  Pump();
+}
+
+void SubscribeStream::ScheduleCatchUp() {
+  std::shared_ptr<SubscribeStream> self = shared_from_this();
+  if (!deps_.work->Post([self] { self->CatchUp(); })) {
+    End({absl::StatusCode::kUnavailable, "server is shutting down", true});
+  }
+}
+
+void SubscribeStream::CatchUp() {
+  uint64_t from = 0;
+  uint64_t target = 0;
+  size_t room = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (ending_.has_value() || finish_started_ || done_) {
+      catch_up_running_ = false;
+      return;
+    }
+    if (cursor_ >= target_) {
+      // Caught up with everything published to this stream: live from here on.
+      live_ = true;
+      catch_up_running_ = false;
+      read_ahead_.clear();
+      reader_.reset();
+    } else if (buffer_.size() >= capacity_) {
+      catch_up_blocked_ = true;
+      catch_up_running_ = false;
+    } else {
+      from = cursor_ + 1;
+      target = target_;
+      room = std::min(capacity_ - buffer_.size(), kCatchUpChunk);
+    }
+  }
+  if (room == 0) {
+    Pump();
+    return;
+  }
+  absl::Status failure;
+  if (reader_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
+        deps_.log->OpenReader(partition_, from);
+    if (reader.ok()) {
+      reader_ = *std::move(reader);
+    } else {
+      failure = reader.status();
+    }
+  }
+  std::vector<LogRecord> records;
+  if (failure.ok() && read_ahead_.empty()) {
+    absl::StatusOr<std::vector<LogRecord>> next =
+        reader_->Next(room, absl::Milliseconds(10));
+    if (next.ok()) {
+      for (LogRecord& record : *next) read_ahead_.push_back(std::move(record));
+    } else {
+      failure = next.status();
+    }
+  }
+  // Take what is at or below the target; the rest waits in read_ahead_.
+  std::vector<std::shared_ptr<const LogRecord>> matched;
+  uint64_t reached = from - 1;
+  std::shared_ptr<cti::projections::Store> store = deps_.stores->Get();
+  while (failure.ok() && !read_ahead_.empty() && read_ahead_.front().position() <= target &&
+         matched.size() < room) {
+    LogRecord record = std::move(read_ahead_.front());
+    read_ahead_.pop_front();
+    if (record.position() < from) continue;  // Already passed (cannot happen, but safe).
+    reached = record.position();
+    if (!Matches(record)) continue;
+    absl::StatusOr<cti::v1::ApplyOutcome> outcome =
+        store->OutcomeAt(partition_, record.position());
+    if (!outcome.ok()) {
+      failure = outcome.status();
+      break;
+    }
+    *record.mutable_outcome() = *std::move(outcome);
+    matched.push_back(std::make_shared<const LogRecord>(std::move(record)));
+  }
+  // Records beyond the target were read ahead: every position up to it has been seen
+  // (positions need not be dense).
+  if (failure.ok() && !read_ahead_.empty() && read_ahead_.front().position() > target) {
+    reached = target;
+  }
+  if (!failure.ok()) {
+    {
+      absl::MutexLock lock(&mu_);
+      catch_up_running_ = false;
+    }
+    End({failure.code(), absl::StrCat("reading the log: ", failure.message()), true});
+    return;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& record : matched) buffer_.push_back(std::move(record));
+    cursor_ = std::max(cursor_, reached);
+  }
+  Pump();
+  // Next step: queued behind other work so that one stream cannot hog the pool.
+  ScheduleCatchUp();
+}
+
+void SubscribeStream::ScheduleHeartbeat(absl::Time at) {
+  std::weak_ptr<SubscribeStream> weak = weak_from_this();
+  heartbeat_timer_ = deps_.timer->Schedule(at, [weak] {
+    if (std::shared_ptr<SubscribeStream> self = weak.lock()) self->OnHeartbeatTimer();
+  });
+}
+
+void SubscribeStream::OnHeartbeatTimer() {
+  {
+    absl::MutexLock lock(&mu_);
+    heartbeat_timer_ = 0;
+    if (done_ || finish_started_ || ending_.has_value()) return;
+    const absl::Time now = deps_.clock->Now();
+    const bool idle = buffer_.empty() && !write_in_flight_;
+    if (idle && now - last_flow_ >= heartbeat_) {
+      heartbeat_due_ = true;
+      last_flow_ = now;
+    }
+    // While records flow, look again one interval after the last one.
+    absl::Time next = last_flow_ + heartbeat_;
+    if (next <= now) next = now + heartbeat_;
+    ScheduleHeartbeat(next);
+  }
+  Pump();
+}
+
+}  // namespace
+
+grpc::ServerWriteReactor<SubscribeResponse>* StartSubscribeStream(
+    grpc::CallbackServerContext* context, const ServiceDeps& deps,
+    const SubscribeRequest& request) {
+  (void)context;
+  auto stream = std::make_shared<SubscribeStream>(deps, request);
+  stream->Begin();
+  return stream.get();
+}
+
+}  // namespace cti::server

@@ -1,0 +1,286 @@
+#include "tests/bench/append_load.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cti/v1/event_service.grpc.pb.h"
+#include "tests/support/cti_client.h"
+#include "tests/support/danish_events.h"
+#include "tests/support/grpc_clients.h"
+
+namespace cti::bench {
+namespace {
+
+using test_support::Admin;
+using test_support::IdentityChannel;
+using test_support::kTenant;
+
+int64_t MonoNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Per-sequence-number timestamps shared by the appenders and the watcher.
+struct Timings {
+  explicit Timings(uint64_t n) : send_ns(n), ack_ns(n), visible_ns(n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      send_ns[i] = -1;
+      ack_ns[i] = -1;
+      visible_ns[i] = -1;
+    }
+  }
+  std::vector<std::atomic<int64_t>> send_ns;     // When the append was sent.
+  std::vector<std::atomic<int64_t>> ack_ns;      // Send to acknowledgement.
+  std::vector<std::atomic<int64_t>> visible_ns;  // Send to seen on Subscribe.
+};
+
+// Follows the log from `after` and stamps visible_ns of records whose id is
+// "<prefix><seq>". Resumes the stream after errors.
+class VisibilityWatcher {
+ public:
+  VisibilityWatcher(const std::string& address, uint64_t after, std::string prefix,
+                    Timings* timings)
+      : channel_(IdentityChannel(address, Admin())),
+        stub_(cti::v1::EventService::NewStub(channel_)),
+        prefix_(std::move(prefix)),
+        timings_(timings),
+        seen_(after) {
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~VisibilityWatcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      if (ctx_ != nullptr) ctx_->TryCancel();
+    }
+    thread_.join();
+  }
+
+  // True once a record at or past `position` was seen, false after `timeout`.
+  bool WaitFor(uint64_t position, absl::Duration timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                        [&] { return seen_ >= position; });
+  }
+
+  uint64_t restarts() const { return restarts_; }
+
+ private:
+  void Run() {
+    while (true) {
+      auto ctx = std::make_unique<grpc::ClientContext>();
+      cti::v1::SubscribeRequest request;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return;
+        ctx_ = ctx.get();
+        request = test_support::SubscribeFrom(kTenant, seen_);
+      }
+      auto reader = stub_->Subscribe(ctx.get(), request);
+      cti::v1::SubscribeResponse message;
+      while (reader->Read(&message)) {
+        if (!message.has_record()) continue;
+        const int64_t now = MonoNanos();
+        const std::string& id = message.record().event().event_id();
+        uint64_t seq = 0;
+        if (absl::StartsWith(id, prefix_) &&
+            absl::SimpleAtoi(absl::string_view(id).substr(prefix_.size()), &seq) &&
+            seq < timings_->send_ns.size()) {
+          const int64_t sent = timings_->send_ns[seq].load(std::memory_order_acquire);
+          if (sent >= 0) timings_->visible_ns[seq].store(now - sent);
+        }
+        std::lock_guard<std::mutex> lock(mu_);
+        seen_ = message.record().position();
+        cv_.notify_all();
+      }
+      reader->Finish();
+      std::lock_guard<std::mutex> lock(mu_);
+      ctx_ = nullptr;
+      if (stop_) return;
+      ++restarts_;
+    }
+  }
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<cti::v1::EventService::Stub> stub_;
+  const std::string prefix_;
+  Timings* timings_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t seen_;  // Guarded by mu_.
+  bool stop_ = false;
+  grpc::ClientContext* ctx_ = nullptr;
+  std::atomic<uint64_t> restarts_{0};
+};
+
+uint64_t CurrentEnd(const std::string& address) {
+  test_support::CtiClient client(IdentityChannel(address, Admin()));
+  absl::StatusOr<cti::v1::GetStatusResponse> status = client.Status();
+  return status.ok() ? status->log_end_position() : 0;
+}
+
+void Collect(const Timings& t, LoadResult* result) {
+  for (size_t i = 0; i < t.send_ns.size(); ++i) {
+    const int64_t ack = t.ack_ns[i].load();
+    const int64_t visible = t.visible_ns[i].load();
+    if (ack >= 0) result->ack_us.push_back(static_cast<double>(ack) / 1e3);
+    if (visible >= 0) result->visible_us.push_back(static_cast<double>(visible) / 1e3);
+  }
+}
+
+// The state of the asynchronous load: slots each keep one append in flight.
+class AsyncLoad {
+ public:
+  AsyncLoad(const LoadOptions& options, Timings* timings)
+      : options_(options), timings_(timings), deadline_(absl::Now() + options.max_duration) {
+    for (int c = 0; c < std::max(1, options.channels); ++c) {
+      grpc::ChannelArguments args;
+      args.SetInt("cti.bench.channel", c);  // Distinct channels, distinct connections.
+      stubs_.push_back(
+          cti::v1::EventService::NewStub(IdentityChannel(options.address, Admin(), &args)));
+    }
+  }
+
+  void Run(LoadResult* result) {
+    slots_.resize(options_.in_flight);
+    active_ = options_.in_flight;
+    const int64_t start = MonoNanos();
+    for (int i = 0; i < options_.in_flight; ++i) {
+      slots_[i].stub = stubs_[i % stubs_.size()].get();
+      StartNext(&slots_[i]);
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return active_ == 0; });
+    result->elapsed = absl::Nanoseconds(last_ack_ns_ - start);
+    result->acked = acked_;
+    result->failed = failed_;
+    result->first_error = first_error_;
+    result->last_position = last_position_;
+    result->bytes = bytes_;
+  }
+
+ private:
+  struct Slot {
+    cti::v1::EventService::Stub* stub = nullptr;
+    std::unique_ptr<grpc::ClientContext> ctx;
+    cti::v1::AppendRequest request;
+    cti::v1::AppendResponse response;
+    uint64_t seq = 0;
+  };
+
+  void StartNext(Slot* slot) {
+    const uint64_t seq = next_seq_.fetch_add(1);
+    if (seq >= options_.events || absl::Now() > deadline_) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--active_ == 0) cv_.notify_all();
+      return;
+    }
+    slot->seq = seq;
+    slot->ctx = std::make_unique<grpc::ClientContext>();
+    slot->ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    *slot->request.mutable_event() =
+        test_support::LoadCallEvent(kTenant, absl::StrCat("b-", seq), seq, options_.padding);
+    timings_->send_ns[seq].store(MonoNanos(), std::memory_order_release);
+    slot->stub->async()->Append(slot->ctx.get(), &slot->request, &slot->response,
+                                [this, slot](grpc::Status status) { Done(slot, status); });
+  }
+
+  void Done(Slot* slot, const grpc::Status& status) {
+    const int64_t now = MonoNanos();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_ack_ns_ = std::max(last_ack_ns_, now);
+      if (status.ok()) {
+        ++acked_;
+        bytes_ += slot->request.event().ByteSizeLong();
+        last_position_ = std::max(last_position_, slot->response.position());
+      } else if (failed_++ == 0) {
+        first_error_ = test_support::Describe(status);
+      }
+    }
+    if (status.ok()) timings_->ack_ns[slot->seq].store(now - timings_->send_ns[slot->seq]);
+    StartNext(slot);
+  }
+
+  const LoadOptions& options_;
+  Timings* timings_;
+  const absl::Time deadline_;
+  std::vector<std::unique_ptr<cti::v1::EventService::Stub>> stubs_;
+  std::vector<Slot> slots_;
+  std::atomic<uint64_t> next_seq_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0;
+  uint64_t acked_ = 0;
+  uint64_t failed_ = 0;
+  uint64_t bytes_ = 0;
+  uint64_t last_position_ = 0;
+  int64_t last_ack_ns_ = 0;
+  std::string first_error_;
+};
+
+}  // namespace
+
+LoadResult RunAppendLoad(const LoadOptions& options) {
+  Timings timings(options.events);
+  LoadResult result;
+  VisibilityWatcher watcher(options.address, CurrentEnd(options.address), "b-", &timings);
+  AsyncLoad load(options, &timings);
+  load.Run(&result);
+  watcher.WaitFor(result.last_position, absl::Seconds(60));
+  result.subscriber_restarts = watcher.restarts();
+  Collect(timings, &result);
+  return result;
+}
+
+LoadResult RunSerialLatency(const std::string& address, int samples, const std::string& prefix) {
+  Timings timings(static_cast<uint64_t>(samples));
+  LoadResult result;
+  VisibilityWatcher watcher(address, CurrentEnd(address), prefix, &timings);
+  test_support::CtiClient client(IdentityChannel(address, Admin()));
+  const int64_t start = MonoNanos();
+  for (int i = 0; i < samples; ++i) {
+    const uint64_t seq = static_cast<uint64_t>(i);
+    const cti::v1::Event event =
+        test_support::LoadCallEvent(kTenant, absl::StrCat(prefix, seq), 900000000 + seq);
+    timings.send_ns[seq].store(MonoNanos(), std::memory_order_release);
+    absl::StatusOr<cti::v1::AppendResponse> r = client.Append(event);
+    if (!r.ok()) {
+      if (result.failed++ == 0) result.first_error = r.status().ToString();
+      continue;
+    }
+    timings.ack_ns[seq].store(MonoNanos() - timings.send_ns[seq].load());
+    ++result.acked;
+    result.last_position = r->position();
+    if (!watcher.WaitFor(r->position(), absl::Seconds(10))) {
+      if (result.failed++ == 0) result.first_error = "record not visible within 10 s";
+    }
+  }
+  result.elapsed = absl::Nanoseconds(MonoNanos() - start);
+  result.subscriber_restarts = watcher.restarts();
+  Collect(timings, &result);
+  return result;
+}
+
+double Percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
+  return values[static_cast<size_t>(std::llround(rank))];
+}
+
+}  // namespace cti::bench

@@ -1,0 +1,216 @@
+// cti_bench: figures for the Foundation issue against a real ctid (started here on a temp
+// data dir, 127.0.0.1:0): sustained acknowledged appends/s with many appends in flight,
+// append->visible latency (on a Subscribe stream), and the Rebuild rate beside a raw
+// RocksDB WriteBatch baseline of the same bytes, measured in the same run.
+//
+//   cti_bench [--events N] [--in-flight N] [--channels N] [--latency-samples N]
+//             [--out results.md]
+//
+// Prints the figures and, with --out, writes them as a Markdown table. Not a test: it
+// asserts nothing, but says which targets were met.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "tests/bench/append_load.h"
+#include "tests/bench/rocksdb_baseline.h"
+#include "tests/support/cti_client.h"
+#include "tests/support/ctid_process.h"
+#include "tests/support/danish_events.h"
+#include "tests/support/grpc_clients.h"
+
+namespace cti::bench {
+namespace {
+
+using test_support::Admin;
+using test_support::CtiClient;
+using test_support::CtidProcess;
+
+struct Row {
+  std::string measure;
+  std::string result;
+  std::string target;
+};
+
+std::string Rate(double per_second) { return absl::StrFormat("%.0f", per_second); }
+std::string Ms(double us) { return absl::StrFormat("%.2f ms", us / 1000.0); }
+double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
+
+// Reads the whole log (positions 1..end) as serialized Events.
+absl::StatusOr<std::vector<std::string>> ReadLogBytes(CtiClient& client, uint64_t end,
+                                                      absl::Duration* took) {
+  std::vector<std::string> values;
+  values.reserve(end);
+  const absl::Time start = absl::Now();
+  auto ctx = test_support::Ctx(absl::Seconds(600));
+  auto reader =
+      client.events().Subscribe(ctx.get(), test_support::SubscribeFrom(test_support::kTenant, 0));
+  cti::v1::SubscribeResponse message;
+  while (values.size() < end && reader->Read(&message)) {
+    if (message.has_record()) values.push_back(message.record().event().SerializeAsString());
+  }
+  *took = absl::Now() - start;
+  ctx->TryCancel();
+  grpc::Status status = reader->Finish();
+  if (values.size() < end) {
+    return absl::InternalError(absl::StrCat("log read stopped at ", values.size(), " of ", end,
+                                            ": ", test_support::Describe(status)));
+  }
+  return values;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app("cti_bench: append, visibility and rebuild figures against a real ctid");
+  LoadOptions load;
+  int latency_samples = 2000;
+  size_t batch_size = 1000;
+  std::string out;
+  app.add_option("--events", load.events, "Appends in the load phase (the rebuild input)")
+      ->capture_default_str();
+  app.add_option("--in-flight", load.in_flight, "Appends outstanding")->capture_default_str();
+  app.add_option("--channels", load.channels, "gRPC channels for the load")->capture_default_str();
+  app.add_option("--latency-samples", latency_samples, "One-at-a-time latency samples")
+      ->capture_default_str();
+  app.add_option("--batch", batch_size, "Records per WriteBatch in the RocksDB baseline")
+      ->capture_default_str();
+  app.add_option("--out", out, "Write the figures as Markdown to this file");
+  CLI11_PARSE(app, argc, argv);
+
+  std::printf("cti_bench: starting %s\n", test_support::CtidBinary().c_str());
+  absl::StatusOr<std::unique_ptr<CtidProcess>> started = CtidProcess::Start({});
+  if (!started.ok()) {
+    std::fprintf(stderr, "cti_bench: %s\n", started.status().ToString().c_str());
+    return 1;
+  }
+  CtidProcess& ctid = **started;
+  load.address = ctid.address();
+  CtiClient client(ctid.Channel(Admin()));
+  std::vector<Row> rows;
+
+  // 1. Unloaded: one append at a time, each waited for on the stream.
+  std::printf("cti_bench: %d one-at-a-time appends...\n", latency_samples);
+  LoadResult serial = RunSerialLatency(ctid.address(), latency_samples, "lat-");
+  rows.push_back(
+      {"append ack latency, 1 in flight (p50 / p99)",
+       absl::StrCat(Ms(Percentile(serial.ack_us, 50)), " / ", Ms(Percentile(serial.ack_us, 99))),
+       ""});
+  rows.push_back({"append -> visible on Subscribe, 1 in flight (p50 / p99)",
+                  absl::StrCat(Ms(Percentile(serial.visible_us, 50)), " / ",
+                               Ms(Percentile(serial.visible_us, 99)), " (",
+                               serial.visible_us.size(), " samples)"),
+                  ""});
+
+  // 2. Sustained load.
+  std::printf("cti_bench: %llu appends, %d in flight over %d channels...\n",
+              static_cast<unsigned long long>(load.events), load.in_flight, load.channels);
+  LoadResult loaded = RunAppendLoad(load);
+  const double appends_per_s = static_cast<double>(loaded.acked) / Seconds(loaded.elapsed);
+  rows.push_back(
+      {absl::StrCat("sustained acknowledged appends/s (", load.in_flight, " in flight, ",
+                    load.channels, " channels)"),
+       absl::StrCat(Rate(appends_per_s), " /s (", loaded.acked, " in ",
+                    absl::StrFormat("%.1f", Seconds(loaded.elapsed)), " s, ", loaded.failed,
+                    " failed", loaded.first_error.empty() ? "" : ": " + loaded.first_error, ")"),
+       appends_per_s >= 50000 ? ">= 50,000 /s: met" : ">= 50,000 /s: NOT met"});
+  rows.push_back(
+      {"append ack latency under that load (p50 / p99)",
+       absl::StrCat(Ms(Percentile(loaded.ack_us, 50)), " / ", Ms(Percentile(loaded.ack_us, 99))),
+       ""});
+  rows.push_back(
+      {"append -> visible on Subscribe under that load (p50 / p99)",
+       absl::StrCat(Ms(Percentile(loaded.visible_us, 50)), " / ",
+                    Ms(Percentile(loaded.visible_us, 99)), " (", loaded.visible_us.size(),
+                    " samples, ", loaded.subscriber_restarts, " stream resumes)"),
+       ""});
+
+  // 3. Rebuild.
+  absl::StatusOr<cti::v1::GetStatusResponse> status = client.Status();
+  if (!status.ok()) {
+    std::fprintf(stderr, "cti_bench: GetStatus: %s\n", status.status().ToString().c_str());
+    return 1;
+  }
+  const uint64_t end = status->log_end_position();
+  status = client.Status(end, "", absl::Seconds(300));
+  std::printf("cti_bench: rebuilding %llu records...\n", static_cast<unsigned long long>(end));
+  const absl::Time rebuild_start = absl::Now();
+  absl::StatusOr<std::vector<cti::v1::RebuildProgress>> rebuilt =
+      client.Rebuild(absl::Seconds(1200));
+  const absl::Duration rebuild_took = absl::Now() - rebuild_start;
+  double rebuild_rate = 0;
+  if (rebuilt.ok()) {
+    const cti::v1::RebuildProgress& done = rebuilt->back();
+    rebuild_rate = static_cast<double>(done.applied()) / Seconds(rebuild_took);
+    const bool same = status.ok() && done.state_digest() == status->state_digest();
+    rows.push_back(
+        {"rebuild (Rebuild RPC, wall clock at the client)",
+         absl::StrCat(Rate(rebuild_rate), " events/s (", done.applied(), " in ",
+                      absl::StrFormat("%.2f", Seconds(rebuild_took)), " s; server says ",
+                      Rate(done.records_per_second()), "/s; digest ", same ? "equal" : "DIFFERENT",
+                      ")"),
+         rebuild_rate >= 250000 ? ">= 250,000 events/s: met" : ">= 250,000 events/s: NOT met"});
+  } else {
+    rows.push_back({"rebuild", absl::StrCat("FAILED: ", rebuilt.status().ToString()), ""});
+  }
+
+  // 4. The same bytes into a bare RocksDB.
+  absl::Duration read_took;
+  absl::StatusOr<std::vector<std::string>> bytes = ReadLogBytes(client, end, &read_took);
+  if (bytes.ok()) {
+    rows.push_back({"Subscribe from 0, whole log",
+                    absl::StrCat(Rate(static_cast<double>(end) / Seconds(read_took)), " records/s"),
+                    ""});
+    absl::StatusOr<BaselineResult> baseline =
+        RunRocksDbBaseline(ctid.work_dir() + "/baseline-rocksdb", *bytes, batch_size);
+    if (baseline.ok()) {
+      const double rate = static_cast<double>(baseline->records) / Seconds(baseline->elapsed);
+      rows.push_back(
+          {absl::StrCat("raw RocksDB WriteBatch baseline, same bytes (", batch_size, " per batch)"),
+           absl::StrCat(Rate(rate), " events/s (",
+                        absl::StrFormat("%.1f", static_cast<double>(baseline->bytes) / 1e6 /
+                                                    Seconds(baseline->elapsed)),
+                        " MB/s, ", baseline->bytes, " bytes)"),
+           rebuild_rate > 0 ? absl::StrFormat("rebuild = %.0f%% of it", 100.0 * rebuild_rate / rate)
+                            : ""});
+    } else {
+      rows.push_back({"raw RocksDB baseline", baseline.status().ToString(), ""});
+    }
+  } else {
+    rows.push_back({"raw RocksDB baseline", bytes.status().ToString(), ""});
+  }
+  absl::Status stopped = ctid.Stop(absl::Seconds(60));
+
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  std::string md = absl::StrCat(
+      "# cti_bench results\n\n", "Run ",
+      absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(), absl::UTCTimeZone()), " on ", host, " (",
+      std::thread::hardware_concurrency(),
+      " cores; client and server share them). ctid on the embedded log, ", end,
+      " records at the end. ctid stopped ", stopped.ok() ? "cleanly" : stopped.ToString(),
+      ".\n\n| measure | result | target |\n| --- | --- | --- |\n");
+  for (const Row& r : rows)
+    absl::StrAppend(&md, "| ", r.measure, " | ", r.result, " | ", r.target, " |\n");
+  std::printf("\n%s", md.c_str());
+  if (!out.empty()) {
+    std::ofstream file(out);
+    file << md;
+    if (!file) {
+      std::fprintf(stderr, "cti_bench: cannot write %s\n", out.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace cti::bench
+
+int main(int argc, char** argv) { return cti::bench::Main(argc, argv); }
