@@ -30,7 +30,8 @@ absl::Status EntryUpserted(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(
       CheckTimestamp(path / "start", change.has_start(), change.start(), /*required=*/true));
   CTI_RETURN_IF_ERROR(CheckTimestamp(path / "end", change.has_end(), change.end(), true));
-  if (!Before(change.start(), change.end())) return InvalidField(path / "end", "must be after start");
+  if (!Before(change.start(), change.end()))
+    return InvalidField(path / "end", "must be after start");
   CTI_RETURN_IF_ERROR(CheckOptionalText(path / "subject", change.subject(), kMaxSubjectChars));
   CTI_RETURN_IF_ERROR(CheckNoCpr(path / "subject", change.subject()));
 
@@ -52,8 +53,8 @@ absl::Status EntryRemoved(ApplyContext& ctx, const FieldPath& path,
   CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.Get(Cf::kCalendar, key, &value));
   if (!found) {
     return absl::NotFoundError(absl::StrCat("entry_id '", change.entry_id(),
-                                            "' not found for employee_id '",
-                                            change.employee_id(), "'"));
+                                            "' not found for employee_id '", change.employee_id(),
+                                            "'"));
   }
   return ctx.txn.Delete(Cf::kCalendar, key);
 }
@@ -113,9 +114,9 @@ absl::Status ForwardingSet(ApplyContext& ctx, const FieldPath& path,
     cti::v1::Unit unit;
     CTI_RETURN_IF_ERROR(LoadActiveUnit(txn, t, destination / "unit_id", d.unit_id(), &unit));
   }
-  return txn.PutProto(
-      Cf::kCalendar, TaggedKey(t, kForwardingTag, change.employee_id(), change.forwarding_id()),
-      change);
+  return txn.PutProto(Cf::kCalendar,
+                      TaggedKey(t, kForwardingTag, change.employee_id(), change.forwarding_id()),
+                      change);
 }
 
 absl::Status ForwardingCleared(ApplyContext& ctx, const FieldPath& path,
@@ -128,8 +129,8 @@ absl::Status ForwardingCleared(ApplyContext& ctx, const FieldPath& path,
   CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.Get(Cf::kCalendar, key, &value));
   if (!found) {
     return absl::NotFoundError(absl::StrCat("forwarding_id '", change.forwarding_id(),
-                                            "' not found for employee_id '",
-                                            change.employee_id(), "'"));
+                                            "' not found for employee_id '", change.employee_id(),
+                                            "'"));
   }
   return ctx.txn.Delete(Cf::kCalendar, key);
 }

@@ -63,7 +63,8 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
 
   if (call.change_case() == C::kOffered) {
     const FieldPath p = path / "offered";
-    CTI_RETURN_IF_ERROR(CheckPhoneNumber(p / "caller_number", call.offered().caller_number(), false));
+    CTI_RETURN_IF_ERROR(
+        CheckPhoneNumber(p / "caller_number", call.offered().caller_number(), false));
     CTI_RETURN_IF_ERROR(
         CheckPhoneNumber(p / "dialled_number", call.offered().dialled_number(), false));
     if (known) {
@@ -102,13 +103,13 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   if (target != nullptr) CTI_RETURN_IF_ERROR(CheckCallTarget(txn, t, target_path, *target));
   if (!known) return NotFound("call_id", call.call_id());
   if (Finished(state.phase())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "call_id '", call.call_id(), "' has already ", PhaseName(state.phase()),
-        "; nothing can happen to it any more"));
+    return absl::FailedPreconditionError(absl::StrCat("call_id '", call.call_id(), "' has already ",
+                                                      PhaseName(state.phase()),
+                                                      "; nothing can happen to it any more"));
   }
   const auto refuse = [&](absl::string_view what) {
-    return absl::FailedPreconditionError(absl::StrCat("call_id '", call.call_id(), "' is ",
-                                                      PhaseName(state.phase()), ": ", what));
+    return absl::FailedPreconditionError(
+        absl::StrCat("call_id '", call.call_id(), "' is ", PhaseName(state.phase()), ": ", what));
   };
   const CallPhase phase = state.phase();
   switch (call.change_case()) {
@@ -169,7 +170,8 @@ absl::Status VoicemailLeft(ApplyContext& ctx, const FieldPath& path,
                            const cti::v1::CallEvent& call) {
   const cti::v1::VoicemailLeft& change = call.voicemail_left();
   CTI_RETURN_IF_ERROR(CheckId(path / "voicemail_id", change.voicemail_id()));
-  CTI_RETURN_IF_ERROR(CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "mailbox", change.mailbox()));
+  CTI_RETURN_IF_ERROR(
+      CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "mailbox", change.mailbox()));
   const std::string key = TaggedKey(ctx.tenant_prefix, kVoicemailTag, change.voicemail_id());
   CTI_RETURN_IF_ERROR(CheckNew(ctx.txn, key, "voicemail_id", change.voicemail_id()));
   state::Voicemail voicemail;
@@ -243,9 +245,9 @@ absl::Status CallbackCompleted(ApplyContext& ctx, const FieldPath& path,
   CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.GetProto(Cf::kCalls, key, &callback));
   if (!found) return NotFound("callback_id", change.callback_id());
   if (callback.completed()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "callback_id '", change.callback_id(), "' was already completed (at position ",
-        callback.completed_position(), ")"));
+    return absl::FailedPreconditionError(absl::StrCat("callback_id '", change.callback_id(),
+                                                      "' was already completed (at position ",
+                                                      callback.completed_position(), ")"));
   }
   callback.set_completed(true);
   *callback.mutable_completed_at() = ctx.event.occurred_at();

@@ -31,16 +31,15 @@ absl::Status CheckExtensionFree(ApplyContext& ctx, absl::string_view extension,
       bool taken,
       ctx.txn.Get(Cf::kDirectory, TaggedKey(ctx.tenant_prefix, kExtensionTag, extension), &holder));
   if (taken && holder != self) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "extension '", extension, "' is already used by employee_id '", holder, "'"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("extension '", extension, "' is already used by employee_id '", holder, "'"));
   }
   return absl::OkStatus();
 }
 
 absl::Status PutEmployee(ApplyContext& ctx, const cti::v1::Employee& employee) {
-  return ctx.txn.PutProto(Cf::kDirectory,
-                          TaggedKey(ctx.tenant_prefix, kEmployeeTag, employee.employee_id()),
-                          employee);
+  return ctx.txn.PutProto(
+      Cf::kDirectory, TaggedKey(ctx.tenant_prefix, kEmployeeTag, employee.employee_id()), employee);
 }
 
 // Removes `employee_id` from the phone-responsible lists of every unit (on leaving).
@@ -77,8 +76,8 @@ absl::Status ApplyEmployeeHired(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(CheckId(ep / "employee_id", in.employee_id()));
   CTI_RETURN_IF_ERROR(CheckRequiredText(ep / "full_name", in.full_name(), kMaxNameChars));
   CTI_RETURN_IF_ERROR(CheckId(ep / "unit_id", in.unit_id()));
-  CTI_RETURN_IF_ERROR(CheckContactShape(ep, in.extension(), in.direct_number(),
-                                        in.mobile_number(), in.email(), in.title()));
+  CTI_RETURN_IF_ERROR(CheckContactShape(ep, in.extension(), in.direct_number(), in.mobile_number(),
+                                        in.email(), in.title()));
   CTI_RETURN_IF_ERROR(CheckTasks(ep / "tasks", in.tasks()));
 
   Txn& txn = ctx.txn;
@@ -86,9 +85,8 @@ absl::Status ApplyEmployeeHired(ApplyContext& ctx, const FieldPath& path,
   cti::v1::Employee existing;
   CTI_ASSIGN_OR_RETURN(bool hired_before, LoadEmployee(txn, t, in.employee_id(), &existing));
   if (hired_before) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("employee_id '", in.employee_id(),
-                     "' was already hired; employee ids are never reused"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "employee_id '", in.employee_id(), "' was already hired; employee ids are never reused"));
   }
   cti::v1::Unit unit;
   CTI_RETURN_IF_ERROR(LoadActiveUnit(txn, t, ep / "unit_id", in.unit_id(), &unit));

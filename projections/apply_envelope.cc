@@ -27,8 +27,8 @@ absl::Status CheckEnvelope(const cti::v1::Event& event) {
       event.actor().role() == cti::v1::ROLE_UNSPECIFIED) {
     return InvalidField(FieldPath("actor") / "role", "must be given");
   }
-  if (absl::Status s = CheckOptionalText(FieldPath("actor") / "id", event.actor().id(),
-                                         kMaxNameChars);
+  if (absl::Status s =
+          CheckOptionalText(FieldPath("actor") / "id", event.actor().id(), kMaxNameChars);
       !s.ok()) {
     return s;
   }
@@ -38,10 +38,10 @@ absl::Status CheckEnvelope(const cti::v1::Event& event) {
     return s;
   }
   if (event.schema_version() > kPayloadSchemaVersion) {
-    return InvalidField(FieldPath("schema_version"),
-                        absl::StrCat("version ", event.schema_version(),
-                                     " is newer than this server understands (",
-                                     kPayloadSchemaVersion, ")"));
+    return InvalidField(
+        FieldPath("schema_version"),
+        absl::StrCat("version ", event.schema_version(), " is newer than this server understands (",
+                     kPayloadSchemaVersion, ")"));
   }
   return absl::OkStatus();
 }
@@ -83,6 +83,11 @@ absl::Status ApplyStaff(ApplyContext& ctx, const cti::v1::StaffEvent& staff) {
 
 }  // namespace
 
+std::string EventIdKey(const cti::v1::Event& event) {
+  if (event.event_id().empty() || !IsValidId(event.tenant())) return std::string();
+  return TenantPrefix(event.tenant()) + event.event_id();
+}
+
 bool IsRuleViolation(const absl::Status& status) {
   return status.code() == absl::StatusCode::kInvalidArgument ||
          status.code() == absl::StatusCode::kNotFound ||
@@ -101,9 +106,9 @@ absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position
     absl::StatusOr<bool> seen = txn.Get(Cf::kEventIds, event_key, &earlier);
     if (!seen.ok()) return seen.status();
     if (*seen) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "event_id '", event.event_id(), "' is a duplicate of position ",
-          earlier.size() == 8 ? DecodeBigEndian64(earlier) : 0));
+      return absl::FailedPreconditionError(
+          absl::StrCat("event_id '", event.event_id(), "' is a duplicate of position ",
+                       earlier.size() == 8 ? DecodeBigEndian64(earlier) : 0));
     }
   }
 
@@ -119,8 +124,8 @@ absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position
       applied = ApplyCall(ctx, FieldPath("call"), event.call());
       break;
     case cti::v1::Event::PAYLOAD_NOT_SET:
-      applied = InvalidField(FieldPath("payload"),
-                             "exactly one of call, staff, calendar is required");
+      applied =
+          InvalidField(FieldPath("payload"), "exactly one of call, staff, calendar is required");
       break;
   }
   if (!applied.ok() || event_key.empty()) return applied;
@@ -128,11 +133,9 @@ absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position
 }
 
 absl::Status RememberRejectedEventId(Txn& txn, const cti::v1::Event& event, uint64_t position) {
-  if (event.event_id().empty() || !IsValidId(event.tenant()) ||
-      !CheckOpaqueId(FieldPath("event_id"), event.event_id()).ok()) {
-    return absl::OkStatus();
-  }
-  const std::string key = TenantPrefix(event.tenant()) + event.event_id();
+  if (!CheckOpaqueId(FieldPath("event_id"), event.event_id()).ok()) return absl::OkStatus();
+  const std::string key = EventIdKey(event);
+  if (key.empty()) return absl::OkStatus();
   std::string earlier;
   absl::StatusOr<bool> seen = txn.Get(Cf::kEventIds, key, &earlier);
   if (!seen.ok()) return seen.status();

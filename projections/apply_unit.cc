@@ -101,8 +101,7 @@ absl::Status ApplyUnitDefined(ApplyContext& ctx, const FieldPath& path,
   const std::string& t = ctx.tenant_prefix;
   CTI_RETURN_IF_ERROR(txn.PutProto(Cf::kDirectory, TaggedKey(t, kUnitTag, in.unit_id()), stored));
   const bool was_active = existed && old.active();
-  if (was_active && !old.parent_unit_id().empty() &&
-      old.parent_unit_id() != in.parent_unit_id()) {
+  if (was_active && !old.parent_unit_id().empty() && old.parent_unit_id() != in.parent_unit_id()) {
     CTI_RETURN_IF_ERROR(
         txn.Delete(Cf::kDirectory, TaggedKey(t, kChildTag, old.parent_unit_id(), in.unit_id())));
   }
@@ -157,9 +156,9 @@ absl::Status ApplyPhoneResponsibleAssigned(ApplyContext& ctx, const FieldPath& p
       LoadActiveEmployee(txn, t, path / "employee_id", change.employee_id(), &employee));
   const auto& ids = unit.phone_responsible_employee_ids();
   if (std::find(ids.begin(), ids.end(), change.employee_id()) != ids.end()) {
-    return absl::FailedPreconditionError(absl::StrCat("employee_id '", change.employee_id(),
-                                                      "' is already phone-responsible for unit_id '",
-                                                      change.unit_id(), "' (TP-5.2)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "employee_id '", change.employee_id(), "' is already phone-responsible for unit_id '",
+        change.unit_id(), "' (TP-5.2)"));
   }
   unit.add_phone_responsible_employee_ids(change.employee_id());
   CTI_RETURN_IF_ERROR(txn.PutProto(Cf::kDirectory, TaggedKey(t, kUnitTag, change.unit_id()), unit));

@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
+#include "projections/internal/overlay.h"
 #include "projections/internal/shape.h"
 #include "projections/internal/status_macros.h"
 #include "projections/internal/store_impl.h"
 #include "projections/internal/text_fold.h"
 #include "projections/internal/txn.h"
-#include "projections/internal/overlay.h"
 
 namespace cti::projections {
 namespace {
@@ -64,29 +64,29 @@ double WordScore(bool whole, uint8_t mask) {
 
 // Best match of every item for `word`, restricted to `kind` (0: any).
 absl::StatusOr<std::map<ItemKey, Candidate>> MatchWord(internal::Txn& txn,
-                                                      absl::string_view tenant_prefix,
-                                                      absl::string_view word, char kind) {
+                                                       absl::string_view tenant_prefix,
+                                                       absl::string_view word, char kind) {
   std::map<ItemKey, Candidate> found;
   const std::string prefix = absl::StrCat(tenant_prefix, word);
-  CTI_RETURN_IF_ERROR(txn.Scan(Cf::kSearch, prefix, [&](absl::string_view key,
-                                                        absl::string_view value) {
-    key.remove_prefix(tenant_prefix.size());
-    const size_t nul = key.find('\0');
-    if (nul == absl::string_view::npos || nul + 1 >= key.size() || value.empty()) return true;
-    const char item_kind = key[nul + 1];
-    if (kind != 0 && item_kind != kind) return true;
-    const uint8_t mask = static_cast<uint8_t>(value[0]);
-    const bool whole = nul == word.size();
-    // A token may match in both the name and a task: score the name (the better one).
-    const double score = WordScore(whole, mask);
-    Candidate& c = found[ItemKey(item_kind, std::string(key.substr(nul + 2)))];
-    if (score > c.score) {
-      c.score = score;
-      c.all_in_name = (mask & internal::kMatchName) != 0;
-      c.sort_name = std::string(value.substr(1));
-    }
-    return true;
-  }));
+  CTI_RETURN_IF_ERROR(
+      txn.Scan(Cf::kSearch, prefix, [&](absl::string_view key, absl::string_view value) {
+        key.remove_prefix(tenant_prefix.size());
+        const size_t nul = key.find('\0');
+        if (nul == absl::string_view::npos || nul + 1 >= key.size() || value.empty()) return true;
+        const char item_kind = key[nul + 1];
+        if (kind != 0 && item_kind != kind) return true;
+        const uint8_t mask = static_cast<uint8_t>(value[0]);
+        const bool whole = nul == word.size();
+        // A token may match in both the name and a task: score the name (the better one).
+        const double score = WordScore(whole, mask);
+        Candidate& c = found[ItemKey(item_kind, std::string(key.substr(nul + 2)))];
+        if (score > c.score) {
+          c.score = score;
+          c.all_in_name = (mask & internal::kMatchName) != 0;
+          c.sort_name = std::string(value.substr(1));
+        }
+        return true;
+      }));
   return found;
 }
 
@@ -150,7 +150,8 @@ absl::StatusOr<cti::v1::SearchResponse> Directory::Search(
   for (const auto& [key, candidate] : matches) ranked.emplace_back(&key, &candidate);
   const auto better = [](const auto& a, const auto& b) {
     if (a.second->score != b.second->score) return a.second->score > b.second->score;
-    if (a.second->sort_name != b.second->sort_name) return a.second->sort_name < b.second->sort_name;
+    if (a.second->sort_name != b.second->sort_name)
+      return a.second->sort_name < b.second->sort_name;
     return *a.first < *b.first;
   };
   const size_t keep = std::min<size_t>(limit, ranked.size());
@@ -235,7 +236,8 @@ absl::StatusOr<cti::v1::GetUnitResponse> Directory::GetUnit(
     cti::v1::Employee employee;
     CTI_ASSIGN_OR_RETURN(bool present, internal::LoadEmployee(txn, t, id, &employee));
     if (!present || !employee.active()) continue;
-    std::string sort_key = absl::StrCat(internal::FoldText(employee.full_name()), absl::string_view("\0", 1), id);
+    std::string sort_key =
+        absl::StrCat(internal::FoldText(employee.full_name()), absl::string_view("\0", 1), id);
     employees.emplace_back(std::move(sort_key), std::move(employee));
   }
   std::vector<std::pair<std::string, cti::v1::Unit>> children;
@@ -244,7 +246,8 @@ absl::StatusOr<cti::v1::GetUnitResponse> Directory::GetUnit(
     cti::v1::Unit child;
     CTI_ASSIGN_OR_RETURN(bool present, internal::LoadUnit(txn, t, id, &child));
     if (!present || !child.active()) continue;
-    std::string sort_key = absl::StrCat(internal::FoldText(child.name()), absl::string_view("\0", 1), id);
+    std::string sort_key =
+        absl::StrCat(internal::FoldText(child.name()), absl::string_view("\0", 1), id);
     children.emplace_back(std::move(sort_key), std::move(child));
   }
   const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };

@@ -11,10 +11,10 @@
 namespace cti::projections {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using testing::Department;
+using ::testing::ElementsAre;
 using testing::Hire;
+using ::testing::IsEmpty;
 
 class DirectoryTest : public testing::ProjectionTest {
  protected:
@@ -208,7 +208,8 @@ TEST_F(DirectoryTest, TenantsDoNotSeeEachOther) {
 
 TEST_F(DirectoryTest, GetUnitListsActiveEmployeesAndChildrenByName) {
   ApplyAll({Hire("e6", "Aage Bach", "bolig"), testing::Leave("e5"),
-            Department("zz", "Aalborg-kontoret", "bolig"), Department("yy", "Zoneafdeling", "bolig")});
+            Department("zz", "Aalborg-kontoret", "bolig"),
+            Department("yy", "Zoneafdeling", "bolig")});
   cti::v1::GetUnitRequest request;
   request.set_tenant(testing::kTenant);
   request.set_unit_id("bolig");

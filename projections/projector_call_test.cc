@@ -111,7 +111,7 @@ TEST_F(CallTest, CallShape) {
   EXPECT_EQ(Rejection(Offered("")), "call.call_id: must not be empty");
   EXPECT_EQ(Rejection(Offered("c1", "anonymous")),
             "call.offered.caller_number: must be 2 to 20 digits with an optional leading '+'");
-  EXPECT_EQ(Rejection(Offered("c1", "")), "");  // withheld
+  EXPECT_EQ(Rejection(Offered("c1", "")), "");                           // withheld
   EXPECT_EQ(Rejection(Offered("a84b4c76e66710@pc33.example.com")), "");  // SIP Call-ID
   EXPECT_EQ(Rejection(RingingAt("c1", "e9")), "employee_id 'e9' not found");
   cti::v1::Event no_target = testing::CallEvent("c1");
@@ -143,7 +143,8 @@ TEST_F(CallTest, MessageNeedsAnExistingTarget) {
   EXPECT_EQ(Rejection(no_number), "");
   cti::v1::Event long_text = Message("m3", "skat");
   long_text.mutable_call()->mutable_message_taken()->set_text(std::string(2001, 't'));
-  EXPECT_EQ(Rejection(long_text), "call.message_taken.text: must be at most 2000 characters (got 2001)");
+  EXPECT_EQ(Rejection(long_text),
+            "call.message_taken.text: must be at most 2000 characters (got 2001)");
 }
 
 TEST_F(CallTest, SecondCallbackCompletionIsRejected) {

@@ -51,7 +51,8 @@ TEST_F(EnvelopeTest, OccurredAtIsRequiredAndWithinRange) {
 }
 
 TEST_F(EnvelopeTest, ExactlyOnePayloadAndOneChange) {
-  EXPECT_EQ(Rejection(cti::v1::Event()), "payload: exactly one of call, staff, calendar is required");
+  EXPECT_EQ(Rejection(cti::v1::Event()),
+            "payload: exactly one of call, staff, calendar is required");
   cti::v1::Event staff;
   staff.mutable_staff();
   EXPECT_EQ(Rejection(staff), "staff.change: exactly one change is required");
@@ -73,8 +74,7 @@ TEST_F(EnvelopeTest, ActorRoleIsRequired) {
 TEST_F(EnvelopeTest, SchemaVersionNewerThanTheServerIsRefused) {
   cti::v1::Event e = testing::Administration("adm", "Adm");
   e.set_schema_version(2);
-  EXPECT_EQ(Rejection(e),
-            "schema_version: version 2 is newer than this server understands (1)");
+  EXPECT_EQ(Rejection(e), "schema_version: version 2 is newer than this server understands (1)");
   e.set_schema_version(1);
   EXPECT_EQ(Rejection(e), "");
 }

@@ -72,15 +72,16 @@ TEST_F(StaffTest, UnitParentRulesByKind) {
   EXPECT_EQ(Rejection(testing::DefineUnit("s", cti::v1::UNIT_KIND_STAFF_UNIT, "Stab")), "");
   EXPECT_EQ(Rejection(testing::DefineUnit("g", cti::v1::UNIT_KIND_PROFESSIONAL_GROUP, "G", "s")),
             "");
-  EXPECT_EQ(Rejection(testing::DefineUnit("i", cti::v1::UNIT_KIND_DECENTRAL_INSTITUTION,
-                                          "Skole", "s")),
-            "");
+  EXPECT_EQ(
+      Rejection(testing::DefineUnit("i", cti::v1::UNIT_KIND_DECENTRAL_INSTITUTION, "Skole", "s")),
+      "");
 }
 
 TEST_F(StaffTest, UnitShape) {
   EXPECT_EQ(Rejection(testing::DefineUnit("a", cti::v1::UNIT_KIND_UNSPECIFIED, "A")),
             "staff.unit_defined.unit.kind: must be given");
-  EXPECT_EQ(Rejection(Administration("a", "  ")), "staff.unit_defined.unit.name: must not be empty");
+  EXPECT_EQ(Rejection(Administration("a", "  ")),
+            "staff.unit_defined.unit.name: must not be empty");
   std::string name200;
   for (int i = 0; i < 200; ++i) name200 += "æ";  // 200 characters, 400 bytes
   EXPECT_EQ(Rejection(Administration("a", name200)), "");
@@ -102,7 +103,8 @@ TEST_F(StaffTest, UnitShape) {
   u->add_tasks("");
   EXPECT_EQ(Rejection(e), "staff.unit_defined.unit.tasks[0]: must not be empty");
   u->set_tasks(0, std::string(101, 't'));
-  EXPECT_EQ(Rejection(e), "staff.unit_defined.unit.tasks[0]: must be at most 100 characters (got 101)");
+  EXPECT_EQ(Rejection(e),
+            "staff.unit_defined.unit.tasks[0]: must be at most 100 characters (got 101)");
   u->clear_tasks();
   for (int i = 0; i < 101; ++i) u->add_tasks(absl::StrCat("t", i));
   EXPECT_EQ(Rejection(e), "staff.unit_defined.unit.tasks: must have at most 100 tasks (got 101)");
@@ -127,7 +129,8 @@ TEST_F(StaffTest, UnitCannotBecomeItsOwnAncestor) {
 
 TEST_F(StaffTest, RedefiningAUnitKeepsPhoneResponsiblePersons) {
   DefineOrganisation();
-  ApplyAll({Assign("borgerservice", "e1"), Department("borgerservice", "Borgerservice Aarhus", "adm")});
+  ApplyAll(
+      {Assign("borgerservice", "e1"), Department("borgerservice", "Borgerservice Aarhus", "adm")});
   cti::v1::Unit unit = GetUnit("borgerservice").unit();
   EXPECT_EQ(unit.name(), "Borgerservice Aarhus");
   ASSERT_EQ(unit.phone_responsible_employee_ids_size(), 1);
@@ -143,7 +146,8 @@ TEST_F(StaffTest, RetiringAUnitWithEmployeesOrChildrenIsRefused) {
   EXPECT_EQ(Rejection(testing::RetireUnit("adm")),
             "unit_id 'adm' still has 2 active child units; retire or move them first");
   EXPECT_EQ(Rejection(testing::RetireUnit("nowhere")), "unit_id 'nowhere' not found");
-  ApplyAll({testing::Leave("e1"), testing::Move("e2", "skat"), testing::RetireUnit("borgerservice")});
+  ApplyAll(
+      {testing::Leave("e1"), testing::Move("e2", "skat"), testing::RetireUnit("borgerservice")});
   EXPECT_FALSE(GetUnit("borgerservice").unit().active());
   EXPECT_EQ(Rejection(testing::RetireUnit("borgerservice")), "unit_id 'borgerservice' is retired");
   EXPECT_EQ(Rejection(Hire("e3", "Carl", "borgerservice")), "unit_id 'borgerservice' is retired");

@@ -166,10 +166,9 @@ TEST(Projector, DuplicateEventIdIsRejectedAtApply) {
   TempDir dir;
   auto store = Open(dir.Sub("s"));
   Projector projector(store.get());
-  auto records = Records({testing::Administration("adm", "Adm"),
-                          testing::Administration("adm2", "Adm 2"),
-                          testing::Hire("e1", "Anna", "nowhere"),
-                          testing::Hire("e1", "Anna", "adm")});
+  auto records =
+      Records({testing::Administration("adm", "Adm"), testing::Administration("adm2", "Adm 2"),
+               testing::Hire("e1", "Anna", "nowhere"), testing::Hire("e1", "Anna", "adm")});
   records[1].mutable_event()->set_event_id(records[0].event().event_id());
   records[3].mutable_event()->set_event_id(records[2].event().event_id());
   auto outcomes = projector.Apply(0, records);
@@ -193,7 +192,8 @@ TEST(Projector, PositionsMustIncrease) {
   TempDir dir;
   auto store = Open(dir.Sub("s"));
   Projector projector(store.get());
-  auto records = Records({testing::Administration("a1", "A1"), testing::Administration("a2", "A2")});
+  auto records =
+      Records({testing::Administration("a1", "A1"), testing::Administration("a2", "A2")});
   records[1].set_position(1);
   EXPECT_EQ(projector.Apply(0, records).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store->AppliedPosition(0), 0u);
@@ -214,8 +214,9 @@ TEST(Validate, AgreesWithApplyAndChangesNothing) {
   TempDir dir;
   auto store = Open(dir.Sub("s"));
   Projector projector(store.get());
-  ASSERT_TRUE(projector.Apply(0, Records({testing::Administration("adm", "Adm"),
-                                          testing::Hire("e1", "Anna", "adm", "4711")}))
+  ASSERT_TRUE(projector
+                  .Apply(0, Records({testing::Administration("adm", "Adm"),
+                                     testing::Hire("e1", "Anna", "adm", "4711")}))
                   .ok());
   const std::string digest = *store->Digest();
 

@@ -75,7 +75,8 @@ TEST(Store, OutcomeAtReportsAppliedAndRejectedRecords) {
   auto rejected = store->OutcomeAt(0, 4);
   ASSERT_TRUE(rejected.ok());
   EXPECT_TRUE(rejected->rejected());
-  EXPECT_EQ(rejected->reason(), "employee_id 'e1' was already hired; employee ids are never reused");
+  EXPECT_EQ(rejected->reason(),
+            "employee_id 'e1' was already hired; employee ids are never reused");
   EXPECT_EQ(store->OutcomeAt(0, 5).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store->OutcomeAt(1, 1).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store->OutcomeAt(0, 0).status().code(), absl::StatusCode::kNotFound);
@@ -109,10 +110,13 @@ TEST(Store, AnotherSchemaVersionIsWipedOnOpen) {
     auto& impl = internal::ImplOf(*store);
     std::string old_version;
     internal::AppendBigEndian32(&old_version, kSchemaVersion + 1);
-    ASSERT_TRUE(impl.db()->Put(rocksdb::WriteOptions(), impl.cf(Cf::kMeta),
-                               internal::ToSlice(internal::kMetaSchemaVersion), old_version).ok());
+    ASSERT_TRUE(impl.db()
+                    ->Put(rocksdb::WriteOptions(), impl.cf(Cf::kMeta),
+                          internal::ToSlice(internal::kMetaSchemaVersion), old_version)
+                    .ok());
     rocksdb::ColumnFamilyHandle* legacy = nullptr;
-    ASSERT_TRUE(impl.db()->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "legacy", &legacy).ok());
+    ASSERT_TRUE(
+        impl.db()->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "legacy", &legacy).ok());
     ASSERT_TRUE(impl.db()->DestroyColumnFamilyHandle(legacy).ok());
     ASSERT_TRUE(store->Close().ok());
   }

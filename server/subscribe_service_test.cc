@@ -223,12 +223,19 @@ TEST(SubscribeTest, SlowSubscriberIsCutOffAloneAndCanResume) {
   std::vector<cti::v1::LogRecord> normal_records;
   std::thread reader([&] { normal.ReadThrough(kRecords, &normal_records); });
   // Records of ~1 KB each.
-  for (int i = 0; i < kRecords; ++i) {
-    cti::v1::Event event = CallOffered(absl::StrCat("call-", i, "-", std::string(900, 'x')));
+  bool appended = true;
+  for (int i = 0; i < kRecords && appended; ++i) {
+    cti::v1::Event event = Administration(absl::StrCat("unit-", i), "Enhed");
+    event.mutable_staff()->mutable_unit_defined()->mutable_unit()->set_description(
+        std::string(900, 'x'));
     cti::v1::AppendResponse response;
-    ASSERT_TRUE(fixture.Append(event, &response).ok());
+    grpc::Status status = fixture.Append(event, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    appended = status.ok();
   }
+  if (!appended) normal.context->TryCancel();
   reader.join();
+  ASSERT_TRUE(appended);
   ExpectDense(normal_records, 1, kRecords);
 
   // The slow stream holds what its transport took, then the status.

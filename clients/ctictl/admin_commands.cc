@@ -30,7 +30,8 @@ int RunStatus(Connection& connection, const StatusOptions& options, std::ostream
   if (options.json) {
     out << ToJson(response) << "\n";
   } else {
-    out << FormatStatus(response, connection.options().tenant, LocalZone());
+    out << FormatStatus(response, connection.options().server, connection.options().tenant,
+                        LocalZone());
   }
   return kExitOk;
 }

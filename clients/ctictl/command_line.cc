@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "commands.h"
 #include "connection.h"
 #include "exit_codes.h"
@@ -25,7 +26,8 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? std::string(value) : fallback;
 }
 
-// Accepts a role as "admin" or "ROLE_ADMIN", in any case; the server reads both.
+// Accepts a role as "admin" or "ROLE_ADMIN", in any case, and turns it into the short
+// lower-case name the server reads.
 const CLI::Validator& RoleValidator() {
   static const CLI::Validator validator(
       [](std::string& role) -> std::string {
@@ -205,11 +207,19 @@ int RunCommandLine(int argc, char** argv) {
                  "Your role, sent as x-cti-role: softphone, reception, admin, director, "
                  "auditor or system")
       ->capture_default_str()
-      ->check(RoleValidator());
+      ->transform(RoleValidator());
   app.add_option("--timeout", globals.timeout_seconds,
                  "Deadline of each request in seconds (not for watch and rebuild)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            double seconds = 0;
+            if (!absl::SimpleAtod(text, &seconds) || !(seconds > 0) || seconds > 86400) {
+              return "must be a number of seconds above 0, at most 86400";
+            }
+            return "";
+          },
+          "SECONDS"));
 
   AddStatus(app, globals, &exit_code);
   AddSearch(app, globals, &exit_code);

@@ -155,8 +155,9 @@ TEST(FormatStatus, ShowsLagDigestAndCounters) {
   const auto status = FromJson<cti::v1::GetStatusResponse>(R"({"log_backend": "embedded",
     "log_end_position": "120", "applied_position": "117", "state_digest": "9f86d0",
     "projection_schema_version": 1, "records_applied": "117", "records_rejected": "2",
-    "started_at": "2024-07-01T06:00:00Z", "server_version": "ctid 0.1.0"})");
-  const std::string text = FormatStatus(status, "demo", LocalZone());
+    "started_at": "2024-07-01T06:00:00Z", "server_version": "0.1.0"})");
+  const std::string text = FormatStatus(status, "127.0.0.1:7878", "demo", LocalZone());
+  EXPECT_THAT(text, ::testing::StartsWith("ctid 0.1.0 at 127.0.0.1:7878\n"));
   EXPECT_THAT(text, HasSubstr("tenant          demo\n"));
   EXPECT_THAT(text, HasSubstr("backend         embedded\n"));
   EXPECT_THAT(text, HasSubstr("log end         120\n"));

@@ -83,23 +83,26 @@ std::string FormatLogRecord(const cti::v1::LogRecord& record, const absl::TimeZo
   return line;
 }
 
-std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_view tenant,
-                         const absl::TimeZone& zone) {
+std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_view server,
+                         absl::string_view tenant, const absl::TimeZone& zone) {
   const uint64_t lag = status.log_end_position() > status.applied_position()
                            ? status.log_end_position() - status.applied_position()
                            : 0;
-  return RenderFields({
-      {"tenant", tenant.empty() ? std::string("(all)") : std::string(tenant)},
-      {"server", status.server_version()},
-      {"backend", status.log_backend()},
-      {"log end", absl::StrCat(status.log_end_position())},
-      {"applied", absl::StrCat(status.applied_position(), " (lag ", lag, ")")},
-      {"state digest", status.state_digest().empty() ? "-" : status.state_digest()},
-      {"schema version", absl::StrCat(status.projection_schema_version())},
-      {"records", absl::StrCat(status.records_applied(), " applied, ", status.records_rejected(),
-                               " rejected")},
-      {"started at", FormatLocalTime(status.started_at(), zone)},
-  });
+  std::string heading = "ctid";
+  if (!status.server_version().empty()) absl::StrAppend(&heading, " ", status.server_version());
+  absl::StrAppend(&heading, " at ", server, "\n");
+  return heading +
+         RenderFields({
+             {"tenant", tenant.empty() ? std::string("(all)") : std::string(tenant)},
+             {"backend", status.log_backend()},
+             {"log end", absl::StrCat(status.log_end_position())},
+             {"applied", absl::StrCat(status.applied_position(), " (lag ", lag, ")")},
+             {"state digest", status.state_digest().empty() ? "-" : status.state_digest()},
+             {"schema version", absl::StrCat(status.projection_schema_version())},
+             {"records", absl::StrCat(status.records_applied(), " applied, ",
+                                      status.records_rejected(), " rejected")},
+             {"started at", FormatLocalTime(status.started_at(), zone)},
+         });
 }
 
 double RebuildFraction(const cti::v1::RebuildProgress& progress) {

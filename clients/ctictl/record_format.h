@@ -30,10 +30,11 @@ std::string KeyIds(const cti::v1::Event& event);
 //   #17  2024-11-29 17:38:05 CET  staff/employee_hired  by anna (admin)  employee_id=e1
 std::string FormatLogRecord(const cti::v1::LogRecord& record, const absl::TimeZone& zone);
 
-// GetStatus as label/value lines: tenant, server version, backend, log end, applied and
-// lag, digest, schema version, record counters, start time in `zone`.
-std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_view tenant,
-                         const absl::TimeZone& zone);
+// GetStatus as a heading ("ctid 0.1.0 at 127.0.0.1:7878") and label/value lines:
+// tenant, backend, log end, applied and lag, digest, schema version, record counters,
+// start time in `zone`.
+std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_view server,
+                         absl::string_view tenant, const absl::TimeZone& zone);
 
 // The share of a rebuild done, in [0, 1]. `total` may be passed by `applied` (records
 // arriving during the rebuild); the share is then 1. With total 0 it is 1 when done.

@@ -25,11 +25,11 @@ TEST(ContainsCprNumber, IgnoresImplausibleDates) {
 TEST(ContainsCprNumber, IgnoresOtherNumbers) {
   EXPECT_FALSE(ContainsCprNumber("Kursus i Vejle"));
   EXPECT_FALSE(ContainsCprNumber("ring 73 76 76 76"));
-  EXPECT_FALSE(ContainsCprNumber("+4512345678"));      // 45... is not a day
-  EXPECT_FALSE(ContainsCprNumber("01019012345"));      // 11 digits
-  EXPECT_FALSE(ContainsCprNumber("101019012345"));     // 12 digits
-  EXPECT_FALSE(ContainsCprNumber("010190--1234"));     // two separators
-  EXPECT_FALSE(ContainsCprNumber("010190-123"));       // short serial
+  EXPECT_FALSE(ContainsCprNumber("+4512345678"));   // 45... is not a day
+  EXPECT_FALSE(ContainsCprNumber("01019012345"));   // 11 digits
+  EXPECT_FALSE(ContainsCprNumber("101019012345"));  // 12 digits
+  EXPECT_FALSE(ContainsCprNumber("010190--1234"));  // two separators
+  EXPECT_FALSE(ContainsCprNumber("010190-123"));    // short serial
   EXPECT_FALSE(ContainsCprNumber("sag 2024-0001234"));
   EXPECT_FALSE(ContainsCprNumber(""));
 }

@@ -20,8 +20,8 @@ absl::StatusOr<bool> LoadUnit(Txn& txn, absl::string_view tenant_prefix, absl::s
   return txn.GetProto(Cf::kDirectory, TaggedKey(tenant_prefix, kUnitTag, id), unit);
 }
 
-absl::StatusOr<bool> LoadEmployee(Txn& txn, absl::string_view tenant_prefix,
-                                  absl::string_view id, cti::v1::Employee* employee) {
+absl::StatusOr<bool> LoadEmployee(Txn& txn, absl::string_view tenant_prefix, absl::string_view id,
+                                  cti::v1::Employee* employee) {
   return txn.GetProto(Cf::kDirectory, TaggedKey(tenant_prefix, kEmployeeTag, id), employee);
 }
 
@@ -56,7 +56,8 @@ absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const Fi
       const FieldPath field = path / "employee_id";
       if (absl::Status s = CheckId(field, target.employee_id()); !s.ok()) return s;
       cti::v1::Employee employee;
-      absl::StatusOr<bool> found = LoadEmployee(txn, tenant_prefix, target.employee_id(), &employee);
+      absl::StatusOr<bool> found =
+          LoadEmployee(txn, tenant_prefix, target.employee_id(), &employee);
       if (!found.ok()) return found.status();
       if (!*found) return NotFound("employee_id", target.employee_id());
       return absl::OkStatus();

@@ -51,8 +51,8 @@ absl::Status NotFound(absl::string_view field, absl::string_view id);
 // Reads a unit / employee record; false when never defined / hired.
 absl::StatusOr<bool> LoadUnit(Txn& txn, absl::string_view tenant_prefix, absl::string_view id,
                               cti::v1::Unit* unit);
-absl::StatusOr<bool> LoadEmployee(Txn& txn, absl::string_view tenant_prefix,
-                                  absl::string_view id, cti::v1::Employee* employee);
+absl::StatusOr<bool> LoadEmployee(Txn& txn, absl::string_view tenant_prefix, absl::string_view id,
+                                  cti::v1::Employee* employee);
 
 // The unit `id` (field `path`): checks the id's shape, NOT_FOUND when never defined,
 // FAILED_PRECONDITION when retired.

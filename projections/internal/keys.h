@@ -45,8 +45,7 @@ std::string TenantPrefix(absl::string_view tenant);
 
 // `prefix` + `tag` + `id`, and `prefix` + `tag` + `a` + NUL + `b`.
 std::string TaggedKey(absl::string_view prefix, char tag, absl::string_view id);
-std::string TaggedKey(absl::string_view prefix, char tag, absl::string_view a,
-                      absl::string_view b);
+std::string TaggedKey(absl::string_view prefix, char tag, absl::string_view a, absl::string_view b);
 
 // Big-endian fixed-width integers (so byte order is numeric order).
 void AppendBigEndian32(std::string* out, uint32_t v);

@@ -1,7 +1,8 @@
 // Overlay: the pending writes of one Apply() (or one Validate()) — what a
-// WriteBatchWithIndex would hold, kept in ordered maps so reads are cheap, a rejected
-// record can be rolled back, and the final batch is written in key order (which keeps
-// RocksDB's memtable inserts local).
+// WriteBatchWithIndex would hold, in two layers of ordered maps: the writes of the
+// record being applied on top of the writes of the records accepted so far. A rejected
+// record's layer is dropped whole; an accepted one is folded into the batch layer. The
+// batch is written in key order, which keeps RocksDB's memtable inserts local.
 //
 // Concurrency: one thread.
 #ifndef CTI_PROJECTIONS_INTERNAL_OVERLAY_H_
@@ -9,9 +10,9 @@
 
 #include <array>
 #include <string>
-#include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "projections/internal/keys.h"
@@ -30,37 +31,38 @@ class Overlay {
   };
   using Map = absl::btree_map<std::string, Entry>;
 
-  // The pending write of `key`, or null when there is none.
+  // The pending write of `key` (the record's, else the batch's), or null when none.
   const Entry* Find(Cf cf, absl::string_view key) const;
+  // Writes go to the record layer.
   void Put(Cf cf, absl::string_view key, absl::string_view value);
   void Delete(Cf cf, absl::string_view key);
 
-  // Marks the state to return to. One level: a new save point replaces the old one.
-  void SetSavePoint();
-  // Undoes every write since the save point, which is then gone.
-  void RollbackToSavePoint();
-  // Keeps the writes and forgets the save point.
-  void PopSavePoint();
+  // Folds the record layer into the batch layer (the record was accepted).
+  void CommitRecord();
+  // Drops the record layer (the record was rejected).
+  void DiscardRecord();
 
-  // The pending writes of `cf`, in key order.
-  const Map& entries(Cf cf) const { return maps_[static_cast<int>(cf)]; }
+  // Calls fn(key, entry) for the pending writes of `cf` in [lower, upper) (upper empty:
+  // no bound), in key order, the record's write winning over the batch's.
+  void ForEachInRange(Cf cf, absl::string_view lower, absl::string_view upper,
+                      absl::FunctionRef<void(absl::string_view, const Entry&)> fn) const;
+
+  // The batch layer of `cf`, in key order.
+  const Map& batch_entries(Cf cf) const { return batch_[static_cast<int>(cf)]; }
+  Map& mutable_batch_entries(Cf cf) { return batch_[static_cast<int>(cf)]; }
+  // True when nothing is pending in either layer.
   bool empty() const;
 
-  // Adds every pending write to `batch`, family by family, in key order.
+  // Adds every write of the batch layer to `batch`, family by family, in key order.
+  // REQUIRES: the record layer is empty (committed or discarded).
   absl::Status AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batch) const;
 
  private:
-  void Remember(Cf cf, const std::string& key);
+  static void Set(Map& map, absl::string_view key, bool deleted, absl::string_view value);
 
-  std::array<Map, kCfCount> maps_;
-  struct Undo {
-    Cf cf;
-    std::string key;
-    bool existed;
-    Entry previous;
-  };
-  std::vector<Undo> undo_;
-  bool recording_ = false;
+  std::array<Map, kCfCount> batch_;
+  std::array<Map, kCfCount> record_;
+  bool record_dirty_ = false;
 };
 
 }  // namespace cti::projections::internal

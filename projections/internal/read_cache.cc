@@ -1,5 +1,7 @@
 #include "projections/internal/read_cache.h"
 
+#include <utility>
+
 namespace cti::projections::internal {
 
 ReadCache::Known ReadCache::Lookup(Cf cf, absl::string_view key, const std::string** value) const {
@@ -29,12 +31,20 @@ void ReadCache::Remember(Cf cf, absl::string_view key, const std::string* value)
   }
 }
 
-void ReadCache::Apply(const Overlay& overlay) {
+void ReadCache::Absorb(Overlay& overlay) {
   for (int i = 0; i < kCfCount; ++i) {
     const Cf cf = static_cast<Cf>(i);
     if (!Cached(cf)) continue;
-    for (const auto& [key, entry] : overlay.entries(cf)) {
-      Remember(cf, key, entry.deleted ? nullptr : &entry.value);
+    auto& map = maps_[i];
+    for (auto& [key, entry] : overlay.mutable_batch_entries(cf)) {
+      MakeRoom();
+      auto [it, inserted] = map.try_emplace(key);
+      if (inserted) ++entries_;
+      if (entry.deleted) {
+        it->second.reset();
+      } else {
+        it->second = std::move(entry.value);
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-// ReadCache: committed values of the hot column families (directory, calendar, calls),
+// ReadCache: committed values of the hot column families (directory, calls),
 // kept in memory by the projector so a record that reads an employee or a call does not
 // go to RocksDB each time. It only ever holds what the store holds: filled from reads of
 // committed state and updated from each batch after it was written. Transparent to the
@@ -23,7 +23,7 @@ namespace cti::projections::internal {
 
 class ReadCache {
  public:
-  explicit ReadCache(size_t max_entries = 1 << 20) : max_entries_(max_entries) {}
+  explicit ReadCache(size_t max_entries = 1 << 18) : max_entries_(max_entries) {}
 
   // What the cache knows of `key`.
   enum class Known { kUnknown, kAbsent, kPresent };
@@ -33,15 +33,16 @@ class ReadCache {
   // Records the committed value of `key` (null: absent). Ignored for uncached families.
   void Remember(Cf cf, absl::string_view key, const std::string* value);
 
-  // Folds a batch that was just written into the cache.
-  void Apply(const Overlay& overlay);
+  // Folds a batch that was just written into the cache, taking its values (the overlay
+  // is left without them).
+  void Absorb(Overlay& overlay);
 
   void Clear();
 
  private:
-  static bool Cached(Cf cf) {
-    return cf == Cf::kDirectory || cf == Cf::kCalendar || cf == Cf::kCalls;
-  }
+  // Directory records and call state are read again and again; calendar entries, event
+  // ids and the search index are mostly written once or scanned.
+  static bool Cached(Cf cf) { return cf == Cf::kDirectory || cf == Cf::kCalls; }
   void MakeRoom();
 
   const size_t max_entries_;

@@ -22,6 +22,10 @@ namespace cti::projections::internal {
 // Applies `event` at log `position` (0 when validating a command).
 absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position);
 
+// The key under which `event`'s event_id is remembered (eventids family), or "" when
+// the event has none or its tenant is malformed.
+std::string EventIdKey(const cti::v1::Event& event);
+
 // After `event` at `position` was rejected (and its writes discarded): remembers its
 // event_id, when well-formed and new, so a later record with the same id is rejected as
 // a duplicate whatever the state is by then.

@@ -36,8 +36,8 @@ absl::Status InvalidField(const FieldPath& path, absl::string_view what) {
 bool IsValidId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
-        c != ':' && c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&
+        c != '-') {
       return false;
     }
   }
@@ -63,8 +63,8 @@ absl::Status CheckOpaqueId(const FieldPath& path, absl::string_view id) {
 
 namespace {
 
-absl::Status CheckLengthAndControls(const FieldPath& path, absl::string_view text,
-                                    size_t max_chars, bool allow_newlines) {
+absl::Status CheckLengthAndControls(const FieldPath& path, absl::string_view text, size_t max_chars,
+                                    bool allow_newlines) {
   const size_t n = CodePointCount(text);
   if (n > max_chars) {
     return InvalidField(path,
@@ -91,26 +91,23 @@ bool AllDigits(absl::string_view s) {
 
 }  // namespace
 
-absl::Status CheckRequiredText(const FieldPath& path, absl::string_view text,
-                               size_t max_chars) {
+absl::Status CheckRequiredText(const FieldPath& path, absl::string_view text, size_t max_chars) {
   if (IsBlank(text)) return InvalidField(path, "must not be empty");
   return CheckLengthAndControls(path, text, max_chars, /*allow_newlines=*/false);
 }
 
-absl::Status CheckOptionalText(const FieldPath& path, absl::string_view text,
-                               size_t max_chars) {
+absl::Status CheckOptionalText(const FieldPath& path, absl::string_view text, size_t max_chars) {
   return CheckLengthAndControls(path, text, max_chars, /*allow_newlines=*/true);
 }
 
 absl::Status CheckTasks(const FieldPath& path,
                         const google::protobuf::RepeatedPtrField<std::string>& tasks) {
   if (static_cast<size_t>(tasks.size()) > kMaxTasks) {
-    return InvalidField(path,
-                        absl::StrCat("must have at most ", kMaxTasks, " tasks (got ", tasks.size(), ")"));
+    return InvalidField(
+        path, absl::StrCat("must have at most ", kMaxTasks, " tasks (got ", tasks.size(), ")"));
   }
   for (int i = 0; i < tasks.size(); ++i) {
-    if (absl::Status s = CheckRequiredText(path.At(i), tasks[i], kMaxTaskChars);
-        !s.ok()) {
+    if (absl::Status s = CheckRequiredText(path.At(i), tasks[i], kMaxTaskChars); !s.ok()) {
       return s;
     }
   }
@@ -169,8 +166,7 @@ absl::Status CheckTimestamp(const FieldPath& path, bool present,
 
 absl::Status CheckNoCpr(const FieldPath& path, absl::string_view text) {
   if (ContainsCprNumber(text)) {
-    return InvalidField(path,
-                        "must not contain a CPR number or other confidential data (TP-4.2)");
+    return InvalidField(path, "must not contain a CPR number or other confidential data (TP-4.2)");
   }
   return absl::OkStatus();
 }

@@ -71,12 +71,10 @@ absl::Status CheckId(const FieldPath& path, absl::string_view id);
 // printable ASCII characters, no spaces.
 absl::Status CheckOpaqueId(const FieldPath& path, absl::string_view id);
 // Required text: not blank, at most `max_chars` code points, no control characters.
-absl::Status CheckRequiredText(const FieldPath& path, absl::string_view text,
-                               size_t max_chars);
+absl::Status CheckRequiredText(const FieldPath& path, absl::string_view text, size_t max_chars);
 // Optional text: at most `max_chars` code points, no control characters except
 // newline and tab.
-absl::Status CheckOptionalText(const FieldPath& path, absl::string_view text,
-                               size_t max_chars);
+absl::Status CheckOptionalText(const FieldPath& path, absl::string_view text, size_t max_chars);
 // Task keywords: at most 100, each 1 to 100 characters.
 absl::Status CheckTasks(const FieldPath& path,
                         const google::protobuf::RepeatedPtrField<std::string>& tasks);

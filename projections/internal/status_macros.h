@@ -6,8 +6,8 @@
 #include "absl/status/statusor.h"
 
 // Returns the status of `expr` from the current function unless it is OK.
-#define CTI_RETURN_IF_ERROR(expr)                    \
-  do {                                               \
+#define CTI_RETURN_IF_ERROR(expr)                                                   \
+  do {                                                                              \
     if (::absl::Status cti_status_ = (expr); !cti_status_.ok()) return cti_status_; \
   } while (false)
 

@@ -7,14 +7,14 @@ namespace {
 
 // Folded form of U+00C0..U+00FF, as UTF-8.
 constexpr const char* kLatin1Fold[64] = {
-    "a",  "a",  "a", "a", "a", "å", "æ", "c",  // À Á Â Ã Ä Å Æ Ç
-    "e",  "e",  "e", "e", "i", "i", "i", "i",  // È É Ê Ë Ì Í Î Ï
-    "d",  "n",  "o", "o", "o", "o", "o", "×",  // Ð Ñ Ò Ó Ô Õ Ö ×
-    "ø",  "u",  "u", "u", "u", "y", "th", "ss",  // Ø Ù Ú Û Ü Ý Þ ß
-    "a",  "a",  "a", "a", "a", "å", "æ", "c",  // à á â ã ä å æ ç
-    "e",  "e",  "e", "e", "i", "i", "i", "i",  // è é ê ë ì í î ï
-    "d",  "n",  "o", "o", "o", "o", "o", "÷",  // ð ñ ò ó ô õ ö ÷
-    "ø",  "u",  "u", "u", "u", "y", "th", "y",  // ø ù ú û ü ý þ ÿ
+    "a", "a", "a", "a", "a", "å", "æ",  "c",   // À Á Â Ã Ä Å Æ Ç
+    "e", "e", "e", "e", "i", "i", "i",  "i",   // È É Ê Ë Ì Í Î Ï
+    "d", "n", "o", "o", "o", "o", "o",  "×",   // Ð Ñ Ò Ó Ô Õ Ö ×
+    "ø", "u", "u", "u", "u", "y", "th", "ss",  // Ø Ù Ú Û Ü Ý Þ ß
+    "a", "a", "a", "a", "a", "å", "æ",  "c",   // à á â ã ä å æ ç
+    "e", "e", "e", "e", "i", "i", "i",  "i",   // è é ê ë ì í î ï
+    "d", "n", "o", "o", "o", "o", "o",  "÷",   // ð ñ ò ó ô õ ö ÷
+    "ø", "u", "u", "u", "u", "y", "th", "y",   // ø ù ú û ü ý þ ÿ
 };
 
 // Decodes the code point starting at text[i]. Returns its length in bytes, or 0 when
@@ -56,7 +56,7 @@ bool IsWordCodePoint(uint32_t cp) {
   if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   }
-  if (cp < 0xc0) return false;  // C1 controls and Latin-1 punctuation
+  if (cp < 0xc0) return false;      // C1 controls and Latin-1 punctuation
   return cp != 0xd7 && cp != 0xf7;  // × and ÷
 }
 

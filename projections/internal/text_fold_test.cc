@@ -35,7 +35,9 @@ TEST(FoldText, DropsOtherLatin1Accents) {
 TEST(FoldText, KeepsOtherCodePointsAndInvalidBytes) {
   EXPECT_EQ(FoldText("Łódź"), "Łodź");  // only Latin-1 is folded
   EXPECT_EQ(FoldText("Ω"), "Ω");
-  const std::string invalid = "a\xff" "b\xc3";
+  const std::string invalid =
+      "a\xff"
+      "b\xc3";
   EXPECT_EQ(FoldText(invalid), invalid);
 }
 

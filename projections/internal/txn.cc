@@ -1,6 +1,8 @@
 #include "projections/internal/txn.h"
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace cti::projections::internal {
 
@@ -15,6 +17,13 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
   if (const Overlay::Entry* pending = overlay_->Find(cf, key); pending != nullptr) {
     *value = &pending->value;
     return !pending->deleted;
+  }
+  if (const auto& prefetched = prefetched_[static_cast<int>(cf)]; !prefetched.empty()) {
+    if (auto it = prefetched.find(key); it != prefetched.end()) {
+      if (!it->second.has_value()) return false;
+      *value = &*it->second;
+      return true;
+    }
   }
   if (cache_ != nullptr) {
     switch (cache_->Lookup(cf, key, value)) {
@@ -35,6 +44,28 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
   if (cache_ != nullptr) cache_->Remember(cf, key, buffer);
   *value = buffer;
   return true;
+}
+
+absl::Status Txn::Prefetch(Cf cf, const std::vector<std::string>& keys) {
+  if (keys.empty()) return absl::OkStatus();
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const std::string& key : keys) slices.emplace_back(key);
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  store_.db()->MultiGet(read_, store_.cf(cf), keys.size(), slices.data(), values.data(),
+                        statuses.data());
+  auto& prefetched = prefetched_[static_cast<int>(cf)];
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      prefetched.try_emplace(keys[i], std::nullopt);
+    } else if (statuses[i].ok()) {
+      prefetched.try_emplace(keys[i], values[i].ToString());
+    } else {
+      return FromRocks(statuses[i], absl::StrCat("reading ", CfName(cf)));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> Txn::Get(Cf cf, absl::string_view key, std::string* value) {
@@ -81,20 +112,22 @@ absl::Status Txn::Scan(Cf cf, absl::string_view prefix,
   rocksdb::Slice upper_slice(upper);
   if (!upper.empty()) read.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.cf(cf)));
-  const Overlay::Map& pending = overlay_->entries(cf);
-  auto ov = pending.lower_bound(prefix);
-  const auto ov_end = upper.empty() ? pending.end() : pending.lower_bound(upper);
+  std::vector<std::pair<absl::string_view, const Overlay::Entry*>> pending;
+  overlay_->ForEachInRange(cf, prefix, upper, [&](absl::string_view key, const Overlay::Entry& e) {
+    pending.emplace_back(key, &e);
+  });
+  auto ov = pending.begin();
   it->Seek(ToSlice(prefix));
   // Merge the store's keys with the pending writes; a pending write wins on equal keys.
   while (true) {
     const bool db_valid = it->Valid();
-    const bool ov_valid = ov != ov_end;
+    const bool ov_valid = ov != pending.end();
     if (!db_valid && !ov_valid) break;
     const absl::string_view db_key =
         db_valid ? absl::string_view(it->key().data(), it->key().size()) : absl::string_view();
-    if (ov_valid && (!db_valid || absl::string_view(ov->first) <= db_key)) {
-      if (db_valid && absl::string_view(ov->first) == db_key) it->Next();
-      if (!ov->second.deleted && !fn(ov->first, ov->second.value)) break;
+    if (ov_valid && (!db_valid || ov->first <= db_key)) {
+      if (db_valid && ov->first == db_key) it->Next();
+      if (!ov->second->deleted && !fn(ov->first, ov->second->value)) break;
       ++ov;
     } else {
       if (!fn(db_key, absl::string_view(it->value().data(), it->value().size()))) break;

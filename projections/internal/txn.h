@@ -7,8 +7,12 @@
 #ifndef CTI_PROJECTIONS_INTERNAL_TXN_H_
 #define CTI_PROJECTIONS_INTERNAL_TXN_H_
 
+#include <array>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -39,6 +43,12 @@ class Txn {
   absl::Status PutProto(Cf cf, absl::string_view key, const google::protobuf::MessageLite& msg);
   absl::Status Delete(Cf cf, absl::string_view key);
 
+  // Reads `keys` of `cf` from the store in one batched lookup and keeps the answers for
+  // later Gets in this Txn (pending writes still win). For keys a batch is known to ask
+  // for, e.g. the event ids of its records. REQUIRES: nothing but this Txn writes the
+  // store meanwhile.
+  absl::Status Prefetch(Cf cf, const std::vector<std::string>& keys);
+
   // Calls fn(key, value) for each key starting with `prefix`, in key order, until fn
   // returns false. REQUIRES: fn does not write through this Txn.
   absl::Status Scan(Cf cf, absl::string_view prefix,
@@ -52,6 +62,8 @@ class Txn {
   const StoreImpl& store_;
   Overlay* overlay_;
   ReadCache* cache_;
+  // Prefetched committed values; nullopt: absent.
+  std::array<absl::flat_hash_map<std::string, std::optional<std::string>>, kCfCount> prefetched_;
   rocksdb::ReadOptions read_;
   std::string scratch_;
 };

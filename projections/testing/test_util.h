@@ -79,8 +79,8 @@ inline cti::v1::Event RetireUnit(const std::string& id) {
   e.mutable_staff()->mutable_unit_retired()->set_unit_id(id);
   return e;
 }
-inline cti::v1::Event Hire(const std::string& id, const std::string& name,
-                           const std::string& unit, const std::string& extension = "",
+inline cti::v1::Event Hire(const std::string& id, const std::string& name, const std::string& unit,
+                           const std::string& extension = "",
                            std::initializer_list<std::string> tasks = {}) {
   cti::v1::Event e;
   cti::v1::Employee* emp = e.mutable_staff()->mutable_employee_hired()->mutable_employee();
@@ -151,7 +151,8 @@ inline cti::v1::Event CallEvent(const std::string& call_id) {
   e.mutable_call()->set_call_id(call_id);
   return e;
 }
-inline cti::v1::Event Offered(const std::string& call_id, const std::string& caller = "+4512345678") {
+inline cti::v1::Event Offered(const std::string& call_id,
+                              const std::string& caller = "+4512345678") {
   cti::v1::Event e = CallEvent(call_id);
   e.mutable_call()->mutable_offered()->set_caller_number(caller);
   e.mutable_call()->mutable_offered()->set_dialled_number("+4573767676");

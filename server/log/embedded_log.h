@@ -9,7 +9,8 @@
 //
 // Concurrency. All EventLog methods are thread-safe. One partition (partition_count()
 // is 1), so positions are dense: 1, 2, 3, ... recorded_at comes from the injected clock
-// and never decreases in log order, even when the clock steps back.
+// and never decreases in log order, even when the clock steps back. A reader's `wait`
+// is real time (it bounds a blocking call), not the injected clock's.
 //
 // Failures. A failed write fails every caller in its batch and none of its records
 // becomes visible (UNAVAILABLE for I/O errors, RESOURCE_EXHAUSTED for a full disk, with
@@ -89,6 +90,7 @@ class EmbeddedLog final : public EventLog {
   absl::StatusOr<uint64_t> EndPosition(int partition) override;
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) override;
 
+  // Counters since Open. Thread-safe.
   EmbeddedLogStats Stats() const;
 
  private:

@@ -159,7 +159,8 @@ TEST(CrashTest, EveryAcknowledgedAppendSurvivesKill9ExactlyOnce) {
               static_cast<unsigned long long>(recovery_kills),
               absl::FormatDuration(absl::Now() - start).c_str());
 
-  CtiClient client(ctid.Channel(Admin()));
+  auto client_owner = std::make_unique<CtiClient>(ctid.Channel(Admin()));
+  CtiClient& client = *client_owner;
   absl::StatusOr<cti::v1::GetStatusResponse> status = client.Status();
   ASSERT_TRUE(status.ok()) << status.status();
   const uint64_t end = status->log_end_position();
@@ -220,6 +221,8 @@ TEST(CrashTest, EveryAcknowledgedAppendSurvivesKill9ExactlyOnce) {
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->state_digest(), digest);
 
+  client_owner.reset();  // A connected client would hold up the graceful stop.
+  target.Set(nullptr);
   absl::Status stopped = ctid.Stop();
   EXPECT_TRUE(stopped.ok()) << stopped;
 }

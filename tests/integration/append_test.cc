@@ -55,6 +55,26 @@ TEST_F(AppendTest, ConcurrentAppendsGetDistinctDensePositionsThatMatchTheLog) {
   }
 }
 
+// A client that appends a unit and then, as soon as that is acknowledged, an employee in
+// it must not be refused: validation has to see the client's own acknowledged writes
+// (read your writes), just as every query does with min_position. `ctictl append` of a
+// file (units, then their employees) depends on this.
+TEST_F(AppendTest, DependentAppendsInARowAreValidatedAgainstTheEarlierOnes) {
+  for (int i = 0; i < 20; ++i) {
+    const std::string unit_id = absl::StrCat("skole-", i);
+    absl::StatusOr<cti::v1::AppendResponse> unit = client().Append(factory_.UnitDefined(
+        MakeUnit(unit_id, cti::v1::UNIT_KIND_ADMINISTRATION, absl::StrCat("Skole nr. ", i))));
+    ASSERT_TRUE(unit.ok()) << unit.status();
+    absl::StatusOr<cti::v1::AppendResponse> hired = client().Append(factory_.EmployeeHired(
+        MakeEmployee(absl::StrCat("e6", i), absl::StrCat("Lærer Ølund ", i), unit_id)));
+    ASSERT_TRUE(hired.ok()) << "hire right after defining " << unit_id << " (acknowledged at "
+                            << unit->position() << "): " << hired.status();
+    absl::StatusOr<cti::v1::AppendResponse> left =
+        client().Append(factory_.EmployeeLeft(absl::StrCat("e6", i)));
+    ASSERT_TRUE(left.ok()) << left.status();
+  }
+}
+
 TEST_F(AppendTest, SameEventFromManyClientsAtOnceIsAppendedOnce) {
   const cti::v1::Event event = factory_.CallOffered("sip-dobbelt@pbx", "+4520304050");
   constexpr int kThreads = 8;

@@ -92,13 +92,18 @@ constexpr char kGoodLine[] = R"({"event_id":"fil-1","occurred_at":"2024-11-04T08
 
 TEST_F(BadInputTest, CtictlAppendsAValidFile) {
   // The control case: without it the refusals below could come from a broken ctictl.
-  absl::StatusOr<ProcessResult> r = Ctictl({"append", WriteFile("good.jsonl", kGoodLine)});
+  // The second line depends on the first (read your writes at validation).
+  absl::StatusOr<ProcessResult> r = Ctictl(
+      {"append", WriteFile("good.jsonl", absl::StrCat(kGoodLine, "\n", kDependentLine, "\n"))});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->exit_code, 0) << r->err;
   EXPECT_THAT(r->out, HasSubstr(absl::StrCat(end_ + 1)));
-  absl::StatusOr<cti::v1::GetUnitResponse> unit = client().GetUnit("teknik-miljoe", end_ + 1);
+  EXPECT_THAT(r->out, HasSubstr(absl::StrCat(end_ + 2)));
+  absl::StatusOr<cti::v1::GetUnitResponse> unit = client().GetUnit("teknik-miljoe", end_ + 2);
   ASSERT_TRUE(unit.ok()) << unit.status();
   EXPECT_EQ(unit->unit().name(), "Teknik og Miljø");
+  ASSERT_EQ(unit->employees_size(), 1);
+  EXPECT_EQ(unit->employees(0).full_name(), "Ulla Bøgh");
 }
 
 TEST_F(BadInputTest, MalformedJsonViaCtictlExits4AndSendsNothing) {
