@@ -3,6 +3,10 @@
 // one RocksDB WriteBatch.
 #include "projections/projector.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/overlay.h"

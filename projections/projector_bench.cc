@@ -8,6 +8,7 @@
 // contact changes, calendar entries and forwardings, generated deterministically.
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,7 +21,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "cti/v1/event.pb.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/store_impl.h"
@@ -54,7 +54,7 @@ struct Lcg {  // deterministic, no dependency on the standard library's engines
 
 cti::v1::LogRecord Record(uint64_t position, cti::v1::Event event) {
   event.set_tenant("aarhus");
-  event.set_event_id(getenv("BENCH_ORDERED_IDS") ? absl::StrFormat("bench-%012d", position) : absl::StrCat("bench-", position));
+  event.set_event_id(absl::StrCat("bench-", position));
   event.mutable_occurred_at()->set_seconds(kT0 + static_cast<int64_t>(position));
   *event.mutable_recorded_at() = event.occurred_at();
   event.mutable_actor()->set_id("ldap-sync");

@@ -34,9 +34,7 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
                           cti::v1::GetStatusResponse* response) {
   std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
   const int partitions = deps.log->partition_count();
-  auto applied = [&store](int p) -> absl::StatusOr<uint64_t> {
-    return store->AppliedPosition(p);
-  };
+  auto applied = [&store](int p) -> absl::StatusOr<uint64_t> { return store->AppliedPosition(p); };
   uint64_t applied_position = 0;
   std::string digest;
   for (int attempt = 0; attempt < kDigestAttempts; ++attempt) {
@@ -48,8 +46,8 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
     digest = *std::move(taken);
     if (*before == *after) break;
   }
-  absl::StatusOr<uint64_t> end = PositionOf(
-      partition, partitions, [&deps](int p) { return deps.log->EndPosition(p); });
+  absl::StatusOr<uint64_t> end =
+      PositionOf(partition, partitions, [&deps](int p) { return deps.log->EndPosition(p); });
   if (!end.ok()) return end.status();
   response->set_log_backend(std::string(deps.log->backend_name()));
   response->set_log_end_position(*end);

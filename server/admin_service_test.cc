@@ -1,4 +1,6 @@
 // AdminService (GetStatus, Rebuild), health, restarts and store generations.
+#include <grpcpp/generic/generic_stub.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,10 +18,10 @@
 namespace cti::server {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Administration;
 using testing::CallOffered;
 using testing::FixtureOptions;
+using ::testing::HasSubstr;
 using testing::Hire;
 using testing::kTenant;
 using testing::NewContext;
@@ -67,8 +69,8 @@ TEST(AdminServiceTest, GetStatusReportsPositionsDigestAndCounters) {
   EXPECT_EQ(empty.state_digest().size(), 64u);
 
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
-  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Administration("sundhed", "Sundhed"), &response)));
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response)));
   // One record the projector rejects at apply time.
   cti::v1::Event bad = Hire("e2", "Ida Berg", "nowhere");
   bad.set_event_id("direct");
@@ -94,7 +96,7 @@ TEST(AdminServiceTest, GetStatusReportsPositionsDigestAndCounters) {
   request.set_tenant(kTenant);
   cti::v1::GetStatusResponse by_tenant;
   auto context = NewContext();
-  ASSERT_TRUE(fixture.admin().GetStatus(context.get(), request, &by_tenant).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.admin().GetStatus(context.get(), request, &by_tenant)));
   EXPECT_EQ(by_tenant.applied_position(), 3u);
 }
 
@@ -110,8 +112,7 @@ TEST(AdminServiceTest, HealthIsNotServingUntilCaughtUpThenServing) {
   options.work_threads = 1;
   auto server = CtidServer::Start(options, &clock, std::move(log));
   ASSERT_TRUE(server.ok()) << server.status();
-  auto channel =
-      grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
   EXPECT_EQ(testing::HealthCheck(channel), 2);  // NOT_SERVING
   ASSERT_TRUE((*server)->WaitUntilServing(absl::Seconds(30)));
   EXPECT_EQ(testing::HealthCheck(channel), 1);  // SERVING
@@ -120,13 +121,51 @@ TEST(AdminServiceTest, HealthIsNotServingUntilCaughtUpThenServing) {
   (*server)->Shutdown();
 }
 
+TEST(AdminServiceTest, ServerReflectionListsTheServices) {
+  ServerFixture fixture;
+  // ServerReflectionRequest { list_services = "" } (field 7), by hand.
+  const std::string request_bytes("\x3a\x00", 2);
+  grpc::GenericStub stub(fixture.channel());
+  grpc::CompletionQueue queue;
+  auto context = NewContext(false);
+  auto call = stub.PrepareCall(
+      context.get(), "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(4));
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  for (const char* service : {"cti.v1.EventService", "cti.v1.DirectoryService",
+                              "cti.v1.AdminService", "grpc.health.v1.Health"}) {
+    EXPECT_NE(bytes.find(service), std::string::npos) << service;
+  }
+}
+
 TEST(AdminServiceTest, RebuildYieldsTheSameDigestAndSwitchesGeneration) {
   FixtureOptions options;
   options.rebuild_batch_size = 50;
   ServerFixture fixture(options);
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
-  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Administration("sundhed", "Sundhed"), &response)));
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response)));
   FillLog(*fixture.server().log(), 500, "r-");
   const cti::v1::GetStatusResponse before = fixture.Status(502);
   EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-1\n");
@@ -149,14 +188,14 @@ TEST(AdminServiceTest, RebuildYieldsTheSameDigestAndSwitchesGeneration) {
   EXPECT_EQ(after.applied_position(), 502u);
 
   // Queries answer from the new store, and the projector goes on with it.
-  ASSERT_TRUE(fixture.Append(Hire("e2", "Ida Berg", "sundhed"), &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Hire("e2", "Ida Berg", "sundhed"), &response)));
   cti::v1::GetEmployeeRequest request;
   request.set_tenant(kTenant);
   request.set_employee_id("e2");
   request.set_min_position(response.position());
   cti::v1::GetEmployeeResponse employee;
   auto context = NewContext();
-  ASSERT_TRUE(fixture.directory().GetEmployee(context.get(), request, &employee).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.directory().GetEmployee(context.get(), request, &employee)));
   EXPECT_EQ(employee.employee().full_name(), "Ida Berg");
 }
 
@@ -169,7 +208,7 @@ TEST(AdminServiceTest, RebuildUnderLoadMatchesAQuietRebuild) {
   std::thread writer([&] {
     for (int i = 0; i < 200; ++i) {
       cti::v1::AppendResponse response;
-      EXPECT_TRUE(fixture.Append(CallOffered(absl::StrCat("live-", i)), &response).ok());
+      EXPECT_TRUE(testing::IsOk(fixture.Append(CallOffered(absl::StrCat("live-", i)), &response)));
     }
   });
   // Meanwhile a second rebuild is refused.
@@ -227,10 +266,10 @@ TEST(AdminServiceTest, EmbeddedLogSurvivesRestartAndLostProjectionsAreReplayed) 
   options.embedded_log = true;
   ServerFixture fixture(options);
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
-  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Administration("sundhed", "Sundhed"), &response)));
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response)));
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(fixture.Append(CallOffered(absl::StrCat("c", i)), &response).ok());
+    ASSERT_TRUE(testing::IsOk(fixture.Append(CallOffered(absl::StrCat("c", i)), &response)));
   }
   const cti::v1::GetStatusResponse before = fixture.Status(response.position());
   EXPECT_EQ(before.log_backend(), "embedded");

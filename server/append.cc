@@ -36,13 +36,13 @@ std::optional<uint64_t> DuplicateOf(const absl::Status& status) {
 }
 
 // Answers a repeat of the record at `position`, or refuses a reuse of its event_id.
-absl::StatusOr<cti::v1::AppendResponse> AnswerRepeat(const cti::v1::Event& event,
-                                                     uint64_t position,
+absl::StatusOr<cti::v1::AppendResponse> AnswerRepeat(const cti::v1::Event& event, uint64_t position,
                                                      cti::log::EventLog& log) {
   absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
       log.OpenReader(log.PartitionOf(event.tenant()), position);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<std::vector<cti::v1::LogRecord>> records = (*reader)->Next(1, absl::ZeroDuration());
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+      (*reader)->Next(1, absl::ZeroDuration());
   if (!records.ok()) return records.status();
   if (records->empty() || records->front().position() != position ||
       records->front().event().event_id() != event.event_id() ||
@@ -56,9 +56,9 @@ absl::StatusOr<cti::v1::AppendResponse> AnswerRepeat(const cti::v1::Event& event
   original.clear_recorded_at();
   repeat.clear_recorded_at();
   if (!google::protobuf::util::MessageDifferencer::Equals(original, repeat)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("event_id '", event.event_id(), "' was already appended at position ",
-                     position, " with a different payload"));
+    return absl::FailedPreconditionError(absl::StrCat("event_id '", event.event_id(),
+                                                      "' was already appended at position ",
+                                                      position, " with a different payload"));
   }
   cti::v1::AppendResponse response;
   response.set_position(position);
@@ -94,9 +94,9 @@ absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& reque
   cti::v1::Event event = request.event();
   if (event.schema_version() == 0) event.set_schema_version(kEventSchemaVersion);
   if (event.schema_version() > kEventSchemaVersion) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("event.schema_version ", event.schema_version(),
-                     " is newer than this server speaks (", kEventSchemaVersion, ")"));
+    return absl::InvalidArgumentError(absl::StrCat("event.schema_version ", event.schema_version(),
+                                                   " is newer than this server speaks (",
+                                                   kEventSchemaVersion, ")"));
   }
   if (event.tenant().empty()) return absl::InvalidArgumentError("event.tenant is required");
   *event.mutable_actor() = actor;

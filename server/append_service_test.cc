@@ -16,9 +16,9 @@
 namespace cti::server {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Administration;
 using testing::CallOffered;
+using ::testing::HasSubstr;
 using testing::Hire;
 using testing::kTenant;
 using testing::NewContext;
@@ -60,12 +60,13 @@ class AppendServiceTest : public ::testing::Test {
 
 TEST_F(AppendServiceTest, AppendAnswersPositionAndQueriesReadTheirWrites) {
   cti::v1::AppendResponse unit;
-  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed og Omsorg"), &unit).ok());
+  ASSERT_TRUE(
+      testing::IsOk(fixture_.Append(Administration("sundhed", "Sundhed og Omsorg"), &unit)));
   EXPECT_EQ(unit.position(), 1u);
   EXPECT_FALSE(unit.duplicate());
   EXPECT_EQ(unit.recorded_at().seconds(), testing::kStartSeconds);
   cti::v1::AppendResponse hired;
-  ASSERT_TRUE(fixture_.Append(Hire("e17", "Anna Holm", "sundhed"), &hired).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Hire("e17", "Anna Holm", "sundhed"), &hired)));
   EXPECT_EQ(hired.position(), 2u);
 
   cti::v1::GetEmployeeRequest request;
@@ -98,7 +99,7 @@ TEST_F(AppendServiceTest, ServerStampsActorSchemaVersionAndEventId) {
   event.mutable_actor()->set_id("somebody-else");
   event.mutable_actor()->set_role(cti::v1::ROLE_DIRECTOR);
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture_.Append(event, &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(event, &response)));
   EXPECT_EQ(response.event_id().size(), 32u);
   EXPECT_EQ(response.event_id().find_first_not_of("0123456789abcdef"), std::string::npos);
   const cti::v1::LogRecord record = ReadRecord(response.position());
@@ -108,29 +109,27 @@ TEST_F(AppendServiceTest, ServerStampsActorSchemaVersionAndEventId) {
   EXPECT_EQ(record.event().event_id(), response.event_id());
 
   cti::v1::AppendResponse second;
-  ASSERT_TRUE(fixture_.Append(Administration("kultur", "Kultur"), &second).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("kultur", "Kultur"), &second)));
   EXPECT_NE(second.event_id(), response.event_id());
 }
 
 TEST_F(AppendServiceTest, ValidationErrorsMapToCodesAndAppendNothing) {
   cti::v1::AppendResponse ignored;
-  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed"), &ignored).ok());
-  ASSERT_TRUE(fixture_.Append(Hire("e1", "Bo Lund", "sundhed"), &ignored).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("sundhed", "Sundhed"), &ignored)));
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Hire("e1", "Bo Lund", "sundhed"), &ignored)));
 
   ExpectRefused(RequestOf(Hire("e2", "Ida Berg", "nowhere")), grpc::StatusCode::NOT_FOUND,
                 "nowhere");
-  ExpectRefused(RequestOf(Hire("e1", "Bo Lund", "sundhed")),
-                grpc::StatusCode::FAILED_PRECONDITION, "e1");
-  ExpectRefused(RequestOf(Administration("tom", "")), grpc::StatusCode::INVALID_ARGUMENT,
-                "name");
+  ExpectRefused(RequestOf(Hire("e1", "Bo Lund", "sundhed")), grpc::StatusCode::FAILED_PRECONDITION,
+                "e1");
+  ExpectRefused(RequestOf(Administration("tom", "")), grpc::StatusCode::INVALID_ARGUMENT, "name");
   cti::v1::Event no_tenant = Administration("x", "X");
   no_tenant.clear_tenant();
   ExpectRefused(RequestOf(no_tenant), grpc::StatusCode::INVALID_ARGUMENT, "tenant");
   cti::v1::Event newer = Administration("y", "Y");
   newer.set_schema_version(2);
   ExpectRefused(RequestOf(newer), grpc::StatusCode::INVALID_ARGUMENT, "schema_version");
-  ExpectRefused(cti::v1::AppendRequest(), grpc::StatusCode::INVALID_ARGUMENT,
-                "event is required");
+  ExpectRefused(cti::v1::AppendRequest(), grpc::StatusCode::INVALID_ARGUMENT, "event is required");
   cti::v1::Event no_payload = Administration("z", "Z");
   no_payload.clear_staff();
   ExpectRefused(RequestOf(no_payload), grpc::StatusCode::INVALID_ARGUMENT, "payload");
@@ -180,17 +179,17 @@ TEST_F(AppendServiceTest, MissingOrInvalidIdentityIsUnauthenticated) {
   context->AddMetadata("x-cti-actor", "ldap-sync");
   context->AddMetadata("x-cti-role", "ROLE_SYSTEM");
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture_.events().Append(context.get(), request, &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.events().Append(context.get(), request, &response)));
   EXPECT_EQ(ReadRecord(response.position()).event().actor().role(), cti::v1::ROLE_SYSTEM);
 }
 
 TEST_F(AppendServiceTest, RepeatedEventIdIsIdempotentBeforeAndAfterApply) {
   cti::v1::AppendResponse unit;
-  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed"), &unit).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("sundhed", "Sundhed"), &unit)));
   cti::v1::Event hire = Hire("e1", "Bo Lund", "sundhed");
   hire.set_event_id("hr:4711");
   cti::v1::AppendResponse first;
-  ASSERT_TRUE(fixture_.Append(hire, &first).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(hire, &first)));
   EXPECT_FALSE(first.duplicate());
   EXPECT_EQ(first.event_id(), "hr:4711");
 
@@ -214,15 +213,15 @@ TEST_F(AppendServiceTest, RepeatedEventIdIsIdempotentBeforeAndAfterApply) {
   unit_again.set_event_id("org:kultur");
   cti::v1::AppendResponse u1;
   cti::v1::AppendResponse u2;
-  ASSERT_TRUE(fixture_.Append(unit_again, &u1).ok());
-  ASSERT_TRUE(fixture_.Append(unit_again, &u2).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(unit_again, &u1)));
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(unit_again, &u2)));
   EXPECT_TRUE(u2.duplicate());
   EXPECT_EQ(u2.position(), u1.position());
 }
 
 TEST_F(AppendServiceTest, MinPositionWaitsForTheProjectorWithoutBlocking) {
   cti::v1::AppendResponse ignored;
-  ASSERT_TRUE(fixture_.Append(Administration("sundhed", "Sundhed"), &ignored).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("sundhed", "Sundhed"), &ignored)));
   // Many queries wait for a position not yet in the log; they hold no gRPC thread, so
   // an append still gets through and wakes them all.
   constexpr int kWaiters = 24;
@@ -249,7 +248,7 @@ TEST_F(AppendServiceTest, MinPositionWaitsForTheProjectorWithoutBlocking) {
   }
   EXPECT_EQ(fixture_.server().deps().waiters->size(), static_cast<size_t>(kWaiters));
   EXPECT_EQ(answered.load(), 0);
-  ASSERT_TRUE(fixture_.Append(Administration("kultur", "Kultur"), &ignored).ok());
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("kultur", "Kultur"), &ignored)));
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(answered.load(), kWaiters);
   EXPECT_EQ(fixture_.server().deps().waiters->size(), 0u);
@@ -315,8 +314,8 @@ TEST_F(AppendServiceTest, ConcurrentAppendsGetDistinctDensePositions) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         cti::v1::AppendResponse response;
-        grpc::Status status = fixture_.Append(
-            CallOffered(absl::StrCat("call-", t, "-", i)), &response);
+        grpc::Status status =
+            fixture_.Append(CallOffered(absl::StrCat("call-", t, "-", i)), &response);
         EXPECT_TRUE(status.ok()) << status.error_message();
         positions[t].push_back(response.position());
       }

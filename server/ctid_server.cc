@@ -69,29 +69,29 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
     absl::StatusOr<std::unique_ptr<cti::log::EmbeddedLog>> opened =
         cti::log::EmbeddedLog::Open(dir, clock_);
     if (!opened.ok()) {
-      return absl::Status(opened.status().code(), absl::StrCat("opening the embedded log in ",
-                                                               dir, ": ",
-                                                               opened.status().message()));
+      return absl::Status(opened.status().code(), absl::StrCat("opening the embedded log in ", dir,
+                                                               ": ", opened.status().message()));
     }
     log_ = *std::move(opened);
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("--log: unknown backend \"", options_.log_backend, "\" (expected embedded)"));
   }
-  identity_ = identity != nullptr ? std::move(identity)
-                                  : std::make_unique<MetadataIdentityResolver>();
+  identity_ =
+      identity != nullptr ? std::move(identity) : std::make_unique<MetadataIdentityResolver>();
 
   generations_ = std::make_unique<StoreGenerations>(options_.data_dir);
   absl::StatusOr<StoreGeneration> current = generations_->OpenCurrent();
   if (!current.ok()) {
     return absl::Status(current.status().code(),
-                        absl::StrCat("opening the projection store in ", options_.data_dir,
-                                     ": ", current.status().message()));
+                        absl::StrCat("opening the projection store in ", options_.data_dir, ": ",
+                                     current.status().message()));
   }
   if (current->store->was_reset()) {
-    spdlog::info("projection store {} is new or of another schema version: replaying the log "
-                 "from position 1",
-                 current->path);
+    spdlog::info(
+        "projection store {} is new or of another schema version: replaying the log "
+        "from position 1",
+        current->path);
   }
   std::vector<uint64_t> applied;
   for (int p = 0; p < log_->partition_count(); ++p) {
@@ -104,8 +104,8 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   timer_ = std::make_unique<Timer>(clock_);
   work_ = std::make_unique<ThreadPool>(options_.work_threads, "cti-work");
   appends_ = std::make_unique<ThreadPool>(options_.append_threads, "cti-append");
-  runner_ = std::make_unique<ProjectorRunner>(log_.get(), stores_.get(), waiters_.get(),
-                                              hub_.get(), clock_, options_.runner);
+  runner_ = std::make_unique<ProjectorRunner>(log_.get(), stores_.get(), waiters_.get(), hub_.get(),
+                                              clock_, options_.runner);
   if (absl::Status s = runner_->Start(); !s.ok()) return s;
   rebuilder_ = std::make_unique<Rebuilder>(log_.get(), generations_.get(), stores_.get(),
                                            runner_.get(), clock_, options_.rebuild);
@@ -137,21 +137,30 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("--listen: cannot listen on ", options_.listen,
-                     " (address in use or not local?)"));
+    return absl::UnavailableError(absl::StrCat("--listen: cannot listen on ", options_.listen,
+                                               " (address in use or not local?)"));
   }
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  SetServing(false);
   return absl::OkStatus();
 }
 
 CtidServer::~CtidServer() { Shutdown(); }
 
+void CtidServer::SetServing(bool serving) {
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  // The server as a whole ("") and each cti.v1 service by its full name.
+  for (const char* name : {"", cti::v1::EventService::service_full_name(),
+                           cti::v1::DirectoryService::service_full_name(),
+                           cti::v1::AdminService::service_full_name()}) {
+    health->SetServingStatus(name, serving);
+  }
+}
+
 bool CtidServer::WaitUntilServing(absl::Duration timeout) {
   if (runner_ == nullptr || !runner_->WaitCaughtUp(timeout)) return false;
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_ || server_ == nullptr) return false;
-  server_->GetHealthCheckService()->SetServingStatus(true);
+  SetServing(true);
   return true;
 }
 

@@ -82,6 +82,7 @@ class CtidServer {
   CtidServer() = default;
   absl::Status Init(std::unique_ptr<cti::log::EventLog> log,
                     std::unique_ptr<IdentityResolver> identity);
+  void SetServing(bool serving);
 
   CtidOptions options_;
   cti::Clock* clock_ = nullptr;

@@ -42,14 +42,13 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::Search(grpc::CallbackServerConte
   if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const int partition = deps_.log->PartitionOf(request->tenant());
   const ServiceDeps& deps = deps_;
-  return StartPositionGated(context, deps_, partition, request->min_position(),
-                            /*offload=*/false, [&deps, partition, request, response] {
-                              return AnswerFromStore(
-                                  deps, partition, response,
-                                  [request](const cti::projections::Directory& d) {
-                                    return d.Search(*request);
-                                  });
-                            });
+  return StartPositionGated(
+      context, deps_, partition, request->min_position(),
+      /*offload=*/false, [&deps, partition, request, response] {
+        return AnswerFromStore(
+            deps, partition, response,
+            [request](const cti::projections::Directory& d) { return d.Search(*request); });
+      });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(
@@ -58,14 +57,13 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(
   if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const int partition = deps_.log->PartitionOf(request->tenant());
   const ServiceDeps& deps = deps_;
-  return StartPositionGated(context, deps_, partition, request->min_position(),
-                            /*offload=*/false, [&deps, partition, request, response] {
-                              return AnswerFromStore(
-                                  deps, partition, response,
-                                  [request](const cti::projections::Directory& d) {
-                                    return d.GetEmployee(*request);
-                                  });
-                            });
+  return StartPositionGated(
+      context, deps_, partition, request->min_position(),
+      /*offload=*/false, [&deps, partition, request, response] {
+        return AnswerFromStore(
+            deps, partition, response,
+            [request](const cti::projections::Directory& d) { return d.GetEmployee(*request); });
+      });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetUnit(grpc::CallbackServerContext* context,
@@ -74,14 +72,13 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::GetUnit(grpc::CallbackServerCont
   if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const int partition = deps_.log->PartitionOf(request->tenant());
   const ServiceDeps& deps = deps_;
-  return StartPositionGated(context, deps_, partition, request->min_position(),
-                            /*offload=*/false, [&deps, partition, request, response] {
-                              return AnswerFromStore(
-                                  deps, partition, response,
-                                  [request](const cti::projections::Directory& d) {
-                                    return d.GetUnit(*request);
-                                  });
-                            });
+  return StartPositionGated(
+      context, deps_, partition, request->min_position(),
+      /*offload=*/false, [&deps, partition, request, response] {
+        return AnswerFromStore(
+            deps, partition, response,
+            [request](const cti::projections::Directory& d) { return d.GetUnit(*request); });
+      });
 }
 
 }  // namespace cti::server

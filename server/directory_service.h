@@ -15,9 +15,9 @@ namespace cti::server {
 class DirectoryServiceImpl final : public cti::v1::DirectoryService::CallbackService {
  public:
   // The generated synchronous overloads stay visible (and unimplemented).
-  using cti::v1::DirectoryService::CallbackService::Search;
   using cti::v1::DirectoryService::CallbackService::GetEmployee;
   using cti::v1::DirectoryService::CallbackService::GetUnit;
+  using cti::v1::DirectoryService::CallbackService::Search;
 
   // `deps` must outlive the service.
   explicit DirectoryServiceImpl(const ServiceDeps* deps) : deps_(*deps) {}

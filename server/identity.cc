@@ -12,8 +12,8 @@ namespace {
 constexpr size_t kMaxActorLength = 64;
 
 bool IsActorChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-         c == ':' || c == '-' || c == '@';
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' ||
+         c == '-' || c == '@';
 }
 
 // The single value of `header`, or an UNAUTHENTICATED status naming it.
@@ -26,8 +26,8 @@ absl::StatusOr<std::string> SingleHeader(const grpc::ServerContextBase& context,
   }
   std::string value(begin->second.data(), begin->second.size());
   if (++begin != end) {
-    return absl::UnauthenticatedError(absl::StrCat("metadata header ", header,
-                                                   " given more than once"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("metadata header ", header, " given more than once"));
   }
   return value;
 }
@@ -37,14 +37,14 @@ absl::StatusOr<std::string> SingleHeader(const grpc::ServerContextBase& context,
 absl::StatusOr<cti::v1::Role> ParseRole(std::string_view text) {
   cti::v1::Role role = cti::v1::ROLE_UNSPECIFIED;
   std::string name(text);
-  const bool is_lower_short = !name.empty() && absl::AsciiStrToLower(name) == name &&
-                              name.find('_') == std::string::npos;
+  const bool is_lower_short =
+      !name.empty() && absl::AsciiStrToLower(name) == name && name.find('_') == std::string::npos;
   if (is_lower_short) name = absl::StrCat("ROLE_", absl::AsciiStrToUpper(name));
   if (!cti::v1::Role_Parse(name, &role) || role == cti::v1::ROLE_UNSPECIFIED) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", absl::string_view(text.data(), text.size()),
-        "' is not a role (expected e.g. ROLE_ADMIN or admin, reception, softphone, "
-        "director, auditor, system)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", absl::string_view(text.data(), text.size()),
+                     "' is not a role (expected e.g. ROLE_ADMIN or admin, reception, softphone, "
+                     "director, auditor, system)"));
   }
   return role;
 }
@@ -59,8 +59,8 @@ absl::StatusOr<cti::v1::Actor> MetadataIdentityResolver::Resolve(
   }
   for (char c : *id) {
     if (!IsActorChar(c)) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "metadata header ", kActorHeader, " may only contain [A-Za-z0-9._:@-]"));
+      return absl::UnauthenticatedError(
+          absl::StrCat("metadata header ", kActorHeader, " may only contain [A-Za-z0-9._:@-]"));
     }
   }
   absl::StatusOr<std::string> role_text = SingleHeader(context, kRoleHeader);

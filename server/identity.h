@@ -33,15 +33,13 @@ class IdentityResolver {
   // The authenticated actor of the call (id and role; display_name may be empty).
   // UNAUTHENTICATED, naming the header or credential at fault, when the caller cannot
   // be identified.
-  virtual absl::StatusOr<cti::v1::Actor> Resolve(
-      const grpc::ServerContextBase& context) const = 0;
+  virtual absl::StatusOr<cti::v1::Actor> Resolve(const grpc::ServerContextBase& context) const = 0;
 };
 
 // Trusts the x-cti-actor and x-cti-role metadata headers (no authentication yet).
 class MetadataIdentityResolver final : public IdentityResolver {
  public:
-  absl::StatusOr<cti::v1::Actor> Resolve(
-      const grpc::ServerContextBase& context) const override;
+  absl::StatusOr<cti::v1::Actor> Resolve(const grpc::ServerContextBase& context) const override;
 };
 
 // Parses a role as accepted in x-cti-role: the enum name ("ROLE_RECEPTION") or the

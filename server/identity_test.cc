@@ -17,8 +17,8 @@ TEST(ParseRoleTest, AcceptsEnumNamesAndShortNames) {
 }
 
 TEST(ParseRoleTest, RefusesUnspecifiedAndUnknown) {
-  for (const char* text : {"", "ROLE_UNSPECIFIED", "unspecified", "Admin", "role_admin",
-                           "superuser", "ROLE_ADMIN "}) {
+  for (const char* text :
+       {"", "ROLE_UNSPECIFIED", "unspecified", "Admin", "role_admin", "superuser", "ROLE_ADMIN "}) {
     absl::StatusOr<cti::v1::Role> role = ParseRole(text);
     EXPECT_EQ(role.status().code(), absl::StatusCode::kInvalidArgument) << "'" << text << "'";
   }

@@ -117,8 +117,7 @@ int main(int argc, char** argv) {
     sigwait(&signals, &received);
     signal_thread_done = true;
     if (!stop.requested()) {
-      spdlog::info("ctid: received {}, shutting down",
-                   received == SIGTERM ? "SIGTERM" : "SIGINT");
+      spdlog::info("ctid: received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
     }
     stop.Request();
   });
@@ -135,16 +134,16 @@ int main(int argc, char** argv) {
       cti::server::CtidServer::Start(options, cti::RealClock::Get());
   if (!server.ok()) {
     spdlog::error("ctid: {}", server.status().ToString());
-    exit_code = server.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage
-                                                                             : kExitFailure;
+    exit_code =
+        server.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   } else {
     bool serving = false;
     while (!stop.requested() && !serving) {
       serving = (*server)->WaitUntilServing(absl::Milliseconds(100));
     }
     if (serving && !flags.port_file.empty()) {
-      absl::Status written = cti::server::WriteFileAtomically(
-          flags.port_file, absl::StrCat((*server)->port(), "\n"));
+      absl::Status written =
+          cti::server::WriteFileAtomically(flags.port_file, absl::StrCat((*server)->port(), "\n"));
       if (!written.ok()) {
         spdlog::error("ctid: --port-file: {}", written.ToString());
         exit_code = kExitFailure;

@@ -54,16 +54,15 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
     const ServiceDeps& deps = deps_;
     const int partition = partition_;
     const uint64_t min = min_position_;
-    const uint64_t waiter_id = deps.waiters->Add(
-        partition, min, [state](absl::Status status) { Decide(state, status); });
+    const uint64_t waiter_id =
+        deps.waiters->Add(partition, min, [state](absl::Status status) { Decide(state, status); });
     const absl::Duration cap = deps.options.max_position_wait;
-    const uint64_t timer_id =
-        deps.timer->Schedule(deps.clock->Now() + cap, [state, cap, &deps, partition, min] {
-          Decide(state, absl::DeadlineExceededError(absl::StrCat(
-                            "min_position ", min, " was not applied within ",
-                            absl::FormatDuration(cap), " (the projection has applied ",
-                            deps.waiters->Applied(partition), ")")));
-        });
+    const uint64_t timer_id = deps.timer->Schedule(deps.clock->Now() + cap, [state, cap, &deps,
+                                                                             partition, min] {
+      Decide(state, absl::DeadlineExceededError(absl::StrCat(
+                        "min_position ", min, " was not applied within ", absl::FormatDuration(cap),
+                        " (the projection has applied ", deps.waiters->Applied(partition), ")")));
+    });
     bool claimed = false;
     {
       absl::MutexLock lock(&state->mu);

@@ -11,14 +11,9 @@
 namespace cti::server {
 
 ProjectorRunner::ProjectorRunner(cti::log::EventLog* log, StoreHolder* stores,
-                                 PositionWaiters* waiters, SubscriptionHub* hub,
-                                 cti::Clock* clock, Options options)
-    : log_(log),
-      stores_(stores),
-      waiters_(waiters),
-      hub_(hub),
-      clock_(clock),
-      options_(options) {}
+                                 PositionWaiters* waiters, SubscriptionHub* hub, cti::Clock* clock,
+                                 Options options)
+    : log_(log), stores_(stores), waiters_(waiters), hub_(hub), clock_(clock), options_(options) {}
 
 ProjectorRunner::~ProjectorRunner() { Stop(); }
 
@@ -30,12 +25,11 @@ absl::Status ProjectorRunner::Start() {
     if (!end.ok()) return end.status();
     const uint64_t applied = store->AppliedPosition(p);
     if (applied > *end) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the projection store has applied position ", applied, " of partition ", p,
-          " but the log ends at ", *end, ": the store belongs to another log"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the projection store has applied position ", applied, " of partition ", p,
+                       " but the log ends at ", *end, ": the store belongs to another log"));
     }
-    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
-        log_->OpenReader(p, applied + 1);
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(p, applied + 1);
     if (!reader.ok()) return reader.status();
     readers_.push_back(*std::move(reader));
     startup_end_.push_back(*end);

@@ -36,8 +36,7 @@ class PartitionFeed {
       read_ahead_.pop_front();
     }
     if (ready.empty()) return absl::OkStatus();
-    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> applied =
-        projector.Apply(partition_, ready);
+    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> applied = projector.Apply(partition_, ready);
     return applied.status();
   }
 
@@ -49,9 +48,8 @@ class PartitionFeed {
 
 }  // namespace
 
-Rebuilder::Rebuilder(cti::log::EventLog* log, StoreGenerations* generations,
-                     StoreHolder* stores, ProjectorRunner* runner, cti::Clock* clock,
-                     Options options)
+Rebuilder::Rebuilder(cti::log::EventLog* log, StoreGenerations* generations, StoreHolder* stores,
+                     ProjectorRunner* runner, cti::Clock* clock, Options options)
     : log_(log),
       generations_(generations),
       stores_(stores),

@@ -51,8 +51,8 @@ absl::StatusOr<StoreGeneration> StoreGenerations::Open(int number) {
       cti::projections::Store::Open(generation.path);
   if (!store.ok()) return store.status();
   generation.store = std::shared_ptr<cti::projections::Store>(
-      store->release(), [path = generation.path, retired = generation.retired](
-                            cti::projections::Store* released) {
+      store->release(),
+      [path = generation.path, retired = generation.retired](cti::projections::Store* released) {
         delete released;
         if (retired->load()) RemoveDirectory(path);
       });
@@ -73,7 +73,8 @@ absl::StatusOr<StoreGeneration> StoreGenerations::OpenCurrent() {
   if (contents.ok()) {
     number = GenerationOf(absl::StripAsciiWhitespace(*contents));
     if (number == 0) {
-      return absl::DataLossError(absl::StrCat(current_file, " does not name a generation "
+      return absl::DataLossError(absl::StrCat(current_file,
+                                              " does not name a generation "
                                               "(expected \"projections-N\"), found \"",
                                               absl::StripAsciiWhitespace(*contents), "\""));
     }
@@ -105,8 +106,8 @@ absl::StatusOr<StoreGeneration> StoreGenerations::CreateNext() {
   std::error_code error;
   std::filesystem::remove_all(PathOf(number), error);
   if (error) {
-    return absl::InternalError(absl::StrCat("cannot clear ", PathOf(number), ": ",
-                                            error.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot clear ", PathOf(number), ": ", error.message()));
   }
   return Open(number);
 }

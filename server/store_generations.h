@@ -73,8 +73,7 @@ class StoreGenerations {
 // Thread safety: all methods are safe to call concurrently.
 class StoreHolder {
  public:
-  explicit StoreHolder(std::shared_ptr<cti::projections::Store> store)
-      : store_(std::move(store)) {}
+  explicit StoreHolder(std::shared_ptr<cti::projections::Store> store) : store_(std::move(store)) {}
   std::shared_ptr<cti::projections::Store> Get() const {
     absl::MutexLock lock(&mu_);
     return store_;

@@ -16,10 +16,10 @@
 namespace cti::server {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Administration;
 using testing::CallOffered;
 using testing::FixtureOptions;
+using ::testing::HasSubstr;
 using testing::Hire;
 using testing::kOtherTenant;
 using testing::kTenant;
@@ -133,11 +133,11 @@ TEST(SubscribeTest, ResumeAfterPositionAndFromNow) {
 TEST(SubscribeTest, FamilyAndTenantFilters) {
   ServerFixture fixture;  // One partition: both tenants share it.
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());  // 1
-  AppendCalls(fixture, 2, "x-");                                                      // 2, 3
-  AppendCalls(fixture, 2, "y-", kOtherTenant);                                        // 4, 5
-  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());      // 6
-  AppendCalls(fixture, 1, "z-");                                                      // 7
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Administration("sundhed", "Sundhed"), &response)));  // 1
+  AppendCalls(fixture, 2, "x-");                                                            // 2, 3
+  AppendCalls(fixture, 2, "y-", kOtherTenant);                                              // 4, 5
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response)));  // 6
+  AppendCalls(fixture, 1, "z-");                                                            // 7
 
   Stream calls = Subscribe(fixture, From(0, {cti::v1::FAMILY_CALL}));
   std::vector<cti::v1::LogRecord> records;
@@ -262,8 +262,8 @@ TEST(SubscribeTest, SlowSubscriberIsCutOffAloneAndCanResume) {
 TEST(SubscribeTest, HeartbeatWhenNothingFlows) {
   ServerFixture fixture;
   cti::v1::AppendResponse response;
-  ASSERT_TRUE(fixture.Append(Administration("sundhed", "Sundhed"), &response).ok());
-  ASSERT_TRUE(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response).ok());
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Administration("sundhed", "Sundhed"), &response)));
+  ASSERT_TRUE(testing::IsOk(fixture.Append(Hire("e1", "Bo Lund", "sundhed"), &response)));
   // Only call records, of which there are none: the stream stays quiet.
   cti::v1::SubscribeRequest request = From(0, {cti::v1::FAMILY_CALL});
   request.set_heartbeat_seconds(7);

@@ -118,19 +118,17 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
 absl::Status SubscribeStream::ParseRequest() {
   if (request_.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
   if (request_.heartbeat_seconds() > kMaxHeartbeatSeconds) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("heartbeat_seconds must be at most ", kMaxHeartbeatSeconds, ", got ",
-                     request_.heartbeat_seconds()));
+    return absl::InvalidArgumentError(absl::StrCat("heartbeat_seconds must be at most ",
+                                                   kMaxHeartbeatSeconds, ", got ",
+                                                   request_.heartbeat_seconds()));
   }
-  heartbeat_ = request_.heartbeat_seconds() == 0
-                   ? deps_.options.default_heartbeat
-                   : absl::Seconds(request_.heartbeat_seconds());
+  heartbeat_ = request_.heartbeat_seconds() == 0 ? deps_.options.default_heartbeat
+                                                 : absl::Seconds(request_.heartbeat_seconds());
   bool all = false;
   for (int i = 0; i < request_.families_size(); ++i) {
     const int family = request_.families(i);
     if (!cti::v1::Family_IsValid(family)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("families[", i, "]: unknown family ", family));
+      return absl::InvalidArgumentError(absl::StrCat("families[", i, "]: unknown family ", family));
     }
     if (family == cti::v1::FAMILY_UNSPECIFIED) all = true;
     families_.insert(family);
@@ -361,8 +359,7 @@ void SubscribeStream::CatchUp() {
   }
   std::vector<LogRecord> records;
   if (failure.ok() && read_ahead_.empty()) {
-    absl::StatusOr<std::vector<LogRecord>> next =
-        reader_->Next(room, absl::Milliseconds(10));
+    absl::StatusOr<std::vector<LogRecord>> next = reader_->Next(room, absl::Milliseconds(10));
     if (next.ok()) {
       for (LogRecord& record : *next) read_ahead_.push_back(std::move(record));
     } else {
@@ -380,8 +377,7 @@ void SubscribeStream::CatchUp() {
     if (record.position() < from) continue;  // Already passed (cannot happen, but safe).
     reached = record.position();
     if (!Matches(record)) continue;
-    absl::StatusOr<cti::v1::ApplyOutcome> outcome =
-        store->OutcomeAt(partition_, record.position());
+    absl::StatusOr<cti::v1::ApplyOutcome> outcome = store->OutcomeAt(partition_, record.position());
     if (!outcome.ok()) {
       failure = outcome.status();
       break;

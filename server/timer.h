@@ -53,8 +53,7 @@ class Timer {
   const absl::Duration poll_;
   absl::Mutex mu_;
   absl::CondVar wake_;
-  std::map<std::pair<absl::Time, uint64_t>, std::function<void()>> pending_
-      ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<absl::Time, uint64_t>, std::function<void()>> pending_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, absl::Time> due_by_id_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

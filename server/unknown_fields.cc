@@ -18,9 +18,9 @@ absl::Status Check(const Message& message, const std::string& path) {
   const Reflection* reflection = message.GetReflection();
   const google::protobuf::UnknownFieldSet& unknown = reflection->GetUnknownFields(message);
   if (!unknown.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown field number ", unknown.field(0).number(), " in ", path,
-        ": this server cannot validate it (is the client newer than the server?)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown field number ", unknown.field(0).number(), " in ", path,
+                     ": this server cannot validate it (is the client newer than the server?)"));
   }
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);

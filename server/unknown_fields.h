@@ -19,8 +19,7 @@ namespace cti::server {
 //   "unknown field number 99 in event.staff.employee_hired.employee: this server
 //    cannot validate it (is the client newer than the server?)"
 // `root` names `message` in the path ("event"). Thread-compatible.
-absl::Status CheckNoUnknownFields(const google::protobuf::Message& message,
-                                  std::string_view root);
+absl::Status CheckNoUnknownFields(const google::protobuf::Message& message, std::string_view root);
 
 }  // namespace cti::server
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "cti/v1/event.pb.h"
 #include "cti/v1/directory_service.pb.h"
+#include "cti/v1/event.pb.h"
 #include "gtest/gtest.h"
 
 namespace cti::server {

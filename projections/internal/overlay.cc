@@ -8,69 +8,55 @@
 namespace cti::projections::internal {
 
 const Overlay::Entry* Overlay::Find(Cf cf, absl::string_view key) const {
-  const int i = static_cast<int>(cf);
-  if (record_dirty_) {
-    auto it = record_[i].find(key);
-    if (it != record_[i].end()) return &it->second;
+  for (auto it = record_.rbegin(); it != record_.rend(); ++it) {
+    if (it->cf == cf && it->key == key) return &it->entry;
   }
-  auto it = batch_[i].find(key);
-  return it == batch_[i].end() ? nullptr : &it->second;
+  const Map& map = batch_[static_cast<int>(cf)];
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
 }
 
-void Overlay::Set(Map& map, absl::string_view key, bool deleted, absl::string_view value) {
-  auto it = map.find(key);
-  if (it == map.end()) it = map.emplace(std::string(key), Entry()).first;
-  it->second.deleted = deleted;
-  it->second.value.assign(value.data(), value.size());
+void Overlay::Set(Cf cf, absl::string_view key, bool deleted, absl::string_view value) {
+  for (RecordWrite& w : record_) {
+    if (w.cf == cf && w.key == key) {
+      w.entry.deleted = deleted;
+      w.entry.value.assign(value.data(), value.size());
+      return;
+    }
+  }
+  record_.push_back(RecordWrite{cf, std::string(key), Entry{deleted, std::string(value)}});
 }
 
 void Overlay::Put(Cf cf, absl::string_view key, absl::string_view value) {
-  record_dirty_ = true;
-  Set(record_[static_cast<int>(cf)], key, false, value);
+  Set(cf, key, false, value);
 }
 
-void Overlay::Delete(Cf cf, absl::string_view key) {
-  record_dirty_ = true;
-  Set(record_[static_cast<int>(cf)], key, true, absl::string_view());
-}
+void Overlay::Delete(Cf cf, absl::string_view key) { Set(cf, key, true, absl::string_view()); }
 
 void Overlay::CommitRecord() {
-  if (!record_dirty_) return;
-  for (int i = 0; i < kCfCount; ++i) {
-    Map& from = record_[i];
-    Map& to = batch_[i];
-    while (!from.empty()) {
-      auto node = from.extract(from.begin());
-      auto it = to.find(node.key());
-      if (it != to.end()) {
-        it->second = std::move(node.mapped());
-      } else {
-        to.insert(std::move(node));
-      }
-    }
+  for (RecordWrite& w : record_) {
+    batch_[static_cast<int>(w.cf)].insert_or_assign(std::move(w.key), std::move(w.entry));
   }
-  record_dirty_ = false;
+  record_.clear();
 }
 
-void Overlay::DiscardRecord() {
-  if (!record_dirty_) return;
-  for (Map& map : record_) map.clear();
-  record_dirty_ = false;
-}
+void Overlay::DiscardRecord() { record_.clear(); }
 
 void Overlay::ForEachInRange(Cf cf, absl::string_view lower, absl::string_view upper,
                              absl::FunctionRef<void(absl::string_view, const Entry&)> fn) const {
-  const int i = static_cast<int>(cf);
+  const Map& batch = batch_[static_cast<int>(cf)];
   std::map<absl::string_view, const Entry*> merged;
-  for (const Map* map : {&batch_[i], &record_[i]}) {
-    auto end = upper.empty() ? map->end() : map->lower_bound(upper);
-    for (auto it = map->lower_bound(lower); it != end; ++it) merged[it->first] = &it->second;
+  auto end = upper.empty() ? batch.end() : batch.lower_bound(upper);
+  for (auto it = batch.lower_bound(lower); it != end; ++it) merged[it->first] = &it->second;
+  for (const RecordWrite& w : record_) {  // the record's writes win
+    const absl::string_view key(w.key);
+    if (w.cf == cf && key >= lower && (upper.empty() || key < upper)) merged[key] = &w.entry;
   }
   for (const auto& [key, entry] : merged) fn(key, *entry);
 }
 
 bool Overlay::empty() const {
-  if (record_dirty_) return false;
+  if (!record_.empty()) return false;
   for (const Map& map : batch_) {
     if (!map.empty()) return false;
   }

@@ -1,6 +1,6 @@
 // Overlay: the pending writes of one Apply() (or one Validate()) — what a
-// WriteBatchWithIndex would hold, in two layers of ordered maps: the writes of the
-// record being applied on top of the writes of the records accepted so far. A rejected
+// WriteBatchWithIndex would hold, in two layers: the writes of the record being applied
+// on top of the writes of the records accepted so far (ordered maps). A rejected
 // record's layer is dropped whole; an accepted one is folded into the batch layer. The
 // batch is written in key order, which keeps RocksDB's memtable inserts local.
 //
@@ -10,6 +10,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/functional/function_ref.h"
@@ -58,11 +59,16 @@ class Overlay {
   absl::Status AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batch) const;
 
  private:
-  static void Set(Map& map, absl::string_view key, bool deleted, absl::string_view value);
+  void Set(Cf cf, absl::string_view key, bool deleted, absl::string_view value);
 
   std::array<Map, kCfCount> batch_;
-  std::array<Map, kCfCount> record_;
-  bool record_dirty_ = false;
+  // A record writes a handful of keys: a small vector searched from the back.
+  struct RecordWrite {
+    Cf cf;
+    std::string key;
+    Entry entry;
+  };
+  std::vector<RecordWrite> record_;
 };
 
 }  // namespace cti::projections::internal

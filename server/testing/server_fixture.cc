@@ -1,13 +1,11 @@
 #include "server/testing/server_fixture.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <system_error>
 #include <utility>
-
-#include <grpcpp/generic/generic_stub.h>
-
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -78,8 +76,7 @@ void ServerFixture::Restart() {
   Start();
 }
 
-grpc::Status ServerFixture::Append(const cti::v1::Event& event,
-                                   cti::v1::AppendResponse* response) {
+grpc::Status ServerFixture::Append(const cti::v1::Event& event, cti::v1::AppendResponse* response) {
   cti::v1::AppendRequest request;
   *request.mutable_event() = event;
   std::unique_ptr<grpc::ClientContext> context = NewContext();
@@ -133,7 +130,8 @@ int HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string
   std::vector<grpc::Slice> slices;
   if (!response.Dump(&slices).ok()) return -1;
   std::string bytes;
-  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   // HealthCheckResponse { ServingStatus status = 1; }: absent means UNKNOWN (0).
   if (bytes.size() >= 2 && bytes[0] == 0x08) return bytes[1];
   return 0;
@@ -162,8 +160,7 @@ cti::v1::Event Administration(const std::string& unit_id, const std::string& nam
 cti::v1::Event Hire(const std::string& employee_id, const std::string& name,
                     const std::string& unit_id, const std::string& tenant) {
   cti::v1::Event event;
-  cti::v1::Employee* employee =
-      event.mutable_staff()->mutable_employee_hired()->mutable_employee();
+  cti::v1::Employee* employee = event.mutable_staff()->mutable_employee_hired()->mutable_employee();
   employee->set_employee_id(employee_id);
   employee->set_full_name(name);
   employee->set_unit_id(unit_id);

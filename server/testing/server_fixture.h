@@ -19,6 +19,7 @@
 #include "cti/v1/admin_service.grpc.pb.h"
 #include "cti/v1/directory_service.grpc.pb.h"
 #include "cti/v1/event_service.grpc.pb.h"
+#include "gtest/gtest.h"
 #include "server/clock.h"
 #include "server/ctid_server.h"
 
@@ -87,6 +88,14 @@ class ServerFixture {
   std::unique_ptr<cti::v1::DirectoryService::Stub> directory_;
   std::unique_ptr<cti::v1::AdminService::Stub> admin_;
 };
+
+// Asserts a gRPC status is OK, printing code and message otherwise:
+//   ASSERT_TRUE(IsOk(fixture.Append(event, &response)));
+inline ::testing::AssertionResult IsOk(const grpc::Status& status) {
+  if (status.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "gRPC status " << status.error_code() << ": " << status.error_message();
+}
 
 // A client context with a real-time deadline and, when `identity`, the x-cti-actor
 // ("test-admin") and x-cti-role ("admin") headers.

@@ -10,13 +10,14 @@
 // asserts nothing, but says which targets were met.
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -67,22 +68,62 @@ absl::StatusOr<std::vector<std::string>> ReadLogBytes(CtiClient& client, uint64_
   return values;
 }
 
+constexpr char kUsage[] =
+    "usage: cti_bench [--events N] [--in-flight N] [--channels N] [--latency-samples N]\n"
+    "                 [--batch N] [--out FILE]\n"
+    "  --events N           appends in the load phase, also the rebuild input (500000)\n"
+    "  --in-flight N        appends outstanding during the load (64)\n"
+    "  --channels N         gRPC channels the load is spread over (4)\n"
+    "  --latency-samples N  one-at-a-time append->visible samples (2000)\n"
+    "  --batch N            records per WriteBatch in the RocksDB baseline (1000)\n"
+    "  --out FILE           also write the figures as Markdown to FILE\n";
+
+// Parses "--name value" pairs. False (after printing why) on anything else.
+bool ParseFlags(int argc, char** argv, LoadOptions* load, int* latency_samples, size_t* batch_size,
+                std::string* out) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::printf("%s", kUsage);
+      std::exit(0);
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "cti_bench: %s needs a value\n%s", flag.c_str(), kUsage);
+      return false;
+    }
+    const std::string value = argv[++i];
+    uint64_t n = 0;
+    const bool numeric = absl::SimpleAtoi(value, &n) && n > 0;
+    if (flag == "--out") {
+      *out = value;
+    } else if (!numeric) {
+      std::fprintf(stderr, "cti_bench: %s wants a positive number, not '%s'\n%s", flag.c_str(),
+                   value.c_str(), kUsage);
+      return false;
+    } else if (flag == "--events") {
+      load->events = n;
+    } else if (flag == "--in-flight") {
+      load->in_flight = static_cast<int>(n);
+    } else if (flag == "--channels") {
+      load->channels = static_cast<int>(n);
+    } else if (flag == "--latency-samples") {
+      *latency_samples = static_cast<int>(n);
+    } else if (flag == "--batch") {
+      *batch_size = n;
+    } else {
+      std::fprintf(stderr, "cti_bench: unknown flag %s\n%s", flag.c_str(), kUsage);
+      return false;
+    }
+  }
+  return true;
+}
+
 int Main(int argc, char** argv) {
-  CLI::App app("cti_bench: append, visibility and rebuild figures against a real ctid");
   LoadOptions load;
   int latency_samples = 2000;
   size_t batch_size = 1000;
   std::string out;
-  app.add_option("--events", load.events, "Appends in the load phase (the rebuild input)")
-      ->capture_default_str();
-  app.add_option("--in-flight", load.in_flight, "Appends outstanding")->capture_default_str();
-  app.add_option("--channels", load.channels, "gRPC channels for the load")->capture_default_str();
-  app.add_option("--latency-samples", latency_samples, "One-at-a-time latency samples")
-      ->capture_default_str();
-  app.add_option("--batch", batch_size, "Records per WriteBatch in the RocksDB baseline")
-      ->capture_default_str();
-  app.add_option("--out", out, "Write the figures as Markdown to this file");
-  CLI11_PARSE(app, argc, argv);
+  if (!ParseFlags(argc, argv, &load, &latency_samples, &batch_size, &out)) return 2;
 
   std::printf("cti_bench: starting %s\n", test_support::CtidBinary().c_str());
   absl::StatusOr<std::unique_ptr<CtidProcess>> started = CtidProcess::Start({});

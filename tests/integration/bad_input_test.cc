@@ -89,6 +89,11 @@ class BadInputTest : public CtidTest {
 constexpr char kGoodLine[] = R"({"event_id":"fil-1","occurred_at":"2024-11-04T08:00:00Z",)"
                              R"("staff":{"unit_defined":{"unit":{"unit_id":"teknik-miljoe",)"
                              R"("kind":"UNIT_KIND_ADMINISTRATION","name":"Teknik og Miljø"}}}})";
+// Depends on kGoodLine: an employee of the unit it defines.
+constexpr char kDependentLine[] =
+    R"({"event_id":"fil-1b","occurred_at":"2024-11-04T08:00:01Z",)"
+    R"("staff":{"employee_hired":{"employee":{"employee_id":"e7001",)"
+    R"("full_name":"Ulla Bøgh","unit_id":"teknik-miljoe","extension":"7101"}}}})";
 
 TEST_F(BadInputTest, CtictlAppendsAValidFile) {
   // The control case: without it the refusals below could come from a broken ctictl.
@@ -181,9 +186,11 @@ TEST_F(BadInputTest, MissingOrMalformedIdsAreInvalidNamingTheField) {
   cti::v1::Event spaces = factory_.EmployeeLeft(d::kBoLund);
   spaces.set_event_id("bo lund forlod os");
   ExpectRefused(spaces, absl::StatusCode::kInvalidArgument, {"event_id"});
-  cti::v1::Event too_long = factory_.EmployeeLeft(d::kBoLund);
-  too_long.set_event_id(std::string(65, 'a'));
-  ExpectRefused(too_long, absl::StatusCode::kInvalidArgument, {"event_id"});
+  // event_id has no stated length limit (it is opaque: "<source>:<source id>"), but
+  // correlation_id is "up to 128 characters".
+  cti::v1::Event long_correlation = factory_.EmployeeLeft(d::kBoLund);
+  long_correlation.set_correlation_id(std::string(129, 'k'));
+  ExpectRefused(long_correlation, absl::StatusCode::kInvalidArgument, {"correlation_id"});
   ExpectLogUnchanged();
 }
 

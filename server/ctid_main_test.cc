@@ -1,0 +1,129 @@
+// The ctid executable as a process: flags, --port-file, health, SIGTERM.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "server/file_util.h"
+#include "server/testing/server_fixture.h"
+
+extern char** environ;
+
+namespace cti::server {
+namespace {
+
+#ifndef CTID_PATH
+#error "CTID_PATH must name the ctid executable"
+#endif
+
+// Starts ctid with `args`, its output to `log`. Returns the pid.
+pid_t StartCtid(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> all = {CTID_PATH};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : all) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, CTID_PATH, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// Waits up to `timeout` for the process to exit; its exit code, or -1.
+int WaitExit(pid_t pid, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+TEST(CtidMainTest, WritesPortFileServesAndStopsCleanlyOnSigterm) {
+  testing::TempDir dir;
+  const std::string port_file = dir.path() + "/port";
+  const std::string log = dir.path() + "/ctid.log";
+  const pid_t pid = StartCtid(
+      {"--data-dir", dir.path() + "/data", "--listen", "127.0.0.1:0", "--port-file", port_file},
+      log);
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!std::filesystem::exists(port_file) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  absl::StatusOr<std::string> contents = ReadFile(port_file);
+  ASSERT_TRUE(contents.ok()) << contents.status();
+  ASSERT_FALSE(contents->empty());
+  EXPECT_EQ(contents->back(), '\n');
+  int port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripSuffix(*contents, "\n"), &port)) << *contents;
+  EXPECT_GT(port, 0);
+
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  EXPECT_EQ(testing::HealthCheck(channel), 1);
+  auto admin = cti::v1::AdminService::NewStub(channel);
+  cti::v1::GetStatusResponse status;
+  auto context = testing::NewContext();
+  ASSERT_TRUE(admin->GetStatus(context.get(), cti::v1::GetStatusRequest(), &status).ok());
+  EXPECT_EQ(status.log_backend(), "embedded");
+
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/data/log"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/data/projections-1"));
+  EXPECT_EQ(*ReadFile(dir.path() + "/data/CURRENT_PROJECTIONS"), "projections-1\n");
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  EXPECT_EQ(WaitExit(pid, absl::Seconds(30)), 0);
+  const std::string output = *ReadFile(log);
+  EXPECT_NE(output.find(absl::StrCat("ctid listening on 127.0.0.1:", port)), std::string::npos)
+      << output;
+}
+
+TEST(CtidMainTest, InvalidFlagsExitWithTwoNamingTheFlag) {
+  testing::TempDir dir;
+  const std::string log = dir.path() + "/ctid.log";
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--heartbeat-seconds", "0"},
+                                             {"--listen", "no-port"},
+                                             {"--subscriber-buffer", "0"},
+                                             {"--log", "tape"},
+                                             {"--no-such-flag"}}) {
+    std::vector<std::string> with_dir = args;
+    with_dir.push_back("--data-dir");
+    with_dir.push_back(dir.path() + "/data");
+    EXPECT_EQ(WaitExit(StartCtid(with_dir, log), absl::Seconds(30)), 2) << args[0];
+    EXPECT_NE(ReadFile(log)->find(args[0]), std::string::npos) << *ReadFile(log);
+  }
+  EXPECT_EQ(WaitExit(StartCtid({"--help"}, log), absl::Seconds(30)), 0);
+  EXPECT_NE(ReadFile(log)->find("--port-file"), std::string::npos);
+}
+
+TEST(CtidMainTest, APortInUseFailsTheStart) {
+  testing::TempDir dir;
+  testing::ServerFixture running;
+  const std::string log = dir.path() + "/ctid.log";
+  const pid_t pid =
+      StartCtid({"--data-dir", dir.path() + "/data", "--listen", running.server().address()}, log);
+  EXPECT_EQ(WaitExit(pid, absl::Seconds(30)), 1);
+  EXPECT_NE(ReadFile(log)->find("--listen"), std::string::npos) << *ReadFile(log);
+}
+
+}  // namespace
+}  // namespace cti::server
