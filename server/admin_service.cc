@@ -186,10 +186,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
     return reactor;
   }
   const ServiceDeps& deps = deps_;
-  return StartPositionGated(context, deps_, partition.value_or(0), request->min_position(),
-                            /*offload=*/true, [&deps, partition, response] {
-                              return AnswerStatus(deps, partition, response);
-                            });
+  GateOptions gate;
+  gate.pool = deps_.work;  // The digest reads the whole store.
+  return StartPositionGated(
+      context, deps_, partition.value_or(0), request->min_position(), std::move(gate),
+      [&deps, partition, response] { return AnswerStatus(deps, partition, response); });
 }
 
 grpc::ServerWriteReactor<cti::v1::RebuildProgress>* AdminServiceImpl::Rebuild(

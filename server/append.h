@@ -4,10 +4,12 @@
 //     unknown fields anywhere -> INVALID_ARGUMENT naming the field number and path;
 //     event required; schema_version 0 -> 1, > 1 refused; actor stamped from the
 //     caller's identity (any actor in the body is replaced); event_id made when empty.
-//   CommitAppend (on the append pool, blocks on the log's group commit):
+//   CommitAppend (on the append pool, blocks on the log's group commit; EventService
+//   runs it once the projection has applied the log end seen when the call arrived, so
+//   a client's earlier acknowledged appends are validated against):
 //     projections::Validate against the live store (its status code and message are
 //     answered as they are), then EventLog::Append.
-// Nothing is appended on any error. Validation races with other appends; the
+// Nothing is appended on any error. Validation races with concurrent appends; the
 // projector's apply-time rules are the final arbiter (by design, DESIGN.md).
 //
 // Idempotency: a repeat of an event_id already in the log with the same payload answers

@@ -295,6 +295,18 @@ TEST_F(AppendServiceTest, MinPositionWithoutDeadlineIsCappedAtThirtySeconds) {
   EXPECT_THAT(status.error_message(), HasSubstr("min_position 9 was not applied within 30s"));
 }
 
+TEST_F(AppendServiceTest, EachAppendIsValidatedAgainstTheAcknowledgedOnesBeforeIt) {
+  // No min_position anywhere: the server validates against a store that has applied the
+  // log as it was when the call arrived.
+  for (int i = 0; i < 60; ++i) {
+    cti::v1::AppendResponse response;
+    const std::string unit = absl::StrCat("unit-", i);
+    ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration(unit, "Enhed"), &response)));
+    ASSERT_TRUE(
+        testing::IsOk(fixture_.Append(Hire(absl::StrCat("e", i), "Anna Holm", unit), &response)));
+  }
+}
+
 TEST_F(AppendServiceTest, QueriesNeedATenant) {
   cti::v1::SearchRequest request;
   request.set_query("anna");

@@ -43,8 +43,8 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::Search(grpc::CallbackServerConte
   const int partition = deps_.log->PartitionOf(request->tenant());
   const ServiceDeps& deps = deps_;
   return StartPositionGated(
-      context, deps_, partition, request->min_position(),
-      /*offload=*/false, [&deps, partition, request, response] {
+      context, deps_, partition, request->min_position(), {},
+      [&deps, partition, request, response] {
         return AnswerFromStore(
             deps, partition, response,
             [request](const cti::projections::Directory& d) { return d.Search(*request); });
@@ -58,8 +58,8 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(
   const int partition = deps_.log->PartitionOf(request->tenant());
   const ServiceDeps& deps = deps_;
   return StartPositionGated(
-      context, deps_, partition, request->min_position(),
-      /*offload=*/false, [&deps, partition, request, response] {
+      context, deps_, partition, request->min_position(), {},
+      [&deps, partition, request, response] {
         return AnswerFromStore(
             deps, partition, response,
             [request](const cti::projections::Directory& d) { return d.GetEmployee(*request); });
@@ -73,8 +73,8 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::GetUnit(grpc::CallbackServerCont
   const int partition = deps_.log->PartitionOf(request->tenant());
   const ServiceDeps& deps = deps_;
   return StartPositionGated(
-      context, deps_, partition, request->min_position(),
-      /*offload=*/false, [&deps, partition, request, response] {
+      context, deps_, partition, request->min_position(), {},
+      [&deps, partition, request, response] {
         return AnswerFromStore(
             deps, partition, response,
             [request](const cti::projections::Directory& d) { return d.GetUnit(*request); });

@@ -1,6 +1,9 @@
 // EventServiceImpl: cti.v1.EventService on the gRPC callback API (see
-// proto/cti/v1/event_service.proto for the contract). Append runs the append path of
-// append.h on the append pool; Subscribe is a SubscribeStream.
+// proto/cti/v1/event_service.proto for the contract). Append waits (without holding a
+// thread) until the projection has applied the log end seen when the call arrived, then
+// runs the append path of append.h on the append pool; if the projection does not get
+// there within ServiceOptions::max_position_wait the call fails UNAVAILABLE (retry:
+// appends are idempotent). Subscribe is a SubscribeStream.
 //
 // Identity: Append requires the caller's identity (IdentityResolver; UNAUTHENTICATED
 // naming the header otherwise) and stamps it on the record. Subscribe does not yet (the

@@ -26,12 +26,12 @@ struct GateState {
 
 class GatedReactor final : public grpc::ServerUnaryReactor {
  public:
-  GatedReactor(const ServiceDeps& deps, int partition, uint64_t min_position, bool offload,
+  GatedReactor(const ServiceDeps& deps, int partition, uint64_t min_position, GateOptions options,
                std::function<absl::Status()> answer)
       : deps_(deps),
         partition_(partition),
         min_position_(min_position),
-        offload_(offload),
+        options_(std::move(options)),
         answer_(std::move(answer)),
         state_(std::make_shared<GateState>()) {
     state_->reactor = this;
@@ -41,7 +41,7 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
 
   void Begin() {
     if (min_position_ == 0 || deps_.waiters->Applied(partition_) >= min_position_) {
-      if (offload_) {
+      if (options_.pool != nullptr) {
         AnswerOnPool();
       } else {
         Finish(ToGrpcStatus(answer_()));
@@ -101,7 +101,8 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
   }
 
   void AnswerOnPool() {
-    if (!deps_.work->Post([this] { Finish(ToGrpcStatus(answer_())); })) {
+    ThreadPool* pool = options_.pool != nullptr ? options_.pool : deps_.work;
+    if (!pool->Post([this] { Finish(ToGrpcStatus(answer_())); })) {
       Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
     }
   }
@@ -109,7 +110,7 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
   const ServiceDeps& deps_;
   const int partition_;
   const uint64_t min_position_;
-  const bool offload_;
+  const GateOptions options_;
   std::function<absl::Status()> answer_;
   std::shared_ptr<GateState> state_;
 };
@@ -118,10 +119,11 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
 
 grpc::ServerUnaryReactor* StartPositionGated(grpc::CallbackServerContext* context,
                                              const ServiceDeps& deps, int partition,
-                                             uint64_t min_position, bool offload,
+                                             uint64_t position, GateOptions options,
                                              std::function<absl::Status()> answer) {
   (void)context;
-  auto* reactor = new GatedReactor(deps, partition, min_position, offload, std::move(answer));
+  auto* reactor =
+      new GatedReactor(deps, partition, position, std::move(options), std::move(answer));
   reactor->Begin();
   return reactor;
 }

@@ -119,6 +119,28 @@ absl::StatusOr<std::vector<cti::v1::LogRecord>> CtiClient::ReadRecords(
   return records;
 }
 
+absl::StatusOr<std::vector<cti::v1::LogRecord>> CtiClient::ReadRecordsResuming(
+    const cti::v1::SubscribeRequest& request, uint64_t until_position, absl::Duration timeout,
+    int* resumes) {
+  const absl::Time deadline = absl::Now() + timeout;
+  cti::v1::SubscribeRequest next = request;
+  std::vector<cti::v1::LogRecord> all;
+  while (true) {
+    std::vector<cti::v1::LogRecord> partial;
+    absl::StatusOr<std::vector<cti::v1::LogRecord>> got =
+        ReadRecords(next, until_position, deadline - absl::Now(), &partial);
+    if (got.ok()) {
+      all.insert(all.end(), got->begin(), got->end());
+      return all;
+    }
+    if (got.status().code() != absl::StatusCode::kResourceExhausted) return got.status();
+    all.insert(all.end(), partial.begin(), partial.end());
+    if (!all.empty()) next.set_after_position(all.back().position());
+    next.set_from_now(false);
+    if (resumes != nullptr) ++*resumes;
+  }
+}
+
 absl::StatusOr<std::vector<cti::v1::RebuildProgress>> CtiClient::Rebuild(absl::Duration timeout) {
   auto ctx = Ctx(timeout);
   std::unique_ptr<grpc::ClientReader<cti::v1::RebuildProgress>> reader =

@@ -65,6 +65,13 @@ class CtiClient {
       absl::Duration timeout = absl::Seconds(30),
       std::vector<cti::v1::LogRecord>* partial = nullptr);
 
+  // Like ReadRecords, but when the server cuts the stream off because this reader fell
+  // behind (RESOURCE_EXHAUSTED), resumes after the last record received, as a real
+  // client does. `resumes` (optional) counts how often.
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> ReadRecordsResuming(
+      const cti::v1::SubscribeRequest& request, uint64_t until_position,
+      absl::Duration timeout = absl::Seconds(60), int* resumes = nullptr);
+
   // Runs a Rebuild to the end. Answers every progress message; the last has done = true
   // (FAILED_PRECONDITION-like errors pass through; a stream ending without done is
   // INTERNAL).

@@ -107,8 +107,8 @@ class EventFactory {
 std::vector<cti::v1::Event> DemoOrganisation(EventFactory& factory);
 
 // A call event with a unique call id derived from `n`, for load: "call-<prefix>-<n>"
-// offered from a Danish mobile number. `padding` extra bytes of caller-visible text make
-// records bigger when wanted (carried in correlation_id, at most 128).
+// offered from a Danish mobile number. `padding` (at most 100) extra bytes appended to the
+// correlation_id make records bigger when wanted.
 cti::v1::Event LoadCallEvent(const std::string& tenant, const std::string& event_id, uint64_t n,
                              size_t padding = 0);
 
