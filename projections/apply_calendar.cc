@@ -35,9 +35,8 @@ absl::Status EntryUpserted(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(CheckOptionalText(path / "subject", change.subject(), kMaxSubjectChars));
   CTI_RETURN_IF_ERROR(CheckNoCpr(path / "subject", change.subject()));
 
-  cti::v1::Employee employee;
-  CTI_RETURN_IF_ERROR(LoadActiveEmployee(ctx.txn, ctx.tenant_prefix, path / "employee_id",
-                                         change.employee_id(), &employee));
+  CTI_RETURN_IF_ERROR(
+      CheckActiveEmployee(ctx.txn, ctx.tenant_prefix, path / "employee_id", change.employee_id()));
   return ctx.txn.PutProto(
       Cf::kCalendar,
       TaggedKey(ctx.tenant_prefix, kEntryTag, change.employee_id(), change.entry_id()), change);
@@ -102,17 +101,12 @@ absl::Status ForwardingSet(ApplyContext& ctx, const FieldPath& path,
 
   Txn& txn = ctx.txn;
   const std::string& t = ctx.tenant_prefix;
-  cti::v1::Employee employee;
-  CTI_RETURN_IF_ERROR(
-      LoadActiveEmployee(txn, t, path / "employee_id", change.employee_id(), &employee));
+  CTI_RETURN_IF_ERROR(CheckActiveEmployee(txn, t, path / "employee_id", change.employee_id()));
   const cti::v1::ForwardingDestination& d = change.destination();
   if (d.has_employee_id()) {
-    cti::v1::Employee colleague;
-    CTI_RETURN_IF_ERROR(
-        LoadActiveEmployee(txn, t, destination / "employee_id", d.employee_id(), &colleague));
+    CTI_RETURN_IF_ERROR(CheckActiveEmployee(txn, t, destination / "employee_id", d.employee_id()));
   } else if (d.has_unit_id()) {
-    cti::v1::Unit unit;
-    CTI_RETURN_IF_ERROR(LoadActiveUnit(txn, t, destination / "unit_id", d.unit_id(), &unit));
+    CTI_RETURN_IF_ERROR(CheckActiveUnit(txn, t, destination / "unit_id", d.unit_id()));
   }
   return txn.PutProto(Cf::kCalendar,
                       TaggedKey(t, kForwardingTag, change.employee_id(), change.forwarding_id()),

@@ -11,6 +11,7 @@
 //   T 'm' message_id    -> state.Message
 //   T 'b' callback_id   -> state.Callback
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/rules.h"
@@ -58,7 +59,14 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   Txn& txn = ctx.txn;
   const std::string& t = ctx.tenant_prefix;
   const std::string key = TaggedKey(t, kCallTag, call.call_id());
-  state::Call state;
+  // Every call event parses and rewrites the call's state: on a small arena, its
+  // timestamps and strings cost no heap allocations.
+  alignas(8) char arena_block[1024];
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = arena_block;
+  arena_options.initial_block_size = sizeof(arena_block);
+  google::protobuf::Arena arena(arena_options);
+  state::Call& state = *google::protobuf::Arena::CreateMessage<state::Call>(&arena);
   CTI_ASSIGN_OR_RETURN(bool known, txn.GetProto(Cf::kCalls, key, &state));
 
   if (call.change_case() == C::kOffered) {

@@ -1,5 +1,7 @@
 // The envelope rules every record meets, apply-time event_id dedupe, and dispatch to the
 // family rules.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "cti/v1/common.pb.h"
 #include "projections/internal/keys.h"
@@ -84,8 +86,18 @@ absl::Status ApplyStaff(ApplyContext& ctx, const cti::v1::StaffEvent& staff) {
 }  // namespace
 
 std::string EventIdKey(const cti::v1::Event& event) {
-  if (event.event_id().empty() || !IsValidId(event.tenant())) return std::string();
-  return TenantPrefix(event.tenant()) + event.event_id();
+  std::string key;
+  AppendEventIdKey(event, &key);
+  return key;
+}
+
+bool AppendEventIdKey(const cti::v1::Event& event, std::string* out) {
+  if (event.event_id().empty() || !IsValidId(event.tenant())) return false;
+  const size_t length = std::min<size_t>(event.tenant().size(), 255);
+  out->push_back(static_cast<char>(length));
+  out->append(event.tenant().data(), length);
+  out->append(event.event_id());
+  return true;
 }
 
 bool IsRuleViolation(const absl::Status& status) {

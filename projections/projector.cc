@@ -20,7 +20,22 @@ namespace cti::projections {
 
 using internal::Cf;
 
-Projector::Projector(Store* store) : store_(store) {}
+namespace internal {
+
+struct ApplyScratch {
+  std::string event_key_bytes;  // the batch's event-id keys, back to back
+  std::vector<size_t> event_key_ends;
+  std::vector<absl::string_view> event_keys;
+  Prefetched prefetched;
+  rocksdb::WriteBatch batch;
+};
+
+}  // namespace internal
+
+Projector::Projector(Store* store)
+    : store_(store), scratch_(std::make_unique<internal::ApplyScratch>()) {}
+
+Projector::~Projector() = default;
 
 absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
     int partition, absl::Span<const cti::v1::LogRecord> records) {
@@ -45,15 +60,27 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
   internal::ReadCache& cache = store.projector_cache();
   internal::Txn txn(store, &overlay, &cache, /*snapshot=*/nullptr);
   // The batch looks up every record's event_id: one batched read instead of one each.
-  std::vector<std::string> event_keys;
-  event_keys.reserve(records.size());
+  internal::ApplyScratch& scratch = *scratch_;
+  scratch.event_key_bytes.clear();
+  scratch.event_key_ends.clear();
   for (const cti::v1::LogRecord& record : records) {
     if (record.position() <= checkpoint) continue;
-    if (std::string key = internal::EventIdKey(record.event()); !key.empty()) {
-      event_keys.push_back(std::move(key));
+    if (internal::AppendEventIdKey(record.event(), &scratch.event_key_bytes)) {
+      scratch.event_key_ends.push_back(scratch.event_key_bytes.size());
     }
   }
-  if (absl::Status s = txn.Prefetch(Cf::kEventIds, event_keys); !s.ok()) return s;
+  scratch.event_keys.clear();
+  size_t begin = 0;
+  for (size_t end : scratch.event_key_ends) {
+    scratch.event_keys.emplace_back(scratch.event_key_bytes.data() + begin, end - begin);
+    begin = end;
+  }
+  if (absl::Status s =
+          scratch.prefetched.Load(store, Cf::kEventIds, rocksdb::ReadOptions(), scratch.event_keys);
+      !s.ok()) {
+    return s;
+  }
+  txn.UsePrefetched(&scratch.prefetched);
 
   std::vector<cti::v1::ApplyOutcome> outcomes(records.size());
   uint64_t applied = 0;
@@ -94,7 +121,8 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
     last = record.position();
   }
   if (applied == 0) return outcomes;
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = scratch.batch;
+  batch.Clear();
   if (absl::Status s = overlay.AppendTo(store, &batch); !s.ok()) return s;
   if (absl::Status s = store.Commit(&batch, partition, last, applied, rejected); !s.ok()) {
     return s;

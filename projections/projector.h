@@ -10,6 +10,7 @@
 #ifndef CTI_PROJECTIONS_PROJECTOR_H_
 #define CTI_PROJECTIONS_PROJECTOR_H_
 
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,10 +21,17 @@
 
 namespace cti::projections {
 
+namespace internal {
+struct ApplyScratch;
+}  // namespace internal
+
 class Projector {
  public:
   // `store` must outlive the projector.
   explicit Projector(Store* store);
+  ~Projector();
+  Projector(const Projector&) = delete;
+  Projector& operator=(const Projector&) = delete;
 
   // Applies `records` of `partition` in order and returns one outcome per record (a
   // skipped, already-applied record gets an outcome read back from the store).
@@ -34,6 +42,8 @@ class Projector {
 
  private:
   Store* store_;
+  // Buffers reused from batch to batch (keys, batched reads, the write batch).
+  std::unique_ptr<internal::ApplyScratch> scratch_;
 };
 
 // Checks `event` against the current state of `store` with the rules Apply uses, without

@@ -12,6 +12,7 @@
 #include "projections/internal/store_impl.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 
 namespace cti::projections {
@@ -22,6 +23,31 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   return std::unique_ptr<Store>(std::move(*impl));
 }
 
+absl::StatusOr<uint64_t> Store::EventPosition(std::string_view tenant,
+                                              std::string_view event_id) const {
+  const absl::string_view tenant_view(tenant.data(), tenant.size());
+  const absl::string_view id_view(event_id.data(), event_id.size());
+  if (tenant.empty() || event_id.empty()) {
+    return absl::NotFoundError(absl::StrCat("event_id '", id_view, "' of tenant '", tenant_view,
+                                            "' has not been applied"));
+  }
+  const internal::StoreImpl& impl = internal::ImplOf(*this);
+  const std::string key = absl::StrCat(internal::TenantPrefix(tenant_view), id_view);
+  rocksdb::PinnableSlice value;
+  const rocksdb::Status s = impl.db()->Get(rocksdb::ReadOptions(), impl.cf(internal::Cf::kEventIds),
+                                           internal::ToSlice(key), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("event_id '", id_view, "' of tenant '", tenant_view,
+                                            "' has not been applied"));
+  }
+  if (!s.ok()) return internal::FromRocks(s, "reading an event_id");
+  if (value.size() != 8) {
+    return absl::DataLossError(
+        absl::StrCat("projection store: the entry of event_id '", id_view, "' is malformed"));
+  }
+  return internal::DecodeBigEndian64(absl::string_view(value.data(), value.size()));
+}
+
 namespace internal {
 namespace {
 
@@ -30,7 +56,35 @@ rocksdb::Options DbOptions() {
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 2;
+  // Every flush persists all column families at one batch boundary, so the checkpoint
+  // on disk always matches the state on disk, also for writes without the WAL (bulk
+  // load, store_bulk.cc).
+  options.atomic_flush = true;
   return options;
+}
+
+// The memtable insert hint's prefix: TenantPrefix(tenant) and the byte after it (a
+// record tag, or the first byte of an event id). Keys without a tenant prefix (meta,
+// outcomes) may come out with a shorter or arbitrary prefix: a hint only speeds up.
+class TenantTagPrefixTransform final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "cti.TenantTagPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), PrefixLength(key));
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return !key.empty(); }
+
+ private:
+  static size_t PrefixLength(const rocksdb::Slice& key) {
+    const size_t wanted = 2 + static_cast<unsigned char>(key[0]);
+    return wanted < key.size() ? wanted : key.size();
+  }
+};
+
+std::shared_ptr<const rocksdb::SliceTransform> TenantTagPrefix() {
+  static const auto* const transform = new std::shared_ptr<const rocksdb::SliceTransform>(
+      std::make_shared<TenantTagPrefixTransform>());
+  return *transform;
 }
 
 rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -48,6 +102,9 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   // spends most of its time on. More, smaller memtables; flushes run in the background.
   cf.write_buffer_size = 4 << 20;
   cf.max_write_buffer_number = 4;
+  // A batch is written in key order: each insert starts from where the previous one
+  // with the same tenant and tag went in, instead of from the top of the skip list.
+  cf.memtable_insert_with_hint_prefix_extractor = TenantTagPrefix();
   return cf;
 }
 
@@ -201,7 +258,9 @@ absl::Status StoreImpl::Commit(rocksdb::WriteBatch* batch, int partition, uint64
     s = batch->Put(cf(Cf::kMeta), ToSlice(kMetaRecordsApplied), EncodeBigEndian64(new_applied));
   if (s.ok())
     s = batch->Put(cf(Cf::kMeta), ToSlice(kMetaRecordsRejected), EncodeBigEndian64(new_rejected));
-  if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), batch);
+  rocksdb::WriteOptions write;
+  write.disableWAL = bulk_loading();  // see store_bulk.cc
+  if (s.ok()) s = db_->Write(write, batch);
   if (!s.ok()) return FromRocks(s, "writing an applied batch");
   absl::MutexLock lock(&mu_);
   checkpoints_[partition] = position;

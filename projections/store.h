@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "cti/v1/event.pb.h"
@@ -51,10 +52,37 @@ class Store {
   virtual absl::StatusOr<cti::v1::ApplyOutcome> OutcomeAt(int partition,
                                                           uint64_t position) const = 0;
 
+  // The position (in `tenant`'s partition) of the first applied record of `tenant`
+  // with `event_id`, accepted or rejected: the eventids family. NOT_FOUND when no
+  // applied record has that id (a record still waiting in the log is not seen).
+  // Reads the latest committed state; safe concurrently with the projector.
+  virtual absl::StatusOr<uint64_t> EventPosition(std::string_view tenant,
+                                                 std::string_view event_id) const;
+
   // Hex SHA-256 over every key and value of every column family, in key order,
   // independent of RocksDB's file layout. Equal digests mean equal state. Consistent:
   // taken over one snapshot.
   virtual absl::StatusOr<std::string> Digest() const = 0;
+
+  // Bulk load: for a store that is being filled from far behind the log (a new
+  // generation of a rebuild, or the start-up replay of a new or reset store). Until
+  // EndBulkLoad, applied batches are written without RocksDB's write-ahead log and
+  // without automatic compactions. Crash safety is kept: every flush to disk persists
+  // all column families together at a batch boundary (atomic flush), so after a crash
+  // the store is at some applied position p with exactly the state of records 1..p,
+  // as ever, only possibly further behind than the last batch written. Nothing of the
+  // exactly-once contract changes. Idempotent (OK when already bulk loading).
+  // REQUIRES: the caller is the one writer (the projector's thread of use).
+  virtual absl::Status BeginBulkLoad() = 0;
+  // Ends a bulk load: flushes every column family to disk and waits (after this
+  // returns OK, everything applied is durable), returns to logged writes, turns
+  // automatic compactions back on and compacts families the load left with many
+  // files. When the flush fails the store stays in bulk mode and the call may be
+  // retried; a failed compaction is reported but the bulk load has ended. OK when not
+  // bulk loading.
+  virtual absl::Status EndBulkLoad() = 0;
+  // True between BeginBulkLoad and a successful flush in EndBulkLoad.
+  virtual bool bulk_loading() const = 0;
 
   // Flushes and closes; further calls are undefined. Also done by the destructor.
   virtual absl::Status Close() = 0;

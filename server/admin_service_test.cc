@@ -182,6 +182,8 @@ TEST(AdminServiceTest, RebuildYieldsTheSameDigestAndSwitchesGeneration) {
   for (size_t i = 0; i + 1 < progress.size(); ++i) EXPECT_FALSE(progress[i].done());
 
   EXPECT_EQ(CurrentGeneration(fixture.data_dir()), "projections-2\n");
+  // The new generation was bulk loaded and became current only once flushed.
+  EXPECT_FALSE(fixture.server().store()->bulk_loading());
   WaitUntilGone(fixture.data_dir() + "/projections-1");
   const cti::v1::GetStatusResponse after = fixture.Status();
   EXPECT_EQ(after.state_digest(), before.state_digest());
@@ -287,6 +289,15 @@ TEST(AdminServiceTest, EmbeddedLogSurvivesRestartAndLostProjectionsAreReplayed) 
   const cti::v1::GetStatusResponse replayed = fixture.Status();
   EXPECT_EQ(replayed.applied_position(), before.applied_position());
   EXPECT_EQ(replayed.state_digest(), before.state_digest());
+  // The replay into the new store was a bulk load, ended (flushed) before serving.
+  EXPECT_FALSE(fixture.server().store()->bulk_loading());
+
+  // Restarted, the replayed store is kept: nothing is replayed again.
+  fixture.Stop();
+  fixture.Restart();
+  const cti::v1::GetStatusResponse again = fixture.Status();
+  EXPECT_EQ(again.applied_position(), before.applied_position());
+  EXPECT_EQ(again.state_digest(), before.state_digest());
 }
 
 TEST(AdminServiceTest, LeftoverGenerationsAreRemovedAtStart) {

@@ -1,12 +1,12 @@
 #include "server/append.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/random/random.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -16,24 +16,6 @@
 
 namespace cti::server {
 namespace {
-
-// The projector refuses an event_id it has applied before with
-// "event_id '<id>' is a duplicate of position <N>". Returns N, if that is the refusal.
-std::optional<uint64_t> DuplicateOf(const absl::Status& status) {
-  if (status.code() != absl::StatusCode::kFailedPrecondition) return std::nullopt;
-  constexpr absl::string_view kMarker = "is a duplicate of position ";
-  const absl::string_view message = status.message();
-  const size_t at = message.find(kMarker);
-  if (at == absl::string_view::npos) return std::nullopt;
-  absl::string_view digits = message.substr(at + kMarker.size());
-  size_t length = 0;
-  while (length < digits.size() && digits[length] >= '0' && digits[length] <= '9') ++length;
-  uint64_t position = 0;
-  if (length == 0 || !absl::SimpleAtoi(digits.substr(0, length), &position) || position == 0) {
-    return std::nullopt;
-  }
-  return position;
-}
 
 // Answers a repeat of the record at `position`, or refuses a reuse of its event_id.
 absl::StatusOr<cti::v1::AppendResponse> AnswerRepeat(const cti::v1::Event& event, uint64_t position,
@@ -56,9 +38,10 @@ absl::StatusOr<cti::v1::AppendResponse> AnswerRepeat(const cti::v1::Event& event
   original.clear_recorded_at();
   repeat.clear_recorded_at();
   if (!google::protobuf::util::MessageDifferencer::Equals(original, repeat)) {
+    // The same words as the log's own idempotency check.
     return absl::FailedPreconditionError(absl::StrCat("event_id '", event.event_id(),
-                                                      "' was already appended at position ",
-                                                      position, " with a different payload"));
+                                                      "' already used at position ", position,
+                                                      " with a different payload"));
   }
   cti::v1::AppendResponse response;
   response.set_position(position);
@@ -105,26 +88,33 @@ absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& reque
   return event;
 }
 
-absl::StatusOr<cti::v1::AppendResponse> CommitAppend(const cti::v1::Event& event,
-                                                     bool client_event_id,
-                                                     const cti::projections::Store& store,
-                                                     cti::log::EventLog& log) {
-  absl::Status valid = cti::projections::Validate(store, event);
-  if (!valid.ok()) {
-    if (client_event_id) {
-      if (std::optional<uint64_t> original = DuplicateOf(valid)) {
-        return AnswerRepeat(event, *original, log);
-      }
+absl::StatusOr<std::optional<cti::v1::AppendResponse>> CheckAppend(
+    const cti::v1::Event& event, bool client_event_id, const cti::projections::Store& store,
+    cti::log::EventLog& log) {
+  if (client_event_id) {
+    absl::StatusOr<uint64_t> original = store.EventPosition(event.tenant(), event.event_id());
+    if (original.ok()) {
+      absl::StatusOr<cti::v1::AppendResponse> repeat = AnswerRepeat(event, *original, log);
+      if (!repeat.ok()) return repeat.status();
+      return std::optional<cti::v1::AppendResponse>(*std::move(repeat));
     }
-    return valid;
+    if (!absl::IsNotFound(original.status())) return original.status();
   }
-  absl::StatusOr<cti::log::AppendResult> appended = log.Append(event);
-  if (!appended.ok()) return appended.status();
+  if (absl::Status valid = cti::projections::Validate(store, event); !valid.ok()) return valid;
+  return std::optional<cti::v1::AppendResponse>();
+}
+
+bool MayPassLater(const absl::Status& status) {
+  return absl::IsNotFound(status) || absl::IsFailedPrecondition(status);
+}
+
+cti::v1::AppendResponse ResponseOf(const std::string& event_id,
+                                   const cti::log::AppendResult& result) {
   cti::v1::AppendResponse response;
-  response.set_position(appended->position);
-  response.set_event_id(event.event_id());
-  response.set_duplicate(appended->duplicate);
-  *response.mutable_recorded_at() = ToProtoTimestamp(appended->recorded_at);
+  response.set_position(result.position);
+  response.set_event_id(event_id);
+  response.set_duplicate(result.duplicate);
+  *response.mutable_recorded_at() = ToProtoTimestamp(result.recorded_at);
   return response;
 }
 

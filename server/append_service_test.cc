@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/log/memory_log.h"
 #include "server/testing/server_fixture.h"
 
 namespace cti::server {
@@ -340,6 +342,222 @@ TEST_F(AppendServiceTest, ConcurrentAppendsGetDistinctDensePositions) {
   ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], i + 1);
   EXPECT_EQ(fixture_.Status(all.back()).applied_position(), all.back());
+}
+
+TEST_F(AppendServiceTest, TheStoreKnowsTheFirstPositionOfEveryAppliedEventId) {
+  cti::v1::Event unit = Administration("sundhed", "Sundhed");
+  unit.set_event_id("org:sundhed");
+  cti::v1::AppendResponse first;
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(unit, &first)));
+  // A record the projector rejects (the unit does not exist) still holds its id.
+  cti::v1::Event bad_hire = Hire("e1", "Bo Lund", "nowhere");
+  bad_hire.set_event_id("hr:1");
+  bad_hire.set_schema_version(1);
+  bad_hire.mutable_actor()->set_id("test-admin");  // As the server stamps it.
+  bad_hire.mutable_actor()->set_role(cti::v1::ROLE_ADMIN);
+  ASSERT_TRUE(fixture_.server().log()->Append(bad_hire).ok());
+  fixture_.Status(2);
+  std::shared_ptr<cti::projections::Store> store = fixture_.server().store();
+  EXPECT_EQ(*store->EventPosition(kTenant, "org:sundhed"), first.position());
+  EXPECT_EQ(*store->EventPosition(kTenant, "hr:1"), 2u);
+  EXPECT_EQ(store->EventPosition(kTenant, "hr:2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->EventPosition(testing::kOtherTenant, "org:sundhed").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->EventPosition(kTenant, "").status().code(), absl::StatusCode::kNotFound);
+
+  // A repeat of the rejected record is still the same record: a duplicate.
+  cti::v1::AppendResponse again;
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(bad_hire, &again)));
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.position(), 2u);
+  // Another payload under that id (here: another actor) is refused, naming position 2.
+  std::unique_ptr<grpc::ClientContext> context = NewContext(false);
+  context->AddMetadata("x-cti-actor", "ldap-sync");
+  context->AddMetadata("x-cti-role", "system");
+  grpc::Status status = fixture_.events().Append(context.get(), RequestOf(bad_hire), &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("'hr:1' already used at position 2"));
+}
+
+// A MemoryLog whose readers (the projector's) see records only up to a limit the test
+// moves: the projection lags behind the log exactly as far as the test wants.
+class LaggingLog final : public cti::log::EventLog {
+ public:
+  explicit LaggingLog(cti::Clock* clock) : log_(clock) {}
+
+  void SetVisible(uint64_t limit) {
+    absl::MutexLock lock(&mu_);
+    visible_ = limit;
+  }
+
+  std::string_view backend_name() const override { return log_.backend_name(); }
+  int partition_count() const override { return log_.partition_count(); }
+  int PartitionOf(std::string_view tenant) const override { return log_.PartitionOf(tenant); }
+  void AppendAsync(cti::v1::Event event, AppendCallback done) override {
+    log_.AppendAsync(std::move(event), std::move(done));
+  }
+  absl::StatusOr<uint64_t> EndPosition(int partition) override {
+    return log_.EndPosition(partition);
+  }
+  absl::StatusOr<std::unique_ptr<cti::log::LogReader>> OpenReader(int partition,
+                                                                  uint64_t from) override {
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> inner = log_.OpenReader(partition, from);
+    if (!inner.ok()) return inner.status();
+    return std::make_unique<Reader>(this, *std::move(inner), from == 0 ? 1 : from);
+  }
+
+ private:
+  class Reader final : public cti::log::LogReader {
+   public:
+    Reader(LaggingLog* log, std::unique_ptr<cti::log::LogReader> inner, uint64_t next)
+        : log_(log), inner_(std::move(inner)), next_(next) {}
+    absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
+                                                         absl::Duration wait) override {
+      uint64_t visible = 0;
+      {
+        absl::MutexLock lock(&log_->mu_);
+        auto can_read = [this] { return log_->visible_ >= next_; };
+        log_->mu_.AwaitWithTimeout(absl::Condition(&can_read), wait);
+        visible = log_->visible_;
+      }
+      if (visible < next_) return std::vector<cti::v1::LogRecord>();
+      absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+          inner_->Next(std::min<uint64_t>(max_records, visible - next_ + 1), wait);
+      if (records.ok()) next_ += records->size();
+      return records;
+    }
+
+   private:
+    LaggingLog* const log_;
+    const std::unique_ptr<cti::log::LogReader> inner_;
+    uint64_t next_;
+  };
+
+  cti::log::MemoryLog log_;
+  absl::Mutex mu_;
+  uint64_t visible_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Append validates against the projection as it is, and waits for the log end seen at
+// arrival only when that check fails with NOT_FOUND or FAILED_PRECONDITION.
+class OptimisticAppendTest : public ::testing::Test {
+ protected:
+  OptimisticAppendTest() : clock_(absl::FromUnixSeconds(testing::kStartSeconds)) {
+    auto log = std::make_unique<LaggingLog>(&clock_);
+    log_ = log.get();
+    CtidOptions options;
+    options.data_dir = dir_.path();
+    options.listen = "127.0.0.1:0";
+    options.work_threads = 2;
+    options.runner.read_wait = absl::Milliseconds(20);
+    absl::StatusOr<std::unique_ptr<CtidServer>> server =
+        CtidServer::Start(options, &clock_, std::move(log));
+    EXPECT_TRUE(server.ok()) << server.status();
+    if (!server.ok()) return;
+    server_ = *std::move(server);
+    EXPECT_TRUE(server_->WaitUntilServing(absl::Seconds(30)));
+    events_ = cti::v1::EventService::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  grpc::Status Append(const cti::v1::Event& event, cti::v1::AppendResponse* response) {
+    cti::v1::AppendRequest request;
+    *request.mutable_event() = event;
+    std::unique_ptr<grpc::ClientContext> context = NewContext(true, absl::Seconds(20));
+    return events_->Append(context.get(), request, response);
+  }
+
+  // Waits (real time) until `n` calls wait for the projection.
+  bool AwaitWaiters(size_t n) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (server_->deps().waiters->size() < n) {
+      if (absl::Now() > deadline) return false;
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+    return true;
+  }
+
+  cti::SimulatedClock clock_;
+  testing::TempDir dir_;
+  LaggingLog* log_ = nullptr;
+  std::unique_ptr<CtidServer> server_;
+  std::unique_ptr<cti::v1::EventService::Stub> events_;
+};
+
+TEST_F(OptimisticAppendTest, IndependentAppendsDoNotWaitForTheProjection) {
+  ASSERT_NE(server_, nullptr);
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(testing::IsOk(Append(Administration("sundhed", "Sundhed"), &response)));
+  EXPECT_EQ(response.position(), 1u);
+  // The projection has applied nothing, yet these pass their checks and are appended.
+  ASSERT_TRUE(testing::IsOk(Append(CallOffered("call-1"), &response)));
+  EXPECT_EQ(response.position(), 2u);
+  ASSERT_TRUE(testing::IsOk(Append(Administration("kultur", "Kultur"), &response)));
+  EXPECT_EQ(response.position(), 3u);
+  EXPECT_EQ(server_->deps().waiters->Applied(0), 0u);
+  EXPECT_EQ(server_->deps().waiters->size(), 0u);
+  // Refusals that no earlier append can lift are answered at once.
+  grpc::Status status = Append(Administration("tom", ""), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  log_->SetVisible(3);
+}
+
+TEST_F(OptimisticAppendTest, ADependentAppendWaitsForTheLogEndSeenAtArrival) {
+  ASSERT_NE(server_, nullptr);
+  cti::v1::AppendResponse unit;
+  ASSERT_TRUE(testing::IsOk(Append(Administration("sundhed", "Sundhed"), &unit)));
+  grpc::Status hired_status;
+  cti::v1::AppendResponse hired;
+  std::thread hire([&] { hired_status = Append(Hire("e1", "Bo Lund", "sundhed"), &hired); });
+  ASSERT_TRUE(AwaitWaiters(1));  // NOT_FOUND against the projection: it waits for 1.
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(*server_->log()->EndPosition(0), 1u);  // Nothing appended while waiting.
+  log_->SetVisible(1);
+  hire.join();
+  ASSERT_TRUE(testing::IsOk(hired_status));
+  EXPECT_EQ(hired.position(), 2u);
+
+  // After the wait the second check is answered as it is: still NOT_FOUND here.
+  std::thread missing([&] { hired_status = Append(Hire("e2", "Ida Berg", "nowhere"), &hired); });
+  ASSERT_TRUE(AwaitWaiters(1));  // The log end at arrival (2) is not applied yet.
+  log_->SetVisible(2);
+  missing.join();
+  EXPECT_EQ(hired_status.error_code(), grpc::StatusCode::NOT_FOUND) << hired_status.error_message();
+  EXPECT_THAT(hired_status.error_message(), HasSubstr("nowhere"));
+  EXPECT_EQ(*server_->log()->EndPosition(0), 2u);
+}
+
+TEST_F(OptimisticAppendTest, TheWaitIsCappedAndAnsweredUnavailable) {
+  ASSERT_NE(server_, nullptr);
+  cti::v1::AppendResponse response;
+  ASSERT_TRUE(testing::IsOk(Append(Administration("sundhed", "Sundhed"), &response)));
+  grpc::Status status;
+  std::thread hire([&] { status = Append(Hire("e1", "Bo Lund", "sundhed"), &response); });
+  ASSERT_TRUE(AwaitWaiters(1));
+  clock_.Advance(absl::Seconds(30));
+  hire.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the log position 1 was not applied within 30s"));
+  EXPECT_EQ(server_->deps().waiters->size(), 0u);
+  log_->SetVisible(1);
+}
+
+TEST_F(OptimisticAppendTest, ARepeatOfARecordNotYetAppliedIsAnsweredByTheLog) {
+  ASSERT_NE(server_, nullptr);
+  cti::v1::Event unit = Administration("sundhed", "Sundhed");
+  unit.set_event_id("org:sundhed");
+  cti::v1::AppendResponse first;
+  cti::v1::AppendResponse again;
+  ASSERT_TRUE(testing::IsOk(Append(unit, &first)));
+  ASSERT_TRUE(testing::IsOk(Append(unit, &again)));  // Not applied: the log knows it.
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.position(), first.position());
+  cti::v1::Event other = Administration("kultur", "Kultur");
+  other.set_event_id("org:sundhed");
+  grpc::Status status = Append(other, &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("already used at position 1"));
+  log_->SetVisible(1);
 }
 
 }  // namespace

@@ -1,9 +1,16 @@
 // EventServiceImpl: cti.v1.EventService on the gRPC callback API (see
-// proto/cti/v1/event_service.proto for the contract). Append waits (without holding a
-// thread) until the projection has applied the log end seen when the call arrived, then
-// runs the append path of append.h on the append pool; if the projection does not get
-// there within ServiceOptions::max_position_wait the call fails UNAVAILABLE (retry:
-// appends are idempotent). Subscribe is a SubscribeStream.
+// proto/cti/v1/event_service.proto for the contract).
+//
+// Append runs the append path of append.h without blocking any thread: it checks the
+// event against the projection as it is (in the method handler), hands it to
+// EventLog::AppendAsync and finishes from the log's callback once the record is
+// durable. Only when the check fails with NOT_FOUND or FAILED_PRECONDITION and the
+// projection has not yet applied the log end seen when the call arrived does it wait
+// for that (an AppliedWait, no thread held) and check once more on the work pool,
+// answering that second result; so a client's earlier acknowledged appends count ("define
+// the unit, then hire into it"). If the projection does not get there within
+// ServiceOptions::max_position_wait the call fails UNAVAILABLE (retry: appends are
+// idempotent). Subscribe is a SubscribeStream.
 //
 // Identity: Append requires the caller's identity (IdentityResolver; UNAUTHENTICATED
 // naming the header otherwise) and stamps it on the record. Subscribe does not yet (the

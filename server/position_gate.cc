@@ -4,25 +4,92 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "server/status_mapping.h"
 
 namespace cti::server {
+
+std::shared_ptr<AppliedWait> AppliedWait::Create(const ServiceDeps& deps, int partition,
+                                                 uint64_t position, std::string what,
+                                                 absl::StatusCode timeout_code) {
+  return std::make_shared<AppliedWait>(deps, partition, position, std::move(what), timeout_code);
+}
+
+AppliedWait::AppliedWait(const ServiceDeps& deps, int partition, uint64_t position,
+                         std::string what, absl::StatusCode timeout_code)
+    : deps_(deps),
+      partition_(partition),
+      position_(position),
+      what_(std::move(what)),
+      timeout_code_(timeout_code) {}
+
+void AppliedWait::Start(Done done) {
+  absl::Status early;
+  {
+    absl::MutexLock lock(&mu_);
+    if (decided_) {
+      early = early_;
+    } else {
+      started_ = true;
+      done_ = std::move(done);
+    }
+  }
+  if (!early.ok()) {
+    std::move(done)(std::move(early));
+    return;
+  }
+  // The callbacks hold the wait alive until one of them decides; Decide unregisters
+  // the other, which breaks the cycle.
+  std::shared_ptr<AppliedWait> self = shared_from_this();
+  const uint64_t waiter_id = deps_.waiters->Add(
+      partition_, position_, [self](absl::Status status) { self->Decide(std::move(status)); });
+  if (waiter_id == 0) return;  // Decided already (applied, or the server is stopping).
+  const absl::Duration cap = deps_.options.max_position_wait;
+  const uint64_t timer_id = deps_.timer->Schedule(deps_.clock->Now() + cap, [self, cap] {
+    self->Decide(
+        absl::Status(self->timeout_code_,
+                     absl::StrCat(self->what_, " ", self->position_, " was not applied within ",
+                                  absl::FormatDuration(cap), " (the projection has applied ",
+                                  self->deps_.waiters->Applied(self->partition_), ")")));
+  });
+  bool decided = false;
+  {
+    absl::MutexLock lock(&mu_);
+    decided = decided_;
+    if (!decided) {
+      waiter_id_ = waiter_id;
+      timer_id_ = timer_id;
+    }
+  }
+  if (decided) {  // Decide ran before the ids were known: unregister here.
+    deps_.waiters->Remove(waiter_id);
+    deps_.timer->Cancel(timer_id);
+  }
+}
+
+void AppliedWait::Cancel(absl::Status status) { Decide(std::move(status)); }
+
+void AppliedWait::Decide(absl::Status status) {
+  Done done;
+  uint64_t waiter_id = 0;
+  uint64_t timer_id = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (decided_) return;
+    decided_ = true;
+    if (!started_) {
+      early_ = std::move(status);
+      return;
+    }
+    done = std::move(done_);
+    waiter_id = waiter_id_;
+    timer_id = timer_id_;
+  }
+  if (waiter_id != 0) deps_.waiters->Remove(waiter_id);
+  if (timer_id != 0) deps_.timer->Cancel(timer_id);
+  std::move(done)(std::move(status));
+}
+
 namespace {
-
-class GatedReactor;
-
-// Shared between the reactor and its pending waiter, timer and cancel callbacks; the
-// first to claim it finishes the call, the others find it claimed and do nothing.
-struct GateState {
-  absl::Mutex mu;
-  bool claimed ABSL_GUARDED_BY(mu) = false;
-  uint64_t waiter_id ABSL_GUARDED_BY(mu) = 0;
-  uint64_t timer_id ABSL_GUARDED_BY(mu) = 0;
-  GatedReactor* reactor = nullptr;  // Valid until the claimant finishes the call.
-  PositionWaiters* waiters = nullptr;
-  Timer* timer = nullptr;
-};
 
 class GatedReactor final : public grpc::ServerUnaryReactor {
  public:
@@ -32,13 +99,9 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
         partition_(partition),
         min_position_(min_position),
         options_(std::move(options)),
-        answer_(std::move(answer)),
-        state_(std::make_shared<GateState>()) {
-    state_->reactor = this;
-    state_->waiters = deps.waiters;
-    state_->timer = deps.timer;
-  }
+        answer_(std::move(answer)) {}
 
+  // Runs in the method handler, before gRPC knows the reactor: OnCancel comes later.
   void Begin() {
     if (min_position_ == 0 || deps_.waiters->Applied(partition_) >= min_position_) {
       if (options_.pool != nullptr) {
@@ -48,58 +111,25 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
       }
       return;
     }
-    // Only locals from here on: once registered, the call may finish (and this reactor
-    // be deleted) on another thread at any moment.
-    std::shared_ptr<GateState> state = state_;
-    const ServiceDeps& deps = deps_;
-    const int partition = partition_;
-    const uint64_t min = min_position_;
-    const uint64_t waiter_id =
-        deps.waiters->Add(partition, min, [state](absl::Status status) { Decide(state, status); });
-    const absl::Duration cap = deps.options.max_position_wait;
-    const uint64_t timer_id = deps.timer->Schedule(deps.clock->Now() + cap, [state, cap, &deps,
-                                                                             partition, min] {
-      Decide(state, absl::DeadlineExceededError(absl::StrCat(
-                        "min_position ", min, " was not applied within ", absl::FormatDuration(cap),
-                        " (the projection has applied ", deps.waiters->Applied(partition), ")")));
+    std::shared_ptr<AppliedWait> wait =
+        AppliedWait::Create(deps_, partition_, min_position_, options_.what, options_.timeout_code);
+    wait_ = wait;
+    // The call may finish (and this reactor be deleted) on another thread from here on.
+    wait->Start([this](absl::Status status) {
+      if (status.ok()) {
+        AnswerOnPool();
+      } else {
+        Finish(ToGrpcStatus(status));
+      }
     });
-    bool claimed = false;
-    {
-      absl::MutexLock lock(&state->mu);
-      state->waiter_id = waiter_id;
-      state->timer_id = timer_id;
-      claimed = state->claimed;
-    }
-    if (claimed) {
-      deps.waiters->Remove(waiter_id);
-      deps.timer->Cancel(timer_id);
-    }
   }
 
-  void OnCancel() override { Decide(state_, absl::CancelledError("call cancelled")); }
+  void OnCancel() override {
+    if (wait_ != nullptr) wait_->Cancel(absl::CancelledError("call cancelled"));
+  }
   void OnDone() override { delete this; }
 
  private:
-  // OK: the position is applied, answer. Otherwise finish with `status`.
-  static void Decide(const std::shared_ptr<GateState>& state, absl::Status status) {
-    uint64_t waiter_id = 0;
-    uint64_t timer_id = 0;
-    {
-      absl::MutexLock lock(&state->mu);
-      if (state->claimed) return;
-      state->claimed = true;
-      waiter_id = state->waiter_id;
-      timer_id = state->timer_id;
-    }
-    if (waiter_id != 0) state->waiters->Remove(waiter_id);
-    if (timer_id != 0) state->timer->Cancel(timer_id);
-    if (status.ok()) {
-      state->reactor->AnswerOnPool();
-    } else {
-      state->reactor->Finish(ToGrpcStatus(status));
-    }
-  }
-
   void AnswerOnPool() {
     ThreadPool* pool = options_.pool != nullptr ? options_.pool : deps_.work;
     if (!pool->Post([this] { Finish(ToGrpcStatus(answer_())); })) {
@@ -112,7 +142,7 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
   const uint64_t min_position_;
   const GateOptions options_;
   std::function<absl::Status()> answer_;
-  std::shared_ptr<GateState> state_;
+  std::shared_ptr<AppliedWait> wait_;  // Set in Begin only; null when no wait was needed.
 };
 
 }  // namespace

@@ -1,12 +1,16 @@
-// PositionGate: the read-your-writes wait of every query (min_position), and of Append's
-// validation (the log end when the call arrived).
+// Read-your-writes without blocking a thread: the min_position wait of every query
+// (StartPositionGated), and the wait of an Append whose first validation failed
+// (AppliedWait, used by event_service.cc).
 //
-// A unary reactor that answers once the projection has applied a position in the
-// caller's partition, without blocking a gRPC thread: it registers a PositionWaiters
-// callback and a Timer cap, and the first of "reached", "cap passed" (GateOptions::
-// timeout_code), "call cancelled" (the client's deadline passed or it went away) or
-// "server stopping" (UNAVAILABLE) decides. The answer runs on a pool after a wait (or
-// inline when no wait was needed and the answer is cheap).
+// AppliedWait is a one-shot race between "the partition has applied the position"
+// (PositionWaiters), "the cap passed" (a Timer on the injected clock, at
+// ServiceOptions::max_position_wait), "server stopping" (PositionWaiters::FailAll) and
+// Cancel (the call was cancelled: the client's deadline passed or it went away); the
+// first decides, exactly once.
+//
+// StartPositionGated is a unary reactor built on it: it answers once the position is
+// applied. The answer runs on a pool after a wait (or inline when no wait was needed
+// and the answer is cheap).
 //
 // Example (inside a CallbackService method):
 //   return StartPositionGated(context, deps_, partition, request->min_position(), {},
@@ -19,17 +23,64 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "server/service_deps.h"
 
 namespace cti::server {
 
+// Thread safety: Start once, Cancel from any thread at any time (also before Start).
+class AppliedWait : public std::enable_shared_from_this<AppliedWait> {
+ public:
+  // Called exactly once: OK once the position is applied; otherwise the cap's status
+  // (`timeout_code`, "<what> <position> was not applied within <cap> (the projection
+  // has applied N)"), the FailAll status, or the status given to Cancel. Runs on the
+  // thread that decided (the projector's, the timer's, the canceller's, or the caller
+  // of Start when the position is applied already) and must be quick: post real work
+  // to a ThreadPool.
+  using Done = absl::AnyInvocable<void(absl::Status) &&>;
+
+  // `deps` must outlive the wait.
+  static std::shared_ptr<AppliedWait> Create(const ServiceDeps& deps, int partition,
+                                             uint64_t position, std::string what,
+                                             absl::StatusCode timeout_code);
+
+  // Registers the wait; `done` may have run before this returns. Does nothing but call
+  // `done` with the Cancel status when Cancel came first.
+  void Start(Done done);
+
+  // Decides with `status` (not OK) unless something decided already.
+  void Cancel(absl::Status status);
+
+  // Use Create.
+  AppliedWait(const ServiceDeps& deps, int partition, uint64_t position, std::string what,
+              absl::StatusCode timeout_code);
+
+ private:
+  void Decide(absl::Status status);
+
+  const ServiceDeps& deps_;
+  const int partition_;
+  const uint64_t position_;
+  const std::string what_;
+  const absl::StatusCode timeout_code_;
+
+  absl::Mutex mu_;
+  bool decided_ ABSL_GUARDED_BY(mu_) = false;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status early_ ABSL_GUARDED_BY(mu_);  // A Cancel before Start.
+  uint64_t waiter_id_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t timer_id_ ABSL_GUARDED_BY(mu_) = 0;
+  Done done_ ABSL_GUARDED_BY(mu_);
+};
+
 struct GateOptions {
   // Where the answer runs. nullptr: on the gRPC thread when no wait was needed,
-  // otherwise on deps.work. Set for answers that take long or block (a digest, an
-  // append).
+  // otherwise on deps.work. Set for answers that take long or block (a digest).
   ThreadPool* pool = nullptr;
   // Names the awaited position in the message when the cap passes.
   std::string what = "min_position";

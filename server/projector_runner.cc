@@ -3,12 +3,66 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <deque>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
 
 namespace cti::server {
+
+ReadAhead::ReadAhead(std::unique_ptr<cti::log::LogReader> reader, size_t batch_size, size_t depth)
+    : reader_(std::move(reader)), batch_size_(batch_size), depth_(std::max<size_t>(1, depth)) {
+  thread_ = std::thread([this] { Run(); });
+  pthread_setname_np(thread_.native_handle(), "cti-read-ahead");
+}
+
+ReadAhead::~ReadAhead() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+    changed_.SignalAll();
+  }
+  thread_.join();
+}
+
+void ReadAhead::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      while (!stop_ && ready_.size() >= depth_) changed_.Wait(&mu_);
+      if (stop_) return;
+    }
+    absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+        reader_->Next(batch_size_, absl::Milliseconds(50));
+    absl::MutexLock lock(&mu_);
+    if (!records.ok()) {
+      error_ = records.status();
+      changed_.SignalAll();
+      return;
+    }
+    if (!records->empty()) {
+      ready_.push_back(*std::move(records));
+      changed_.SignalAll();
+    }
+  }
+}
+
+absl::StatusOr<std::vector<cti::v1::LogRecord>> ReadAhead::Next(absl::Duration wait) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time deadline = absl::Now() + wait;
+  while (ready_.empty() && error_.ok()) {
+    if (changed_.WaitWithDeadline(&mu_, deadline)) break;
+  }
+  if (ready_.empty()) {
+    if (!error_.ok()) return error_;
+    return std::vector<cti::v1::LogRecord>();
+  }
+  std::vector<cti::v1::LogRecord> batch = std::move(ready_.front());
+  ready_.pop_front();
+  changed_.SignalAll();
+  return batch;
+}
 
 ProjectorRunner::ProjectorRunner(cti::log::EventLog* log, StoreHolder* stores,
                                  PositionWaiters* waiters, SubscriptionHub* hub, cti::Clock* clock,
@@ -20,6 +74,7 @@ ProjectorRunner::~ProjectorRunner() { Stop(); }
 absl::Status ProjectorRunner::Start() {
   std::shared_ptr<cti::projections::Store> store = stores_->Get();
   const int partitions = log_->partition_count();
+  uint64_t behind = 0;
   for (int p = 0; p < partitions; ++p) {
     absl::StatusOr<uint64_t> end = log_->EndPosition(p);
     if (!end.ok()) return end.status();
@@ -34,8 +89,23 @@ absl::Status ProjectorRunner::Start() {
     readers_.push_back(*std::move(reader));
     startup_end_.push_back(*end);
     partition_caught_up_.push_back(applied >= *end);
+    behind += *end - applied;
     if (applied < *end) {
       spdlog::info("projector: partition {} replays positions {} to {}", p, applied + 1, *end);
+    }
+  }
+  // A long replay (or any replay into a new store) runs as a bulk load, read ahead.
+  if (behind > 0 && (store->was_reset() || behind >= options_.bulk_replay_min_records)) {
+    if (absl::Status s = store->BeginBulkLoad(); !s.ok()) {
+      spdlog::warn("projector: replaying without bulk load: {}", s.ToString());
+    } else {
+      spdlog::info("projector: replaying {} records as a bulk load", behind);
+      for (int p = 0; p < partitions; ++p) {
+        replay_.push_back(
+            std::make_unique<ReadAhead>(std::move(readers_[p]), options_.replay_batch_size));
+      }
+      absl::MutexLock lock(&mu_);
+      bulk_replay_ = true;
     }
   }
   if (std::all_of(partition_caught_up_.begin(), partition_caught_up_.end(),
@@ -111,13 +181,17 @@ void ProjectorRunner::Run() {
       absl::MutexLock lock(&mu_);
       if (stopping_) break;
     }
+    if (!replay_.empty() && store_ != nullptr) MaybeFinishCatchUp();  // a failed finish
     for (int p = 0; p < partitions; ++p) {
       if (Step(p, wait)) continue;
       if (SleepUnlessStopping(options_.retry_pause)) break;
       // Start again after the store's checkpoint: the failed batch was not applied.
       absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
           log_->OpenReader(p, stores_->Get()->AppliedPosition(p) + 1);
-      if (reader.ok()) {
+      if (reader.ok() && !replay_.empty()) {
+        replay_[p].reset();  // stops the old read-ahead before the next one starts
+        replay_[p] = std::make_unique<ReadAhead>(*std::move(reader), options_.replay_batch_size);
+      } else if (reader.ok()) {
         readers_[p] = *std::move(reader);
       } else {
         spdlog::error("projector: cannot reopen the log reader of partition {}: {}", p,
@@ -125,14 +199,17 @@ void ProjectorRunner::Run() {
       }
     }
   }
-  // Release the store here: the owner closes it after Stop.
+  // Release the store here: the owner closes it after Stop (which flushes a bulk load
+  // that did not finish: what it applied is kept).
+  replay_.clear();
   projector_.reset();
   store_.reset();
 }
 
 bool ProjectorRunner::Step(int partition, absl::Duration wait) {
   absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
-      readers_[partition]->Next(options_.batch_size, wait);
+      replay_.empty() ? readers_[partition]->Next(options_.batch_size, wait)
+                      : replay_[partition]->Next(wait);
   if (!records.ok()) {
     spdlog::error("projector: reading partition {} failed: {}", partition,
                   records.status().ToString());
@@ -174,15 +251,52 @@ bool ProjectorRunner::Step(int partition, absl::Duration wait) {
   return true;
 }
 
+bool ProjectorRunner::MaybeFinishCatchUp() {
+  if (caught_up_.HasBeenNotified()) return true;
+  if (!std::all_of(partition_caught_up_.begin(), partition_caught_up_.end(),
+                   [](bool b) { return b; })) {
+    return false;
+  }
+  if (!FinishReplay()) return true;  // caught up, but not finished: tried again later
+  spdlog::info("projector: caught up with the log");
+  caught_up_.Notify();
+  return true;
+}
+
+bool ProjectorRunner::FinishReplay() {
+  if (replay_.empty()) return true;
+  if (absl::Status s = store_->EndBulkLoad(); !s.ok()) {
+    spdlog::error("projector: ending the replay's bulk load failed (will retry): {}", s.ToString());
+    absl::MutexLock lock(&mu_);
+    last_error_ = s;
+    return false;
+  }
+  // Live from here: read directly (no hand-over between threads), from the checkpoint.
+  std::vector<std::unique_ptr<cti::log::LogReader>> direct;
+  for (size_t p = 0; p < replay_.size(); ++p) {
+    const int partition = static_cast<int>(p);
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
+        log_->OpenReader(partition, store_->AppliedPosition(partition) + 1);
+    if (!reader.ok()) {  // keep the read-ahead; tried again after the next batch
+      spdlog::error("projector: cannot reopen the log reader of partition {}: {}", p,
+                    reader.status().ToString());
+      absl::MutexLock lock(&mu_);
+      last_error_ = reader.status();
+      return false;
+    }
+    direct.push_back(*std::move(reader));
+  }
+  readers_ = std::move(direct);
+  replay_.clear();
+  absl::MutexLock lock(&mu_);
+  bulk_replay_ = false;
+  return true;
+}
+
 void ProjectorRunner::CheckCaughtUp(int partition, uint64_t applied) {
   if (caught_up_.HasBeenNotified()) return;
   if (applied >= startup_end_[partition]) partition_caught_up_[partition] = true;
-  if (std::all_of(partition_caught_up_.begin(), partition_caught_up_.end(),
-                  [](bool b) { return b; })) {
-    spdlog::info("projector: caught up with the log");
-    caught_up_.Notify();
-    return;
-  }
+  if (MaybeFinishCatchUp()) return;
   const absl::Time now = clock_->Now();
   if (now - last_progress_log_ >= absl::Seconds(2)) {
     last_progress_log_ = now;

@@ -5,6 +5,12 @@
 // projections::Projector (state and checkpoint in one WriteBatch), then publishes the
 // new applied position to the PositionWaiters and the batch with its outcomes to the
 // SubscriptionHub. It never waits on a subscriber or a query.
+// Start-up replay: when the store is new or reset (Store::was_reset), or at least
+// Options::bulk_replay_min_records behind the log, the catch-up runs as a bulk load
+// (Store::BeginBulkLoad: no WAL, no compactions; crash-safe, see store.h) in batches of
+// Options::replay_batch_size, with the log read ahead on a second thread (ReadAhead).
+// Once caught up it ends the bulk load (a flush) before reporting caught_up(), then
+// applies live records one log read at a time, with the WAL.
 // Storage or log errors are logged and retried after a pause, re-reading from the
 // store's checkpoint, so nothing is skipped or applied twice.
 // Concurrency: Start/Stop by the owner; Pause/Resume by one other thread at a time (the
@@ -14,6 +20,7 @@
 #define CTI_SERVER_PROJECTOR_RUNNER_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -32,10 +39,43 @@
 
 namespace cti::server {
 
+// ReadAhead: reads one partition on its own thread, up to `depth` batches ahead of the
+// consumer, so that reading and parsing the log overlap with applying it (a rebuild or
+// start-up replay on a second core). Owns the reader. Errors: the first error of the
+// reader is answered by Next after the batches read before it; reading stops there.
+// Thread safety: Next from one consumer thread at a time; the destructor stops and
+// joins the thread (waits at most one LogReader::Next wait).
+class ReadAhead {
+ public:
+  ReadAhead(std::unique_ptr<cti::log::LogReader> reader, size_t batch_size, size_t depth = 2);
+  ~ReadAhead();
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+
+  // The next batch, waiting up to `wait` (real time) for one; empty when none came.
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(absl::Duration wait);
+
+ private:
+  void Run();
+
+  const std::unique_ptr<cti::log::LogReader> reader_;
+  const size_t batch_size_;
+  const size_t depth_;
+  absl::Mutex mu_;
+  absl::CondVar changed_;
+  std::deque<std::vector<cti::v1::LogRecord>> ready_ ABSL_GUARDED_BY(mu_);
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
 class ProjectorRunner {
  public:
   struct Options {
     size_t batch_size = 1000;
+    // Start-up replay (see above).
+    size_t replay_batch_size = 4096;
+    uint64_t bulk_replay_min_records = 50000;
     // Longest wait for new records before looking at the next partition or a pause.
     absl::Duration read_wait = absl::Milliseconds(100);
     // Pause after a storage or log error before trying again.
@@ -71,6 +111,12 @@ class ProjectorRunner {
   // The last error met, OK if none since the last successful batch.
   absl::Status last_error() const;
 
+  // True while the start-up replay runs as a bulk load.
+  bool bulk_replay() const {
+    absl::MutexLock lock(&mu_);
+    return bulk_replay_;
+  }
+
  private:
   void Run();
   // Applies one batch of `partition` if records are there. False on error.
@@ -79,6 +125,12 @@ class ProjectorRunner {
   // Sleeps up to `pause` unless stopping. True when stopping.
   bool SleepUnlessStopping(absl::Duration pause);
   void CheckCaughtUp(int partition, uint64_t applied);
+  // When every partition has reached its start-up end: ends the replay and notifies
+  // caught_up_. True when every partition has reached it (finished or not).
+  bool MaybeFinishCatchUp();
+  // Ends the start-up replay: the bulk load (a flush) and the read-ahead threads. False
+  // (the error noted) when that failed; MaybeFinishCatchUp tries again.
+  bool FinishReplay();
 
   cti::log::EventLog* const log_;
   StoreHolder* const stores_;
@@ -89,6 +141,8 @@ class ProjectorRunner {
 
   // Runner thread state.
   std::vector<std::unique_ptr<cti::log::LogReader>> readers_;
+  // During the start-up replay: the readers, each on its own read-ahead thread.
+  std::vector<std::unique_ptr<ReadAhead>> replay_;
   std::vector<uint64_t> startup_end_;
   std::vector<bool> partition_caught_up_;
   std::shared_ptr<cti::projections::Store> store_;
@@ -102,6 +156,7 @@ class ProjectorRunner {
   bool pause_requested_ ABSL_GUARDED_BY(mu_) = false;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
   bool running_ ABSL_GUARDED_BY(mu_) = false;
+  bool bulk_replay_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };

@@ -14,18 +14,19 @@
 namespace cti::server {
 namespace {
 
-// Reads one partition for the rebuild and applies it up to a target position.
+// Reads one partition for the rebuild (on a ReadAhead thread) and applies it up to a
+// target position.
 class PartitionFeed {
  public:
-  PartitionFeed(int partition, std::unique_ptr<cti::log::LogReader> reader)
-      : partition_(partition), reader_(std::move(reader)) {}
+  PartitionFeed(int partition, std::unique_ptr<cti::log::LogReader> reader, size_t batch)
+      : partition_(partition), reader_(std::make_unique<ReadAhead>(std::move(reader), batch)) {}
 
   // Applies the next records at or below `target` (at most `batch`). OK with nothing
   // done when none are there yet.
   absl::Status Step(cti::projections::Projector& projector, uint64_t target, size_t batch) {
     if (read_ahead_.empty()) {
       absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
-          reader_->Next(batch, absl::Milliseconds(20));
+          reader_->Next(absl::Milliseconds(20));
       if (!records.ok()) return records.status();
       for (cti::v1::LogRecord& record : *records) read_ahead_.push_back(std::move(record));
     }
@@ -42,7 +43,7 @@ class PartitionFeed {
 
  private:
   const int partition_;
-  std::unique_ptr<cti::log::LogReader> reader_;
+  std::unique_ptr<ReadAhead> reader_;
   std::deque<cti::v1::LogRecord> read_ahead_;
 };
 
@@ -124,6 +125,10 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
   absl::StatusOr<StoreGeneration> next = generations_->CreateNext();
   if (!next.ok()) return next.status();
   spdlog::info("rebuild: building {} from the log ({} records)", next->path, total);
+  if (absl::Status s = next->store->BeginBulkLoad(); !s.ok()) {
+    StoreGenerations::Discard(*next);
+    return s;
+  }
   cti::projections::Projector projector(next->store.get());
   std::vector<PartitionFeed> feeds;
   for (int p = 0; p < partitions; ++p) {
@@ -132,7 +137,7 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
       StoreGenerations::Discard(*next);
       return reader.status();
     }
-    feeds.emplace_back(p, *std::move(reader));
+    feeds.emplace_back(p, *std::move(reader), options_.batch_size);
   }
   auto make_progress = [&](bool done) {
     cti::v1::RebuildProgress report;
@@ -159,24 +164,33 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
     return absl::OkStatus();
   };
 
-  // Phase 1: catch up with the live store while it keeps serving.
+  // Phase 1: catch up with the live store while it keeps serving: a bulk load, then
+  // (after its flush, which the live store runs on meanwhile) logged writes.
   absl::Time last_report = clock_->Now();
   progress(make_progress(false));
-  while (true) {
-    if (cancelled()) {
-      StoreGenerations::Discard(*next);
-      return absl::CancelledError("rebuild cancelled");
+  for (bool bulk : {true, false}) {
+    while (true) {
+      if (cancelled()) {
+        StoreGenerations::Discard(*next);
+        return absl::CancelledError("rebuild cancelled");
+      }
+      bool close = false;
+      if (absl::Status s = step_all(options_.pause_gap, &close); !s.ok()) {
+        StoreGenerations::Discard(*next);
+        return s;
+      }
+      if (clock_->Now() - last_report >= options_.progress_interval) {
+        last_report = clock_->Now();
+        progress(make_progress(false));
+      }
+      if (close) break;
     }
-    bool close = false;
-    if (absl::Status s = step_all(options_.pause_gap, &close); !s.ok()) {
-      StoreGenerations::Discard(*next);
-      return s;
+    if (bulk) {
+      if (absl::Status s = next->store->EndBulkLoad(); !s.ok()) {
+        StoreGenerations::Discard(*next);
+        return s;
+      }
     }
-    if (clock_->Now() - last_report >= options_.progress_interval) {
-      last_report = clock_->Now();
-      progress(make_progress(false));
-    }
-    if (close) break;
   }
 
   // Phase 2: hold the live projector still, apply the remainder, switch.
@@ -191,6 +205,11 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
       if (done) break;
       bool close = false;
       if (absl::Status s = step_all(0, &close); !s.ok()) return s;
+    }
+    // Only a store that is not bulk loading (everything applied is on disk, see
+    // EndBulkLoad above) may become current.
+    if (next->store->bulk_loading()) {
+      return absl::InternalError("rebuild: the new store is still bulk loading");
     }
     if (absl::Status s = generations_->MakeCurrent(*next); !s.ok()) return s;
     stores_->Set(next->store);

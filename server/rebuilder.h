@@ -1,16 +1,20 @@
 // Rebuilder: AdminService.Rebuild's engine. Rebuilds every projection from the log into
 // a fresh store generation while the live one keeps serving, then switches to it.
 //
-// Operation: creates DIR/projections-(N+1), applies the log from position 1 with its own
-// Projector and readers (never past what the live projector has applied), reporting
-// progress about every Options::progress_interval. Once within Options::pause_gap
-// records of the live store in every partition, it pauses the live ProjectorRunner,
-// applies the remainder up to exactly the live applied positions, makes the new
-// generation current (CURRENT_PROJECTIONS, atomically), swaps the StoreHolder and
-// resumes the runner, which continues from the same positions on the new store. The
-// old generation is deleted once the last query using it has finished.
+// Operation: creates DIR/projections-(N+1) and fills it as a bulk load
+// (Store::BeginBulkLoad: no WAL, no compactions), applying the log from position 1 with
+// its own Projector (never past what the live projector has applied) while a ReadAhead
+// thread per partition reads and parses the next batches; progress about every
+// Options::progress_interval. Once within Options::pause_gap records of the live store
+// in every partition, it ends the bulk load (everything applied is flushed to disk),
+// catches up again with logged writes, then pauses the live ProjectorRunner, applies
+// the remainder up to exactly the live applied positions, makes the new generation
+// current (CURRENT_PROJECTIONS, atomically: only a flushed generation ever becomes
+// current), swaps the StoreHolder and resumes the runner, which continues from the same
+// positions on the new store. The old generation is deleted once the last query using
+// it has finished.
 // A cancelled or failed rebuild discards the new generation and leaves the live store
-// as it was.
+// as it was; so does a crash (StoreGenerations deletes it at the next start).
 // Concurrency: one rebuild at a time (Start answers FAILED_PRECONDITION otherwise); it
 // runs on its own thread. Start/Cancel may be called from any thread (they never block);
 // Stop by the owner.
@@ -36,7 +40,7 @@ namespace cti::server {
 class Rebuilder {
  public:
   struct Options {
-    size_t batch_size = 1000;
+    size_t batch_size = 4096;
     absl::Duration progress_interval = absl::Milliseconds(100);
     // Records the rebuild may lag the live store by when it pauses the runner.
     uint64_t pause_gap = 1000;

@@ -1,6 +1,10 @@
 #include "projections/internal/directory_records.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/text_fold.h"
 
@@ -49,15 +53,79 @@ absl::Status LoadActiveEmployee(Txn& txn, absl::string_view tenant_prefix, const
   return absl::OkStatus();
 }
 
+namespace {
+
+// The bool field `field` of a serialized message without parsing the rest (the last
+// occurrence wins, as in a parse); nullopt when the bytes are malformed.
+std::optional<bool> ReadBoolField(absl::string_view bytes, uint32_t field) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  bool value = false;
+  while (true) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) {
+      if (in.CurrentPosition() != static_cast<int>(bytes.size())) return std::nullopt;
+      return value;
+    }
+    using Wire = google::protobuf::internal::WireFormatLite;
+    if (Wire::GetTagFieldNumber(tag) == static_cast<int>(field) &&
+        Wire::GetTagWireType(tag) == Wire::WIRETYPE_VARINT) {
+      uint64_t v = 0;
+      if (!in.ReadVarint64(&v)) return std::nullopt;
+      value = v != 0;
+    } else if (!Wire::SkipField(&in, tag)) {
+      return std::nullopt;
+    }
+  }
+}
+
+// Whether the record of `kind` `id` is there and active, reading only its active flag.
+absl::Status CheckActive(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path, char tag,
+                         uint32_t active_field, absl::string_view field, absl::string_view id,
+                         absl::string_view inactive) {
+  if (absl::Status s = CheckId(path, id); !s.ok()) return s;
+  absl::string_view bytes;
+  absl::StatusOr<bool> found =
+      txn.GetView(Cf::kDirectory, TaggedKey(tenant_prefix, tag, id), &bytes);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(field, id);
+  const std::optional<bool> active = ReadBoolField(bytes, active_field);
+  if (!active.has_value()) {
+    return absl::DataLossError(
+        absl::StrCat("projection store: the record of ", field, " '", id, "' cannot be parsed"));
+  }
+  if (!*active) return absl::FailedPreconditionError(absl::StrCat(field, " '", id, "' ", inactive));
+  return absl::OkStatus();
+}
+
+// Whether the record of `kind` `id` is there (it may be inactive).
+absl::StatusOr<bool> Exists(Txn& txn, absl::string_view tenant_prefix, char tag,
+                            absl::string_view id) {
+  absl::string_view bytes;
+  return txn.GetView(Cf::kDirectory, TaggedKey(tenant_prefix, tag, id), &bytes);
+}
+
+}  // namespace
+
+absl::Status CheckActiveUnit(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                             absl::string_view id) {
+  return CheckActive(txn, tenant_prefix, path, kUnitTag, cti::v1::Unit::kActiveFieldNumber,
+                     "unit_id", id, "is retired");
+}
+
+absl::Status CheckActiveEmployee(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                                 absl::string_view id) {
+  return CheckActive(txn, tenant_prefix, path, kEmployeeTag, cti::v1::Employee::kActiveFieldNumber,
+                     "employee_id", id, "has left");
+}
+
 absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
                              const cti::v1::CallTarget& target) {
   switch (target.target_case()) {
     case cti::v1::CallTarget::kEmployeeId: {
       const FieldPath field = path / "employee_id";
       if (absl::Status s = CheckId(field, target.employee_id()); !s.ok()) return s;
-      cti::v1::Employee employee;
-      absl::StatusOr<bool> found =
-          LoadEmployee(txn, tenant_prefix, target.employee_id(), &employee);
+      absl::StatusOr<bool> found = Exists(txn, tenant_prefix, kEmployeeTag, target.employee_id());
       if (!found.ok()) return found.status();
       if (!*found) return NotFound("employee_id", target.employee_id());
       return absl::OkStatus();
@@ -65,8 +133,7 @@ absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const Fi
     case cti::v1::CallTarget::kUnitId: {
       const FieldPath field = path / "unit_id";
       if (absl::Status s = CheckId(field, target.unit_id()); !s.ok()) return s;
-      cti::v1::Unit unit;
-      absl::StatusOr<bool> found = LoadUnit(txn, tenant_prefix, target.unit_id(), &unit);
+      absl::StatusOr<bool> found = Exists(txn, tenant_prefix, kUnitTag, target.unit_id());
       if (!found.ok()) return found.status();
       if (!*found) return NotFound("unit_id", target.unit_id());
       return absl::OkStatus();

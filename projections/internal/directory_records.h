@@ -62,6 +62,13 @@ absl::Status LoadActiveUnit(Txn& txn, absl::string_view tenant_prefix, const Fie
 absl::Status LoadActiveEmployee(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
                                 absl::string_view id, cti::v1::Employee* employee);
 
+// As LoadActiveUnit / LoadActiveEmployee, for a caller that needs only the check: the
+// stored record is not parsed beyond its active flag.
+absl::Status CheckActiveUnit(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                             absl::string_view id);
+absl::Status CheckActiveEmployee(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
+                                 absl::string_view id);
+
 // Checks a call target's shape and that a named employee or unit exists (it may have
 // left or been retired: calls report what happened). `path` names the target field.
 absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,

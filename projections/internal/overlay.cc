@@ -1,5 +1,6 @@
 #include "projections/internal/overlay.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -44,13 +45,16 @@ void Overlay::DiscardRecord() { record_.clear(); }
 
 void Overlay::ForEachInRange(Cf cf, absl::string_view lower, absl::string_view upper,
                              absl::FunctionRef<void(absl::string_view, const Entry&)> fn) const {
-  const Map& batch = batch_[static_cast<int>(cf)];
+  const auto in_range = [&](absl::string_view key) {
+    return key >= lower && (upper.empty() || key < upper);
+  };
   std::map<absl::string_view, const Entry*> merged;
-  auto end = upper.empty() ? batch.end() : batch.lower_bound(upper);
-  for (auto it = batch.lower_bound(lower); it != end; ++it) merged[it->first] = &it->second;
+  for (const auto& [key, entry] : batch_[static_cast<int>(cf)]) {
+    if (in_range(key)) merged[key] = &entry;
+  }
   for (const RecordWrite& w : record_) {  // the record's writes win
     const absl::string_view key(w.key);
-    if (w.cf == cf && key >= lower && (upper.empty() || key < upper)) merged[key] = &w.entry;
+    if (w.cf == cf && in_range(key)) merged[key] = &w.entry;
   }
   for (const auto& [key, entry] : merged) fn(key, *entry);
 }
@@ -64,10 +68,21 @@ bool Overlay::empty() const {
 }
 
 absl::Status Overlay::AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batch) const {
+  std::vector<const Map::value_type*> sorted;
+  WrittenKeys* written = store.written_keys();
   for (int i = 0; i < kCfCount; ++i) {
     rocksdb::ColumnFamilyHandle* cf = store.cf(static_cast<Cf>(i));
-    for (const auto& [key, entry] : batch_[i]) {
-      rocksdb::Status s = entry.deleted ? batch->Delete(cf, key) : batch->Put(cf, key, entry.value);
+    sorted.clear();
+    sorted.reserve(batch_[i].size());
+    for (const auto& kv : batch_[i]) sorted.push_back(&kv);
+    std::sort(sorted.begin(), sorted.end(), [](const Map::value_type* a, const Map::value_type* b) {
+      return a->first < b->first;
+    });
+    for (const Map::value_type* kv : sorted) {
+      const Entry& entry = kv->second;
+      if (written != nullptr && !entry.deleted) written->Add(static_cast<Cf>(i), kv->first);
+      rocksdb::Status s =
+          entry.deleted ? batch->Delete(cf, kv->first) : batch->Put(cf, kv->first, entry.value);
       if (!s.ok()) return FromRocks(s, "building a write batch");
     }
   }

@@ -1,8 +1,9 @@
 // Overlay: the pending writes of one Apply() (or one Validate()) — what a
 // WriteBatchWithIndex would hold, in two layers: the writes of the record being applied
-// on top of the writes of the records accepted so far (ordered maps). A rejected
-// record's layer is dropped whole; an accepted one is folded into the batch layer. The
-// batch is written in key order, which keeps RocksDB's memtable inserts local.
+// on top of the writes of the records accepted so far (hash maps: the rules look keys up
+// far more often than they scan). A rejected record's layer is dropped whole; an
+// accepted one is folded into the batch layer. The batch is written in key order (sorted
+// once, in AppendTo), which keeps RocksDB's memtable inserts local.
 //
 // Concurrency: one thread.
 #ifndef CTI_PROJECTIONS_INTERNAL_OVERLAY_H_
@@ -12,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -30,7 +31,7 @@ class Overlay {
     bool deleted = false;
     std::string value;
   };
-  using Map = absl::btree_map<std::string, Entry>;
+  using Map = absl::flat_hash_map<std::string, Entry>;
 
   // The pending write of `key` (the record's, else the batch's), or null when none.
   const Entry* Find(Cf cf, absl::string_view key) const;
@@ -48,13 +49,14 @@ class Overlay {
   void ForEachInRange(Cf cf, absl::string_view lower, absl::string_view upper,
                       absl::FunctionRef<void(absl::string_view, const Entry&)> fn) const;
 
-  // The batch layer of `cf`, in key order.
+  // The batch layer of `cf`, in no particular order.
   const Map& batch_entries(Cf cf) const { return batch_[static_cast<int>(cf)]; }
   Map& mutable_batch_entries(Cf cf) { return batch_[static_cast<int>(cf)]; }
   // True when nothing is pending in either layer.
   bool empty() const;
 
-  // Adds every write of the batch layer to `batch`, family by family, in key order.
+  // Adds every write of the batch layer to `batch`, family by family, in key order, and
+  // the written keys to store.written_keys() when there is one.
   // REQUIRES: the record layer is empty (committed or discarded).
   absl::Status AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batch) const;
 

@@ -25,6 +25,8 @@ absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position
 // The key under which `event`'s event_id is remembered (eventids family), or "" when
 // the event has none or its tenant is malformed.
 std::string EventIdKey(const cti::v1::Event& event);
+// Appends EventIdKey(event) to `*out`; false (nothing appended) when it is "".
+bool AppendEventIdKey(const cti::v1::Event& event, std::string* out);
 
 // After `event` at `position` was rejected (and its writes discarded): remembers its
 // event_id, when well-formed and new, so a later record with the same id is rejected as

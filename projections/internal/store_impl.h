@@ -5,6 +5,7 @@
 #define CTI_PROJECTIONS_INTERNAL_STORE_IMPL_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/read_cache.h"
+#include "projections/internal/written_keys.h"
 #include "projections/store.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -34,6 +36,9 @@ class StoreImpl final : public Store {
   uint64_t records_rejected() const override;
   absl::StatusOr<cti::v1::ApplyOutcome> OutcomeAt(int partition, uint64_t position) const override;
   absl::StatusOr<std::string> Digest() const override;
+  absl::Status BeginBulkLoad() override;
+  absl::Status EndBulkLoad() override;
+  bool bulk_loading() const override { return bulk_loading_.load(std::memory_order_relaxed); }
   absl::Status Close() override;
   rocksdb::DB* db() const override { return db_; }
 
@@ -50,17 +55,29 @@ class StoreImpl final : public Store {
   // that calls Commit only.
   ReadCache& projector_cache() const { return projector_cache_; }
 
+  // During a bulk load of a store that was empty when it began: a filter of every key
+  // written since (see written_keys.h); null otherwise. Every key a batch writes must be
+  // added before the batch is committed. For the one thread that calls Commit only.
+  WrittenKeys* written_keys() const {
+    return written_keys_ != nullptr && !written_keys_->full() ? written_keys_.get() : nullptr;
+  }
+
  private:
   StoreImpl() = default;
   absl::Status OpenDb(const std::string& dir, bool* fresh);
   absl::Status LoadCache();
+  // Sets `option` to `value` in every column family (RocksDB's mutable options).
+  absl::Status SetCfOption(const std::string& option, const std::string& value);
   void CloseDb();
 
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles_;  // incl. default and unknown
   bool was_reset_ = false;
+  // Set and cleared by the one writer; read by Commit (same thread) and bulk_loading().
+  std::atomic<bool> bulk_loading_{false};
   mutable ReadCache projector_cache_;
+  std::unique_ptr<WrittenKeys> written_keys_;
 
   mutable absl::Mutex mu_;
   std::map<int, uint64_t> checkpoints_ ABSL_GUARDED_BY(mu_);

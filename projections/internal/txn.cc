@@ -18,11 +18,14 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
     *value = &pending->value;
     return !pending->deleted;
   }
-  if (const auto& prefetched = prefetched_[static_cast<int>(cf)]; !prefetched.empty()) {
-    if (auto it = prefetched.find(key); it != prefetched.end()) {
-      if (!it->second.has_value()) return false;
-      *value = &*it->second;
-      return true;
+  if (prefetched_ != nullptr && prefetched_->cf() == cf) {
+    switch (prefetched_->Lookup(key, value)) {
+      case ReadCache::Known::kPresent:
+        return true;
+      case ReadCache::Known::kAbsent:
+        return false;
+      case ReadCache::Known::kUnknown:
+        break;
     }
   }
   if (cache_ != nullptr) {
@@ -35,6 +38,12 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
         break;
     }
   }
+  // The projector's own Txn (the one with the cache) may know the key was never written.
+  if (const WrittenKeys* written = cache_ != nullptr ? store_.written_keys() : nullptr;
+      written != nullptr && !written->MayContain(cf, key)) {
+    cache_->Remember(cf, key, nullptr);
+    return false;
+  }
   rocksdb::Status s = store_.db()->Get(read_, store_.cf(cf), ToSlice(key), buffer);
   if (s.IsNotFound()) {
     if (cache_ != nullptr) cache_->Remember(cf, key, nullptr);
@@ -46,26 +55,63 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
   return true;
 }
 
-absl::Status Txn::Prefetch(Cf cf, const std::vector<std::string>& keys) {
-  if (keys.empty()) return absl::OkStatus();
-  std::vector<rocksdb::Slice> slices;
-  slices.reserve(keys.size());
-  for (const std::string& key : keys) slices.emplace_back(key);
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  store_.db()->MultiGet(read_, store_.cf(cf), keys.size(), slices.data(), values.data(),
-                        statuses.data());
-  auto& prefetched = prefetched_[static_cast<int>(cf)];
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) {
-      prefetched.try_emplace(keys[i], std::nullopt);
-    } else if (statuses[i].ok()) {
-      prefetched.try_emplace(keys[i], values[i].ToString());
+absl::Status Prefetched::Load(const StoreImpl& store, Cf cf, const rocksdb::ReadOptions& read,
+                              const std::vector<absl::string_view>& keys) {
+  Clear();
+  cf_ = cf;
+  answers_.reserve(keys.size());
+  // Keys the store never had are answered without a lookup (see written_keys.h).
+  const WrittenKeys* written = store.written_keys();
+  for (absl::string_view key : keys) {
+    if (written != nullptr && !written->MayContain(cf, key)) {
+      answers_.try_emplace(key, -1);
     } else {
-      return FromRocks(statuses[i], absl::StrCat("reading ", CfName(cf)));
+      slices_.push_back(ToSlice(key));
     }
   }
+  if (slices_.empty()) return absl::OkStatus();
+  values_.resize(slices_.size());
+  statuses_.resize(slices_.size());
+  store.db()->MultiGet(read, store.cf(cf), slices_.size(), slices_.data(), values_.data(),
+                       statuses_.data());
+  for (size_t i = 0; i < slices_.size(); ++i) {
+    const absl::string_view key(slices_[i].data(), slices_[i].size());
+    if (statuses_[i].IsNotFound()) {
+      answers_.try_emplace(key, -1);
+    } else if (statuses_[i].ok()) {
+      if (answers_.try_emplace(key, static_cast<int>(found_.size())).second) {
+        found_.push_back(values_[i].ToString());
+      }
+    } else {
+      const absl::Status error = FromRocks(statuses_[i], absl::StrCat("reading ", CfName(cf)));
+      Clear();
+      return error;
+    }
+  }
+  for (rocksdb::PinnableSlice& value : values_) value.Reset();  // unpin before reuse
   return absl::OkStatus();
+}
+
+void Prefetched::Clear() {
+  slices_.clear();
+  for (rocksdb::PinnableSlice& value : values_) value.Reset();
+  found_.clear();
+  answers_.clear();
+}
+
+ReadCache::Known Prefetched::Lookup(absl::string_view key, const std::string** value) const {
+  auto it = answers_.find(key);
+  if (it == answers_.end()) return ReadCache::Known::kUnknown;
+  if (it->second < 0) return ReadCache::Known::kAbsent;
+  *value = &found_[static_cast<size_t>(it->second)];
+  return ReadCache::Known::kPresent;
+}
+
+absl::StatusOr<bool> Txn::GetView(Cf cf, absl::string_view key, absl::string_view* value) {
+  const std::string* found = nullptr;
+  absl::StatusOr<bool> present = Read(cf, key, &scratch_, &found);
+  if (present.ok() && *present) *value = *found;
+  return present;
 }
 
 absl::StatusOr<bool> Txn::Get(Cf cf, absl::string_view key, std::string* value) {

@@ -7,8 +7,6 @@
 #ifndef CTI_PROJECTIONS_INTERNAL_TXN_H_
 #define CTI_PROJECTIONS_INTERNAL_TXN_H_
 
-#include <array>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +23,31 @@
 #include "projections/internal/store_impl.h"
 
 namespace cti::projections::internal {
+
+// Committed values of a set of keys of one family, read in one batched lookup (e.g.
+// the event ids of a batch of records). Reusable: Load replaces what it holds, keeping
+// its buffers. One thread.
+class Prefetched {
+ public:
+  // Reads `keys` of `cf` from the store (as `read` sees it; store.written_keys() is
+  // trusted for keys never written). The bytes of `keys` must stay valid until the next
+  // Load or Clear. For the projector's thread.
+  absl::Status Load(const StoreImpl& store, Cf cf, const rocksdb::ReadOptions& read,
+                    const std::vector<absl::string_view>& keys);
+  void Clear();
+
+  Cf cf() const { return cf_; }
+  // kPresent points *value at the committed bytes; kUnknown: not among the keys.
+  ReadCache::Known Lookup(absl::string_view key, const std::string** value) const;
+
+ private:
+  Cf cf_ = Cf::kMeta;
+  std::vector<rocksdb::Slice> slices_;
+  std::vector<rocksdb::PinnableSlice> values_;
+  std::vector<rocksdb::Status> statuses_;
+  std::vector<std::string> found_;                       // values of present keys
+  absl::flat_hash_map<absl::string_view, int> answers_;  // key -> index in found_, -1 absent
+};
 
 class Txn {
  public:
@@ -43,11 +66,14 @@ class Txn {
   absl::Status PutProto(Cf cf, absl::string_view key, const google::protobuf::MessageLite& msg);
   absl::Status Delete(Cf cf, absl::string_view key);
 
-  // Reads `keys` of `cf` from the store in one batched lookup and keeps the answers for
-  // later Gets in this Txn (pending writes still win). For keys a batch is known to ask
-  // for, e.g. the event ids of its records. REQUIRES: nothing but this Txn writes the
-  // store meanwhile.
-  absl::Status Prefetch(Cf cf, const std::vector<std::string>& keys);
+  // Reads `key` into `*value` without a copy where it can: *value stays valid until the
+  // next call on this Txn. True when present, false when absent.
+  absl::StatusOr<bool> GetView(Cf cf, absl::string_view key, absl::string_view* value);
+
+  // Answers later Gets of the keys `prefetched` holds from it (pending writes still
+  // win). `prefetched` must outlive the Txn. REQUIRES: it was loaded from the same state
+  // this Txn reads, and nothing but this Txn writes the store meanwhile.
+  void UsePrefetched(const Prefetched* prefetched) { prefetched_ = prefetched; }
 
   // Calls fn(key, value) for each key starting with `prefix`, in key order, until fn
   // returns false. REQUIRES: fn does not write through this Txn.
@@ -62,8 +88,7 @@ class Txn {
   const StoreImpl& store_;
   Overlay* overlay_;
   ReadCache* cache_;
-  // Prefetched committed values; nullopt: absent.
-  std::array<absl::flat_hash_map<std::string, std::optional<std::string>>, kCfCount> prefetched_;
+  const Prefetched* prefetched_ = nullptr;
   rocksdb::ReadOptions read_;
   std::string scratch_;
 };

@@ -1,6 +1,9 @@
 #include "server/log/embedded_log.h"
 
+#include <pthread.h>
+
 #include <filesystem>
+#include <iterator>
 #include <system_error>
 #include <utility>
 
@@ -110,6 +113,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const std::string
   std::unique_ptr<EmbeddedLog> log(new EmbeddedLog(std::move(shared), clock, options));
   log->next_position_ = last->position + 1;
   log->last_recorded_at_ = last->recorded_at;
+  log->completer_ = std::thread([raw = log.get()] { raw->CompleterLoop(); });
   log->appender_ = std::thread([raw = log.get()] { raw->AppenderLoop(); });
   return log;
 }
@@ -125,26 +129,37 @@ EmbeddedLog::~EmbeddedLog() {
     queued_.Signal();
   }
   if (appender_.joinable()) appender_.join();
+  {
+    absl::MutexLock lock(&done_mu_);
+    appender_stopped_ = true;
+    answered_.Signal();
+  }
+  if (completer_.joinable()) completer_.join();
   shared_->Close();
 }
 
 int EmbeddedLog::PartitionOf(std::string_view /*tenant*/) const { return 0; }
 
-absl::StatusOr<AppendResult> EmbeddedLog::Append(cti::v1::Event event) {
-  if (absl::Status s = format::CheckAppendable(event); !s.ok()) return s;
-  PendingAppend pending;
+void EmbeddedLog::AppendAsync(cti::v1::Event event, AppendCallback done) {
+  if (absl::Status s = format::CheckAppendable(event); !s.ok()) {
+    std::move(done)(s);
+    return;
+  }
+  auto pending = std::make_unique<PendingAppend>();
   event.clear_recorded_at();
-  pending.id_key = format::EventIdKey(event.tenant(), event.event_id());
-  pending.digest = format::PayloadDigest(event);
-  pending.event = std::move(event);
+  pending->id_key = format::EventIdKey(event.tenant(), event.event_id());
+  pending->digest = format::PayloadDigest(event);
+  pending->event = std::move(event);
+  pending->done = std::move(done);
   {
     absl::MutexLock lock(&mu_);
-    if (closing_) return absl::UnavailableError("log closing");
-    queue_.push_back(&pending);
-    if (queue_.size() == 1) queued_.Signal();
+    if (!closing_) {
+      queue_.push_back(std::move(pending));
+      if (queue_.size() == 1) queued_.Signal();
+      return;
+    }
   }
-  pending.done.WaitForNotification();
-  return std::move(pending.result);
+  std::move(pending->done)(absl::UnavailableError("log closing"));
 }
 
 absl::StatusOr<uint64_t> EmbeddedLog::EndPosition(int partition) {
@@ -173,7 +188,8 @@ EmbeddedLogStats EmbeddedLog::Stats() const {
 }
 
 void EmbeddedLog::AppenderLoop() {
-  std::vector<PendingAppend*> batch;
+  pthread_setname_np(pthread_self(), "cti-log-append");
+  Batch batch;
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -186,16 +202,45 @@ void EmbeddedLog::AppenderLoop() {
         batch.swap(queue_);
       } else {
         const auto split = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch_records);
-        batch.assign(queue_.begin(), split);
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(split));
         queue_.erase(queue_.begin(), split);
       }
     }
     CommitBatch(batch);
-    batch.clear();
+    Complete(std::move(batch));
+    batch = Batch();
   }
-  for (PendingAppend* pending : batch) {
+  for (std::unique_ptr<PendingAppend>& pending : batch) {
     pending->result = absl::UnavailableError("log closing");
-    pending->done.Notify();
+  }
+  Complete(std::move(batch));
+}
+
+void EmbeddedLog::Complete(Batch batch) {
+  if (batch.empty()) return;
+  absl::MutexLock lock(&done_mu_);
+  answered_batches_.push_back(std::move(batch));
+  if (answered_batches_.size() == 1) answered_.Signal();
+}
+
+void EmbeddedLog::CompleterLoop() {
+  pthread_setname_np(pthread_self(), "cti-log-done");
+  std::vector<Batch> batches;
+  for (;;) {
+    bool stopped = false;
+    {
+      absl::MutexLock lock(&done_mu_);
+      while (answered_batches_.empty() && !appender_stopped_) answered_.Wait(&done_mu_);
+      batches.swap(answered_batches_);
+      stopped = appender_stopped_;
+    }
+    for (Batch& batch : batches) {
+      for (std::unique_ptr<PendingAppend>& pending : batch) {
+        std::move(pending->done)(std::move(pending->result));
+      }
+    }
+    batches.clear();      // Frees the events and callbacks off the appender's thread.
+    if (stopped) return;  // The appender handed over its last batch before stopping.
   }
 }
 

@@ -1,16 +1,20 @@
 // EmbeddedLog: the EventLog backend that keeps the log in its own RocksDB database on
 // local disk (the zero-setup default for one machine). README.md describes the format.
 //
-// Operation. Append queues the event and blocks. One appender thread takes everything
-// queued, resolves idempotency against the event_id index, assigns consecutive
-// positions, writes all new records and their index entries in ONE RocksDB WriteBatch
-// with a synced WAL write (group commit), publishes the new end position and only then
-// completes the waiting callers. Readers read the database up to the published end.
+// Operation. AppendAsync queues the event and returns. One appender thread takes
+// everything queued, resolves idempotency against the event_id index, assigns
+// consecutive positions, writes all new records and their index entries in ONE RocksDB
+// WriteBatch with a synced WAL write (group commit), publishes the new end position and
+// only then hands the batch's answers to the completion thread, which runs the
+// callbacks while the appender already writes the next batch. Readers read the
+// database up to the published end.
 //
-// Concurrency. All EventLog methods are thread-safe. One partition (partition_count()
-// is 1), so positions are dense: 1, 2, 3, ... recorded_at comes from the injected clock
-// and never decreases in log order, even when the clock steps back. A reader's `wait`
-// is real time (it bounds a blocking call), not the injected clock's.
+// Concurrency. All EventLog methods are thread-safe. Callbacks run on the completion
+// thread ("cti-log-done"), one at a time, in the order the appends were queued. One
+// partition (partition_count() is 1), so positions are dense: 1, 2, 3, ... recorded_at
+// comes from the injected clock and never decreases in log order, even when the clock
+// steps back. A reader's `wait` is real time (it bounds a blocking call), not the
+// injected clock's.
 //
 // Failures. A failed write fails every caller in its batch and none of its records
 // becomes visible (UNAVAILABLE for I/O errors, RESOURCE_EXHAUSTED for a full disk, with
@@ -76,8 +80,8 @@ class EmbeddedLog final : public EventLog {
                                                            EmbeddedLogOptions options = {});
 
   // Stops the appender (appends still queued fail with UNAVAILABLE "log closing"),
-  // waits for reads in progress, and closes the database. Readers that outlive the log
-  // answer UNAVAILABLE.
+  // runs every outstanding callback, waits for reads in progress, and closes the
+  // database. Readers that outlive the log answer UNAVAILABLE. Not from a callback.
   ~EmbeddedLog() override;
 
   EmbeddedLog(const EmbeddedLog&) = delete;
@@ -86,7 +90,7 @@ class EmbeddedLog final : public EventLog {
   std::string_view backend_name() const override { return "embedded"; }
   int partition_count() const override { return 1; }
   int PartitionOf(std::string_view tenant) const override;
-  absl::StatusOr<AppendResult> Append(cti::v1::Event event) override;
+  void AppendAsync(cti::v1::Event event, AppendCallback done) override;
   absl::StatusOr<uint64_t> EndPosition(int partition) override;
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) override;
 
@@ -97,9 +101,16 @@ class EmbeddedLog final : public EventLog {
   EmbeddedLog(std::shared_ptr<internal::EmbeddedShared> shared, cti::Clock* clock,
               EmbeddedLogOptions options);
 
+  using Batch = std::vector<std::unique_ptr<internal::PendingAppend>>;
+
   void AppenderLoop();
-  // Commits one group (embedded_log_commit.cc). Runs on the appender thread only.
-  void CommitBatch(std::vector<internal::PendingAppend*>& batch);
+  // Runs the callbacks of answered batches.
+  void CompleterLoop();
+  // Answers a batch: its callbacks run on the completion thread.
+  void Complete(Batch batch);
+  // Commits one group (embedded_log_commit.cc): sets every result. Runs on the appender
+  // thread only.
+  void CommitBatch(Batch& batch);
   // Brings the database back after a failed write; reloads the end position.
   absl::Status Recover();
 
@@ -109,9 +120,16 @@ class EmbeddedLog final : public EventLog {
 
   mutable absl::Mutex mu_;
   absl::CondVar queued_;
-  std::vector<internal::PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
+  Batch queue_ ABSL_GUARDED_BY(mu_);
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
   EmbeddedLogStats stats_ ABSL_GUARDED_BY(mu_);
+
+  // Answered batches waiting for their callbacks.
+  absl::Mutex done_mu_;
+  absl::CondVar answered_;
+  std::vector<Batch> answered_batches_ ABSL_GUARDED_BY(done_mu_);
+  bool appender_stopped_ ABSL_GUARDED_BY(done_mu_) = false;
+  std::thread completer_;
 
   // Appender thread state.
   uint64_t next_position_ = 1;

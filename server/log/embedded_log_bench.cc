@@ -1,11 +1,13 @@
 // embedded_log_bench: acknowledged (synced) appends per second of EmbeddedLog with 1, 8,
-// 64 and 256 concurrent appending threads, the mean group-commit batch, append latency,
-// and two baselines measured in the same run on the same disk: raw RocksDB synced
-// WriteBatches of one record and of 64 records (the floor the group commit stands on).
+// 64 and 256 concurrent appending threads (blocking Append), and with N appends kept in
+// flight by AppendAsync without any blocked thread (--async=N,...; the way ctid
+// appends), the mean group-commit batch, append latency, and two baselines measured in
+// the same run on the same disk: raw RocksDB synced WriteBatches of one record and of 64
+// records (the floor the group commit stands on).
 //
-// Usage: embedded_log_bench [--seconds=S] [--threads=1,8,64,256] [--no-baseline]
-// [--dir=PATH] (PATH: where to put the databases; default a fresh directory under
-// $TMPDIR or /tmp, removed afterwards). Prints figures; not a test.
+// Usage: embedded_log_bench [--seconds=S] [--threads=1,8,64,256] [--async=64,256]
+// [--no-baseline] [--dir=PATH] (PATH: where to put the databases; default a fresh
+// directory under $TMPDIR or /tmp, removed afterwards). Prints figures; not a test.
 #include <stdlib.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "server/clock.h"
@@ -98,6 +101,8 @@ void RunLog(const std::string& dir, int threads, absl::Duration run_for) {
     return;
   }
   EmbeddedLog& log = **opened;
+  // Ids unique to this run: a log reused with --dir would answer old ids as duplicates.
+  const std::string run = absl::StrCat(absl::ToUnixNanos(absl::Now()), "-");
   std::atomic<bool> measuring{false};
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> errors{0};
@@ -106,7 +111,7 @@ void RunLog(const std::string& dir, int threads, absl::Duration run_for) {
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (uint64_t seq = 0; !stop.load(std::memory_order_relaxed); ++seq) {
-        cti::v1::Event event = MakeEvent(absl::StrCat("t", t, "-", seq));
+        cti::v1::Event event = MakeEvent(absl::StrCat(run, "t", t, "-", seq));
         const absl::Time before = absl::Now();
         if (!log.Append(std::move(event)).ok()) ++errors;
         if (measuring.load(std::memory_order_relaxed)) {
@@ -138,11 +143,78 @@ void RunLog(const std::string& dir, int threads, absl::Duration run_for) {
       static_cast<unsigned long long>(errors.load()));
 }
 
+// Keeps `in_flight` appends outstanding through AppendAsync: each callback starts the
+// next append (no thread waits).
+void RunLogAsync(const std::string& dir, int in_flight, absl::Duration run_for) {
+  auto opened = EmbeddedLog::Open(dir, RealClock::Get());
+  if (!opened.ok()) {
+    std::printf("cannot open the log: %s\n", opened.status().ToString().c_str());
+    return;
+  }
+  EmbeddedLog& log = **opened;
+  struct Shared {
+    EmbeddedLog* log;
+    std::string run;
+    std::atomic<uint64_t> next{0};
+    std::atomic<bool> stop{false};
+    std::atomic<bool> measuring{false};
+    std::atomic<uint64_t> errors{0};
+    std::atomic<int> outstanding{0};
+    absl::Mutex mu;
+    std::vector<absl::Duration> latencies;
+  } shared;
+  shared.log = &log;
+  shared.run = absl::StrCat(absl::ToUnixNanos(absl::Now()), "-a");
+  struct Starter {
+    static void Next(Shared* s) {
+      if (s->stop.load(std::memory_order_relaxed)) {
+        s->outstanding.fetch_sub(1);
+        return;
+      }
+      const absl::Time before = absl::Now();
+      s->log->AppendAsync(MakeEvent(absl::StrCat(s->run, s->next.fetch_add(1))),
+                          [s, before](absl::StatusOr<AppendResult> result) {
+                            if (!result.ok()) s->errors.fetch_add(1);
+                            if (s->measuring.load(std::memory_order_relaxed)) {
+                              absl::MutexLock lock(&s->mu);
+                              s->latencies.push_back(absl::Now() - before);
+                            }
+                            Next(s);
+                          });
+    }
+  };
+  shared.outstanding = in_flight;
+  for (int i = 0; i < in_flight; ++i) Starter::Next(&shared);
+  absl::SleepFor(absl::Milliseconds(300));  // Warm up.
+  const EmbeddedLogStats start_stats = log.Stats();
+  const absl::Time start = absl::Now();
+  shared.measuring = true;
+  absl::SleepFor(run_for);
+  shared.measuring = false;
+  const EmbeddedLogStats end_stats = log.Stats();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  shared.stop = true;
+  while (shared.outstanding.load() > 0) absl::SleepFor(absl::Milliseconds(1));
+
+  absl::MutexLock lock(&shared.mu);
+  const uint64_t records = end_stats.records - start_stats.records;
+  const uint64_t batches = end_stats.batches - start_stats.batches;
+  std::printf(
+      "embedded log, %4d async:  %8.0f acknowledged appends/s  mean batch %6.1f  "
+      "(%5.0f commits/s)  latency p50 %7.0f us  p99 %7.0f us  errors %llu\n",
+      in_flight, records / seconds,
+      batches == 0 ? 0.0 : static_cast<double>(records) / static_cast<double>(batches),
+      batches / seconds, Percentile(shared.latencies, 0.5), Percentile(shared.latencies, 0.99),
+      static_cast<unsigned long long>(shared.errors.load()));
+}
+
 }  // namespace
 }  // namespace cti::log
 
 int Usage(const char* program) {
-  std::fprintf(stderr, "usage: %s [--seconds=S] [--threads=N,N,...] [--no-baseline] [--dir=PATH]\n",
+  std::fprintf(stderr,
+               "usage: %s [--seconds=S] [--threads=N,N,...] [--async=N,N,...] [--no-baseline] "
+               "[--dir=PATH]\n",
                program);
   return 2;
 }
@@ -150,17 +222,22 @@ int Usage(const char* program) {
 int main(int argc, char** argv) {
   double seconds = 3;
   std::vector<int> threads = {1, 8, 64, 256};
+  std::vector<int> async = {64, 256};
   bool baseline = true;
   std::string base;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--seconds=", 0) == 0 && absl::SimpleAtod(arg.substr(10), &seconds)) continue;
-    if (arg.rfind("--threads=", 0) == 0) {
-      threads.clear();
-      for (absl::string_view part : absl::StrSplit(arg.substr(10), ',')) {
+    std::vector<int>* list = arg.rfind("--threads=", 0) == 0 ? &threads
+                             : arg.rfind("--async=", 0) == 0 ? &async
+                                                             : nullptr;
+    if (list != nullptr) {
+      list->clear();
+      for (absl::string_view part : absl::StrSplit(arg.substr(arg.find('=') + 1), ',')) {
         int n = 0;
+        if (part.empty()) continue;  // "--async=" runs none.
         if (!absl::SimpleAtoi(part, &n) || n <= 0) return Usage(argv[0]);
-        threads.push_back(n);
+        list->push_back(n);
       }
       continue;
     }
@@ -193,6 +270,7 @@ int main(int argc, char** argv) {
     cti::log::RawBaseline(base + "/raw64", 64, run_for);
   }
   for (int n : threads) cti::log::RunLog(absl::StrCat(base, "/log", n), n, run_for);
+  for (int n : async) cti::log::RunLogAsync(absl::StrCat(base, "/async", n), n, run_for);
   if (made_base) {
     std::error_code ignored;
     std::filesystem::remove_all(base, ignored);

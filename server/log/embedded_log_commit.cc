@@ -1,5 +1,6 @@
 // EmbeddedLog's group commit: one batch of queued appends -> one synced WriteBatch.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -36,11 +37,11 @@ using KeyStates = absl::flat_hash_map<std::string_view, KeyState>;
 
 // Looks every distinct event_id of the batch up in the index with one MultiGet.
 KeyStates LookUpEventIds(internal::EmbeddedShared& shared,
-                         const std::vector<PendingAppend*>& batch) {
+                         const std::vector<std::unique_ptr<PendingAppend>>& batch) {
   KeyStates states;
   std::vector<rocksdb::Slice> keys;
   keys.reserve(batch.size());
-  for (const PendingAppend* pending : batch) {
+  for (const std::unique_ptr<PendingAppend>& pending : batch) {
     if (states.try_emplace(pending->id_key).second) keys.emplace_back(pending->id_key);
   }
   std::vector<rocksdb::PinnableSlice> values(keys.size());
@@ -70,7 +71,7 @@ absl::Status AlreadyUsed(const cti::v1::Event& event, uint64_t position) {
 
 }  // namespace
 
-void EmbeddedLog::CommitBatch(std::vector<PendingAppend*>& batch) {
+void EmbeddedLog::CommitBatch(Batch& batch) {
   const size_t n = batch.size();
   std::vector<Resolution> resolutions(n);
   absl::Status batch_error = needs_recovery_ ? Recover() : absl::OkStatus();
@@ -172,15 +173,14 @@ void EmbeddedLog::CommitBatch(std::vector<PendingAppend*>& batch) {
   }
   for (size_t i = 0; i < n; ++i) {
     const Resolution& resolution = resolutions[i];
-    PendingAppend* pending = batch[i];
+    PendingAppend& pending = *batch[i];
     if (resolution.kind == Resolution::kError) {
-      pending->result = resolution.error;
+      pending.result = resolution.error;
     } else {
       const bool fresh = resolution.kind == Resolution::kNew || resolution.in_batch;
-      pending->result = AppendResult{resolution.position, resolution.kind == Resolution::kDuplicate,
-                                     fresh ? recorded_at : resolution.recorded_at};
+      pending.result = AppendResult{resolution.position, resolution.kind == Resolution::kDuplicate,
+                                    fresh ? recorded_at : resolution.recorded_at};
     }
-    pending->done.Notify();  // `pending` may be gone after this.
   }
 }
 

@@ -12,7 +12,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "cti/v1/event.pb.h"
 #include "rocksdb/db.h"
@@ -54,13 +53,13 @@ struct EmbeddedShared {
   int active_reads ABSL_GUARDED_BY(mu) = 0;
 };
 
-// One caller waiting in Append.
+// One append between AppendAsync and its callback.
 struct PendingAppend {
   cti::v1::Event event;  // recorded_at cleared.
   std::string id_key;    // format::EventIdKey(tenant, event_id).
   std::string digest;    // format::PayloadDigest(event).
-  absl::StatusOr<AppendResult> result;
-  absl::Notification done;
+  EventLog::AppendCallback done;
+  absl::StatusOr<AppendResult> result;  // Set by the appender before `done` runs.
 };
 
 // Maps a RocksDB status to an absl::Status with `context` and RocksDB's message:

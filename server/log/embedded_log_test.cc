@@ -3,11 +3,14 @@
 // embedded_log_crash_test.cc.
 #include "server/log/embedded_log.h"
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -208,6 +211,77 @@ TEST(EmbeddedLogTest, ClosingFailsQueuedAppends) {
   second.join();
   ASSERT_TRUE(in_flight.ok()) << in_flight.status();  // Its write was under way: it lands.
   EXPECT_EQ(queued.status(), absl::UnavailableError("log closing"));
+  auto reopened = MustOpen(dir.path(), &clock);
+  EXPECT_EQ(*reopened->EndPosition(0), 1u);
+}
+
+// The point of AppendAsync: one thread can keep many appends in flight, and they share
+// a group commit. The callbacks run on the log's completion thread.
+TEST(EmbeddedLogTest, AppendAsyncFromOneThreadFillsOneGroupCommit) {
+  testing::ScopedTempDir dir;
+  testing::FaultInjectionEnv env;
+  SimulatedClock clock(kStart);
+  auto log = MustOpen(dir.path(), &clock, {.env = env.env.get()});
+  constexpr int kQueued = 50;
+  absl::Mutex mu;
+  int answered = 0;
+  bool on_caller_thread = false;
+  std::vector<uint64_t> positions;
+  absl::Notification all;
+  const std::thread::id caller = std::this_thread::get_id();
+  auto done = [&](absl::StatusOr<AppendResult> result) {
+    absl::MutexLock lock(&mu);
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (result.ok()) positions.push_back(result->position);
+    on_caller_thread = on_caller_thread || std::this_thread::get_id() == caller;
+    if (++answered == kQueued + 1) all.Notify();
+  };
+
+  env.fs->HoldWalSyncs();
+  log->AppendAsync(MakeEvent("aarhus", "first"), done);
+  env.fs->AwaitHeldSync();
+  for (int i = 0; i < kQueued; ++i) log->AppendAsync(MakeEvent("aarhus", absl::StrCat(i)), done);
+  EXPECT_EQ(log->Stats().queued, static_cast<uint64_t>(kQueued));  // Nothing blocked.
+  env.fs->ReleaseWalSyncs();
+  ASSERT_TRUE(all.WaitForNotificationWithTimeout(absl::Seconds(30)));
+
+  absl::MutexLock lock(&mu);
+  EXPECT_FALSE(on_caller_thread);
+  std::sort(positions.begin(), positions.end());
+  ASSERT_EQ(positions.size(), static_cast<size_t>(kQueued + 1));
+  for (size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], i + 1);
+  const EmbeddedLogStats stats = log->Stats();
+  EXPECT_EQ(stats.batches, 2u);  // "first", then all the others in one synced write.
+  EXPECT_EQ(stats.records, static_cast<uint64_t>(kQueued + 1));
+}
+
+TEST(EmbeddedLogTest, ClosingAnswersEveryAsyncAppendBeforeTheDestructorReturns) {
+  testing::ScopedTempDir dir;
+  testing::FaultInjectionEnv env;
+  SimulatedClock clock(kStart);
+  auto log = MustOpen(dir.path(), &clock, {.env = env.env.get()});
+  constexpr int kAppends = 10;
+  absl::Mutex mu;
+  std::vector<int> calls(kAppends);
+  std::vector<absl::Status> statuses(kAppends);
+  env.fs->HoldWalSyncs();
+  for (int i = 0; i < kAppends; ++i) {
+    log->AppendAsync(MakeEvent("a", absl::StrCat(i)), [&, i](absl::StatusOr<AppendResult> result) {
+      absl::MutexLock lock(&mu);
+      ++calls[i];
+      statuses[i] = result.status();
+    });
+    if (i == 0) env.fs->AwaitHeldSync();  // The first is in flight, the others queue.
+  }
+  std::thread closer([&] { log.reset(); });
+  absl::SleepFor(absl::Milliseconds(200));  // Let the closer mark the log closing.
+  env.fs->ReleaseWalSyncs();
+  closer.join();
+
+  absl::MutexLock lock(&mu);
+  for (int i = 0; i < kAppends; ++i) EXPECT_EQ(calls[i], 1) << i;
+  EXPECT_TRUE(statuses[0].ok()) << statuses[0];  // Its write was under way: it lands.
+  for (int i = 1; i < kAppends; ++i) EXPECT_EQ(statuses[i], absl::UnavailableError("log closing"));
   auto reopened = MustOpen(dir.path(), &clock);
   EXPECT_EQ(*reopened->EndPosition(0), 1u);
 }

@@ -8,8 +8,8 @@
 // in log order, not necessarily dense for one tenant (tenants may share a partition).
 // Position 0 means "none".
 //
-// Durability. Append returns only once the record is durable (embedded: synced to disk;
-// Kafka: acknowledged by all in-sync replicas). A record is either wholly visible to
+// Durability. An append is answered only once the record is durable (embedded: synced
+// to disk; Kafka: acknowledged by all in-sync replicas). A record is either wholly visible to
 // readers or not at all, and readers never see position p+1 before p.
 #ifndef CTI_SERVER_LOG_EVENT_LOG_H_
 #define CTI_SERVER_LOG_EVENT_LOG_H_
@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cti/v1/event.pb.h"
@@ -45,7 +46,7 @@ class LogReader {
   // wait ends with none. Errors: UNAVAILABLE (backend down; the reader may be retried),
   // DATA_LOSS (a record cannot be decoded; the position is named).
   virtual absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
-                                                                absl::Duration wait) = 0;
+                                                               absl::Duration wait) = 0;
 };
 
 // Thread safety: all methods are safe to call concurrently.
@@ -62,9 +63,21 @@ class EventLog {
   // The partition holding `tenant`'s records. Deterministic for a given log.
   virtual int PartitionOf(std::string_view tenant) const = 0;
 
-  // Appends `event` to its tenant's partition and returns once it is durable. The log
-  // sets recorded_at (any value given is replaced). REQUIRES: event.tenant() and
-  // event.event_id() are non-empty; the caller has validated the event.
+  // Called exactly once with what became of an AppendAsync (see there).
+  using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>) &&>;
+
+  // Appends `event` to its tenant's partition without waiting: `done` is called exactly
+  // once, after the record is durable (with its AppendResult) or the append failed.
+  // The log sets recorded_at (any value given is replaced). REQUIRES: the caller has
+  // validated the event; an empty tenant or event_id fails with INVALID_ARGUMENT.
+  //
+  // Where `done` runs: on a thread of the log (embedded: its completion thread), or on
+  // the calling thread before AppendAsync returns when the answer is known at once (a
+  // refused argument, a closing log, MemoryLog, which has no thread of its own). Never
+  // under a lock of the log, so `done` may call AppendAsync again. `done` must be quick
+  // and must not block: it delays the answers of later appends. In particular it must
+  // not call the blocking Append of the same log (that can deadlock). The order in
+  // which the callbacks of one group commit run is unspecified.
   //
   // Idempotency on (tenant, event_id): when a record with that key is already in the
   // log and equal to `event` in everything but recorded_at, answers the original
@@ -73,19 +86,25 @@ class EventLog {
   // backend may not see every earlier record; the projector's apply-time check is the
   // final arbiter there.)
   //
-  // Concurrent appends are group-committed: many callers share one durable write.
+  // Concurrent appends are group-committed: many appends share one durable write, so
+  // throughput grows with the number of appends in flight.
   // Errors: UNAVAILABLE or RESOURCE_EXHAUSTED (e.g. disk full) when the record could
   // not be made durable; nothing is then visible and a retry with the same event_id is
-  // safe.
-  virtual absl::StatusOr<AppendResult> Append(cti::v1::Event event) = 0;
+  // safe. UNAVAILABLE "log closing" once the log is being destroyed: appends still
+  // queued then are answered with it before the destructor returns.
+  virtual void AppendAsync(cti::v1::Event event, AppendCallback done) = 0;
+
+  // AppendAsync, waiting for the answer: returns once the record is durable or the
+  // append failed. Blocks the calling thread; not for gRPC reactor threads nor for an
+  // AppendCallback.
+  absl::StatusOr<AppendResult> Append(cti::v1::Event event);
 
   // Position of the last record in `partition`, 0 when it is empty.
   virtual absl::StatusOr<uint64_t> EndPosition(int partition) = 0;
 
   // A reader of `partition` starting at position `from` (1 = the beginning). A position
   // past the end waits for records to arrive. INVALID_ARGUMENT for an unknown partition.
-  virtual absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition,
-                                                                uint64_t from) = 0;
+  virtual absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) = 0;
 };
 
 }  // namespace cti::log

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -285,6 +286,72 @@ TYPED_TEST(EventLogContractTest, ConcurrentAppendersGetDistinctDensePositions) {
     EXPECT_LE(format::FromTimestamp(records[i - 1].event().recorded_at()),
               format::FromTimestamp(records[i].event().recorded_at()));
   }
+}
+
+// AppendAsync from one thread with many appends in flight: every callback runs exactly
+// once, with the same answers the blocking Append gives, and may append again.
+TYPED_TEST(EventLogContractTest, AppendAsyncAnswersEveryAppendExactlyOnce) {
+  constexpr int kAppends = 300;
+  struct Answers {
+    absl::Mutex mu;
+    std::vector<int> calls = std::vector<int>(kAppends + 1);
+    std::vector<absl::StatusOr<AppendResult>> results =
+        std::vector<absl::StatusOr<AppendResult>>(kAppends + 1);
+    int answered = 0;
+    absl::Notification all;
+  } answers;
+  auto record = [&answers](int i) {
+    return [&answers, i](absl::StatusOr<AppendResult> result) {
+      absl::MutexLock lock(&answers.mu);
+      ++answers.calls[i];
+      answers.results[i] = std::move(result);
+      if (++answers.answered == kAppends + 1) answers.all.Notify();
+    };
+  };
+  EventLog* log = this->log_.get();
+  for (int i = 0; i < kAppends; ++i) {
+    if (i == 100) {  // A callback that appends again: "chained", answered as number kAppends.
+      log->AppendAsync(MakeEvent("aarhus", absl::StrCat("a", i)),
+                       [&answers, log, i, next = record(kAppends),
+                        mine = record(i)](absl::StatusOr<AppendResult> result) mutable {
+                         log->AppendAsync(MakeEvent("aarhus", "chained"), std::move(next));
+                         mine(std::move(result));
+                       });
+      continue;
+    }
+    cti::v1::Event event = MakeEvent("aarhus", absl::StrCat("a", i));
+    if (i == 7) event = MakeEvent("aarhus", "a3");                 // A repeat of #3.
+    if (i == 8) event = MakeEvent("aarhus", "a3", /*variant=*/1);  // Another payload.
+    if (i == 9) event = MakeEvent("", "no-tenant");
+    log->AppendAsync(std::move(event), record(i));
+  }
+  ASSERT_TRUE(answers.all.WaitForNotificationWithTimeout(absl::Seconds(30)));
+
+  absl::MutexLock lock(&answers.mu);
+  std::set<uint64_t> positions;
+  for (int i = 0; i <= kAppends; ++i) {
+    EXPECT_EQ(answers.calls[i], 1) << i;
+    const absl::StatusOr<AppendResult>& result = answers.results[i];
+    if (i == 8) {
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_THAT(result.status().message(), HasSubstr("already used at position"));
+    } else if (i == 9) {
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    } else if (i == 7) {
+      ASSERT_TRUE(result.ok()) << result.status();
+      EXPECT_TRUE(result->duplicate);
+      EXPECT_EQ(result->position, answers.results[3]->position);
+    } else {
+      ASSERT_TRUE(result.ok()) << i << ": " << result.status();
+      EXPECT_FALSE(result->duplicate) << i;
+      EXPECT_TRUE(positions.insert(result->position).second) << result->position;
+    }
+  }
+  const uint64_t total = kAppends + 1 - 3;  // Less the repeat, the conflict, the invalid.
+  ASSERT_EQ(positions.size(), total);
+  EXPECT_EQ(*positions.rbegin(), total);  // Dense: 1..total.
+  EXPECT_EQ(*this->log_->EndPosition(0), total);
+  EXPECT_EQ(this->ReadAll(1).size(), total);
 }
 
 }  // namespace

@@ -84,7 +84,12 @@ int MemoryLog::PartitionOf(std::string_view tenant) const {
   return static_cast<int>(format::StableHash64(tenant) % static_cast<uint64_t>(partition_count_));
 }
 
-absl::StatusOr<AppendResult> MemoryLog::Append(cti::v1::Event event) {
+void MemoryLog::AppendAsync(cti::v1::Event event, AppendCallback done) {
+  // Answered before returning, outside the lock: `done` may append again.
+  std::move(done)(AppendNow(std::move(event)));
+}
+
+absl::StatusOr<AppendResult> MemoryLog::AppendNow(cti::v1::Event event) {
   if (absl::Status s = format::CheckAppendable(event); !s.ok()) return s;
   event.clear_recorded_at();
   std::string key = format::EventIdKey(event.tenant(), event.event_id());

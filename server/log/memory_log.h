@@ -8,7 +8,8 @@
 // in every process and run), so tests with several partitions are deterministic.
 //
 // Concurrency. All methods are thread-safe. Appends are serialized by one mutex (there
-// is no group commit to do). Readers may outlive the log; they then answer UNAVAILABLE.
+// is no group commit to do); AppendAsync answers on the calling thread before it
+// returns. Readers may outlive the log; they then answer UNAVAILABLE.
 //
 // Faults. InjectAppendError makes appends fail, so that callers' error paths can be
 // tested.
@@ -49,7 +50,8 @@ class MemoryLog final : public EventLog {
   int partition_count() const override { return partition_count_; }
   // format::StableHash64(tenant) modulo partition_count().
   int PartitionOf(std::string_view tenant) const override;
-  absl::StatusOr<AppendResult> Append(cti::v1::Event event) override;
+  // Appends at once and calls `done` on the calling thread before returning.
+  void AppendAsync(cti::v1::Event event, AppendCallback done) override;
   absl::StatusOr<uint64_t> EndPosition(int partition) override;
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) override;
 
@@ -58,6 +60,8 @@ class MemoryLog final : public EventLog {
   void InjectAppendError(absl::Status status);
 
  private:
+  absl::StatusOr<AppendResult> AppendNow(cti::v1::Event event);
+
   const int partition_count_;
   cti::Clock* const clock_;
   const std::shared_ptr<internal::MemoryShared> shared_;

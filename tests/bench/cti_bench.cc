@@ -189,6 +189,7 @@ int Main(int argc, char** argv) {
       client.Rebuild(absl::Seconds(1200));
   const absl::Duration rebuild_took = absl::Now() - rebuild_start;
   double rebuild_rate = 0;
+  const size_t rebuild_row = rows.size();  // labelled with the log's mix below
   if (rebuilt.ok()) {
     const cti::v1::RebuildProgress& done = rebuilt->back();
     rebuild_rate = static_cast<double>(done.applied()) / Seconds(rebuild_took);
@@ -208,6 +209,7 @@ int Main(int argc, char** argv) {
   absl::Duration read_took;
   absl::StatusOr<std::vector<std::string>> bytes = ReadLogBytes(client, end, &read_took);
   if (bytes.ok()) {
+    absl::StrAppend(&rows[rebuild_row].measure, "; log mix: ", DescribeLogMix(*bytes));
     rows.push_back({"Subscribe from 0, whole log",
                     absl::StrCat(Rate(static_cast<double>(end) / Seconds(read_took)), " records/s"),
                     ""});

@@ -4,10 +4,15 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "cti/v1/event.pb.h"
 
 namespace cti::bench {
 namespace {
@@ -22,6 +27,56 @@ std::string BigEndianKey(uint64_t n) {
 }
 
 }  // namespace
+
+std::string DescribeLogMix(const std::vector<std::string>& events) {
+  std::map<std::string, size_t> changes;
+  size_t call = 0, calendar = 0, staff = 0;
+  cti::v1::Event event;
+  for (const std::string& bytes : events) {
+    if (!event.ParseFromString(bytes)) {
+      ++changes["(unparsable)"];
+      continue;
+    }
+    const google::protobuf::Message* payload = nullptr;
+    switch (event.payload_case()) {
+      case cti::v1::Event::kCall:
+        ++call;
+        payload = &event.call();
+        break;
+      case cti::v1::Event::kCalendar:
+        ++calendar;
+        payload = &event.calendar();
+        break;
+      case cti::v1::Event::kStaff:
+        ++staff;
+        payload = &event.staff();
+        break;
+      default:
+        ++changes["(no payload)"];
+        continue;
+    }
+    // The family's set oneof field names the change.
+    const google::protobuf::OneofDescriptor* oneof =
+        payload->GetDescriptor()->FindOneofByName("change");
+    const google::protobuf::FieldDescriptor* set =
+        oneof != nullptr ? payload->GetReflection()->GetOneofFieldDescriptor(*payload, oneof)
+                         : nullptr;
+    ++changes[absl::StrCat(payload->GetDescriptor()->name(), ".",
+                           set != nullptr ? set->name() : "unset")];
+  }
+  const double total = static_cast<double>(std::max<size_t>(1, events.size()));
+  std::string out =
+      absl::StrFormat("%.1f%% call, %.1f%% calendar, %.1f%% staff; mostly", 100.0 * call / total,
+                      100.0 * calendar / total, 100.0 * staff / total);
+  std::vector<std::pair<size_t, std::string>> top;
+  for (const auto& [name, count] : changes) top.emplace_back(count, name);
+  std::sort(top.rbegin(), top.rend());
+  for (size_t i = 0; i < top.size() && i < 3; ++i) {
+    absl::StrAppendFormat(&out, "%s %s %.1f%%", i == 0 ? "" : ",", top[i].second,
+                          100.0 * top[i].first / total);
+  }
+  return out;
+}
 
 absl::StatusOr<BaselineResult> RunRocksDbBaseline(const std::string& dir,
                                                   const std::vector<std::string>& values,
