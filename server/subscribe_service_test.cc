@@ -206,7 +206,7 @@ TEST(SubscribeTest, RejectedRecordsCarryTheirOutcome) {
 
 TEST(SubscribeTest, SlowSubscriberIsCutOffAloneAndCanResume) {
   FixtureOptions options;
-  options.subscriber_buffer = 40;
+  options.subscriber_buffer = 300;  // the normal reader must keep up even on a loaded machine
   options.runner_batch_size = 10;
   ServerFixture fixture(options);
   // A client that reads nothing: tiny HTTP/2 windows so its transport fills up fast.

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iterator>
 #include <system_error>
@@ -95,6 +96,9 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const std::string
   if (clock == nullptr) return absl::InvalidArgumentError("clock is required");
   if (options.max_batch_records == 0) {
     return absl::InvalidArgumentError("options.max_batch_records must be positive");
+  }
+  if (options.max_gather_wait < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("options.max_gather_wait must not be negative");
   }
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -194,6 +198,13 @@ void EmbeddedLog::AppenderLoop() {
     {
       absl::MutexLock lock(&mu_);
       while (queue_.empty() && !closing_) queued_.Wait(&mu_);
+      // The callers of the previous batch are likely appending again right now: let
+      // them join this write rather than commit the first comer alone.
+      const size_t wanted = std::min(last_batch_size_, options_.max_batch_records);
+      if (queue_.size() < wanted && options_.max_gather_wait > absl::ZeroDuration()) {
+        auto gathered = [this, wanted] { return closing_ || queue_.size() >= wanted; };
+        mu_.AwaitWithTimeout(absl::Condition(&gathered), options_.max_gather_wait);
+      }
       if (closing_) {
         batch.swap(queue_);
         break;
@@ -206,6 +217,7 @@ void EmbeddedLog::AppenderLoop() {
         queue_.erase(queue_.begin(), split);
       }
     }
+    last_batch_size_ = batch.size();
     CommitBatch(batch);
     Complete(std::move(batch));
     batch = Batch();

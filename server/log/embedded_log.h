@@ -2,7 +2,8 @@
 // local disk (the zero-setup default for one machine). README.md describes the format.
 //
 // Operation. AppendAsync queues the event and returns. One appender thread takes
-// everything queued, resolves idempotency against the event_id index, assigns
+// everything queued (first waiting up to max_gather_wait for as many appends as its
+// previous write carried), resolves idempotency against the event_id index, assigns
 // consecutive positions, writes all new records and their index entries in ONE RocksDB
 // WriteBatch with a synced WAL write (group commit), publishes the new end position and
 // only then hands the batch's answers to the completion thread, which runs the
@@ -38,6 +39,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/clock.h"
 #include "server/log/event_log.h"
 
@@ -53,6 +55,12 @@ struct EmbeddedLogOptions {
   // RocksDB environment; nullptr for the default. Not owned; must outlive the log.
   // Tests use it to inject I/O errors.
   rocksdb::Env* env = nullptr;
+  // Longest the appender waits, before a write, for the queue to grow to the size of
+  // the previous batch (real time). Callers that append again as soon as they are
+  // answered (a client keeping N appends in flight) then share one write instead of
+  // splitting into a write of the first comer and one of the rest. Zero: never wait.
+  // An append alone (previous batch of one) never waits.
+  absl::Duration max_gather_wait = absl::Microseconds(200);
 };
 
 // Counters since Open, for benchmarks and status pages.
@@ -132,6 +140,7 @@ class EmbeddedLog final : public EventLog {
   std::thread completer_;
 
   // Appender thread state.
+  size_t last_batch_size_ = 0;
   uint64_t next_position_ = 1;
   absl::Time last_recorded_at_ = absl::UnixEpoch();
   bool needs_recovery_ = false;

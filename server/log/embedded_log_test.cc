@@ -286,5 +286,67 @@ TEST(EmbeddedLogTest, ClosingAnswersEveryAsyncAppendBeforeTheDestructorReturns) 
   EXPECT_EQ(*reopened->EndPosition(0), 1u);
 }
 
+// After a batch of N, the appender gives the next write time to gather N appends again
+// (callers re-appending as soon as they are answered), instead of writing the first
+// comer alone.
+TEST(EmbeddedLogTest, AWriteGathersAsManyAppendsAsThePreviousOne) {
+  testing::ScopedTempDir dir;
+  testing::FaultInjectionEnv env;
+  SimulatedClock clock(kStart);
+  auto log =
+      MustOpen(dir.path(), &clock, {.env = env.env.get(), .max_gather_wait = absl::Seconds(30)});
+  absl::Mutex mu;
+  std::vector<std::string> answered;
+  auto done = [&](std::string id) {
+    return [&, id](absl::StatusOr<AppendResult> result) {
+      EXPECT_TRUE(result.ok()) << result.status();
+      absl::MutexLock lock(&mu);
+      answered.push_back(id);
+    };
+  };
+  auto answers = [&] {
+    absl::MutexLock lock(&mu);
+    return answered.size();
+  };
+  // A batch of one (nothing to gather after it), then a batch of three.
+  env.fs->HoldWalSyncs();
+  log->AppendAsync(MakeEvent("a", "a"), done("a"));
+  env.fs->AwaitHeldSync();
+  for (const char* id : {"b", "c", "d"}) log->AppendAsync(MakeEvent("a", id), done(id));
+  env.fs->ReleaseWalSyncs();
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (answers() < 4 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_EQ(answers(), 4u);
+  EXPECT_EQ(log->Stats().batches, 2u);
+
+  // One append alone now waits for two more before it is written.
+  log->AppendAsync(MakeEvent("a", "e"), done("e"));
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(answers(), 4u);
+  EXPECT_EQ(log->Stats().batches, 2u);
+  log->AppendAsync(MakeEvent("a", "f"), done("f"));
+  log->AppendAsync(MakeEvent("a", "g"), done("g"));
+  while (answers() < 7 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_EQ(answers(), 7u);
+  const EmbeddedLogStats stats = log->Stats();
+  EXPECT_EQ(stats.batches, 3u);  // e, f and g in one write.
+  EXPECT_EQ(stats.records, 7u);
+}
+
+// With gathering off, or after a batch of one, an append is written at once.
+TEST(EmbeddedLogTest, AnAppendAloneIsWrittenAtOnce) {
+  testing::ScopedTempDir dir;
+  SimulatedClock clock(kStart);
+  auto log = MustOpen(dir.path(), &clock, {.max_gather_wait = absl::Seconds(30)});
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Append(MakeEvent("a", absl::StrCat(i))).ok());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_EQ(log->Stats().batches, 5u);
+  EXPECT_EQ(EmbeddedLog::Open(dir.path() + "/x", &clock, {.max_gather_wait = -absl::Seconds(1)})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace cti::log
