@@ -34,51 +34,47 @@ absl::Status AnswerFromStore(const ServiceDeps& deps, int partition, Response* r
   return absl::OkStatus();
 }
 
+// The whole of one directory RPC: refuses a request without a tenant, waits (without
+// holding a thread) for min_position, then answers `query` from the live store.
+template <typename Request, typename Response, typename Query>
+grpc::ServerUnaryReactor* StartDirectoryQuery(grpc::CallbackServerContext* context,
+                                              const ServiceDeps& deps, const Request* request,
+                                              Response* response, Query query) {
+  if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
+  const int partition = deps.log->PartitionOf(request->tenant());
+  return StartPositionGated(
+      context, deps, partition, request->min_position(), {},
+      [&deps, partition, request, response, query] {
+        return AnswerFromStore(
+            deps, partition, response,
+            [request, query](const cti::projections::Directory& d) { return query(d, *request); });
+      });
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::Search(grpc::CallbackServerContext* context,
                                                        const cti::v1::SearchRequest* request,
                                                        cti::v1::SearchResponse* response) {
-  if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
-  const int partition = deps_.log->PartitionOf(request->tenant());
-  const ServiceDeps& deps = deps_;
-  return StartPositionGated(
-      context, deps_, partition, request->min_position(), {},
-      [&deps, partition, request, response] {
-        return AnswerFromStore(
-            deps, partition, response,
-            [request](const cti::projections::Directory& d) { return d.Search(*request); });
-      });
+  return StartDirectoryQuery(context, deps_, request, response,
+                             [](const cti::projections::Directory& d,
+                                const cti::v1::SearchRequest& r) { return d.Search(r); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(
     grpc::CallbackServerContext* context, const cti::v1::GetEmployeeRequest* request,
     cti::v1::GetEmployeeResponse* response) {
-  if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
-  const int partition = deps_.log->PartitionOf(request->tenant());
-  const ServiceDeps& deps = deps_;
-  return StartPositionGated(
-      context, deps_, partition, request->min_position(), {},
-      [&deps, partition, request, response] {
-        return AnswerFromStore(
-            deps, partition, response,
-            [request](const cti::projections::Directory& d) { return d.GetEmployee(*request); });
-      });
+  return StartDirectoryQuery(context, deps_, request, response,
+                             [](const cti::projections::Directory& d,
+                                const cti::v1::GetEmployeeRequest& r) { return d.GetEmployee(r); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetUnit(grpc::CallbackServerContext* context,
                                                         const cti::v1::GetUnitRequest* request,
                                                         cti::v1::GetUnitResponse* response) {
-  if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
-  const int partition = deps_.log->PartitionOf(request->tenant());
-  const ServiceDeps& deps = deps_;
-  return StartPositionGated(
-      context, deps_, partition, request->min_position(), {},
-      [&deps, partition, request, response] {
-        return AnswerFromStore(
-            deps, partition, response,
-            [request](const cti::projections::Directory& d) { return d.GetUnit(*request); });
-      });
+  return StartDirectoryQuery(context, deps_, request, response,
+                             [](const cti::projections::Directory& d,
+                                const cti::v1::GetUnitRequest& r) { return d.GetUnit(r); });
 }
 
 }  // namespace cti::server
