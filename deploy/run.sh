@@ -35,6 +35,10 @@ server="$host:$(cat "$portfile")"
 rm -f "$portfile"
 "$bin/ctictl" --server "$server" --tenant demo --actor demo-loader --role system \
   append "$root/deploy/demo/demo.jsonl" >/dev/null
+# The reduced hours and the unmanned period need a director's approval (TP-3.13, TP-4.7):
+# appended as the approving director, e314 (Teknik og Miljø), after the rest.
+"$bin/ctictl" --server "$server" --tenant demo --actor e314 --role director \
+  append "$root/deploy/demo/demo-director.jsonl" >/dev/null
 echo "ctid is serving the demo municipality on $server (Ctrl-C stops it)."
 echo "Try: $bin/ctictl --server $server status"
 echo "     $bin/ctictl --server $server search boligstøtte"

@@ -3,10 +3,12 @@
 // calendar CF, under TenantPrefix(tenant) = T:
 //   T 'e' employee_id NUL entry_id       -> cti.v1.CalendarEntryUpserted
 //   T 'f' employee_id NUL forwarding_id  -> cti.v1.ForwardingSet
+//   T 'a' employee_id NUL end entry_id    -> the entry again, by end (routing_records.h)
 #include "absl/strings/str_cat.h"
 #include "cti/v1/calendar.pb.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
+#include "projections/internal/routing_records.h"
 #include "projections/internal/rules.h"
 #include "projections/internal/status_macros.h"
 
@@ -37,9 +39,16 @@ absl::Status EntryUpserted(ApplyContext& ctx, const FieldPath& path,
 
   CTI_RETURN_IF_ERROR(
       CheckActiveEmployee(ctx.txn, ctx.tenant_prefix, path / "employee_id", change.employee_id()));
-  return ctx.txn.PutProto(
-      Cf::kCalendar,
-      TaggedKey(ctx.tenant_prefix, kEntryTag, change.employee_id(), change.entry_id()), change);
+  const std::string key =
+      TaggedKey(ctx.tenant_prefix, kEntryTag, change.employee_id(), change.entry_id());
+  cti::v1::CalendarEntryUpserted earlier;
+  CTI_ASSIGN_OR_RETURN(bool replaced, ctx.txn.GetProto(Cf::kCalendar, key, &earlier));
+  if (replaced) {
+    CTI_RETURN_IF_ERROR(ctx.txn.Delete(Cf::kCalendar, AbsenceKey(ctx.tenant_prefix, earlier)));
+  }
+  CTI_RETURN_IF_ERROR(
+      ctx.txn.PutProto(Cf::kCalendar, AbsenceKey(ctx.tenant_prefix, change), change));
+  return ctx.txn.PutProto(Cf::kCalendar, key, change);
 }
 
 absl::Status EntryRemoved(ApplyContext& ctx, const FieldPath& path,
@@ -48,13 +57,14 @@ absl::Status EntryRemoved(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(CheckOpaqueId(path / "entry_id", change.entry_id()));
   const std::string key =
       TaggedKey(ctx.tenant_prefix, kEntryTag, change.employee_id(), change.entry_id());
-  std::string value;
-  CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.Get(Cf::kCalendar, key, &value));
+  cti::v1::CalendarEntryUpserted entry;
+  CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.GetProto(Cf::kCalendar, key, &entry));
   if (!found) {
     return absl::NotFoundError(absl::StrCat("entry_id '", change.entry_id(),
                                             "' not found for employee_id '", change.employee_id(),
                                             "'"));
   }
+  CTI_RETURN_IF_ERROR(ctx.txn.Delete(Cf::kCalendar, AbsenceKey(ctx.tenant_prefix, entry)));
   return ctx.txn.Delete(Cf::kCalendar, key);
 }
 

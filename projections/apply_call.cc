@@ -14,6 +14,7 @@
 #include "google/protobuf/arena.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
+#include "projections/internal/routing_records.h"
 #include "projections/internal/rules.h"
 #include "projections/internal/state.pb.h"
 #include "projections/internal/status_macros.h"
@@ -156,6 +157,14 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       return absl::InternalError("not a call life-cycle event");
   }
   state.set_last_position(ctx.position);
+  if ((call.has_ringing() || call.has_answered()) && target->has_employee_id()) {
+    // Hunt groups order members by their last call (routing_records.h).
+    std::string when;
+    const google::protobuf::Timestamp& at = ctx.event.occurred_at();
+    AppendBigEndian64(&when, static_cast<uint64_t>(at.seconds()) * 1000000u +
+                                 static_cast<uint64_t>(at.nanos() / 1000));
+    CTI_RETURN_IF_ERROR(txn.Put(Cf::kCalls, LastCallKey(t, target->employee_id()), when));
+  }
   return txn.PutProto(Cf::kCalls, key, state);
 }
 

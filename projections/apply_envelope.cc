@@ -77,6 +77,30 @@ absl::Status ApplyStaff(ApplyContext& ctx, const cti::v1::StaffEvent& staff) {
     case S::kPhoneResponsibleRemoved:
       return ApplyPhoneResponsibleRemoved(ctx, path / "phone_responsible_removed",
                                           staff.phone_responsible_removed());
+    case S::kHoursSet:
+      return ApplyHoursSet(ctx, path / "hours_set", staff.hours_set());
+    case S::kHoursCleared:
+      return ApplyHoursCleared(ctx, path / "hours_cleared", staff.hours_cleared());
+    case S::kHoursChangeSet:
+      return ApplyHoursChangeSet(ctx, path / "hours_change_set", staff.hours_change_set());
+    case S::kHoursChangeRemoved:
+      return ApplyHoursChangeRemoved(ctx, path / "hours_change_removed", staff.hours_change_removed());
+    case S::kClosureDaysSet:
+      return ApplyClosureDaysSet(ctx, path / "closure_days_set", staff.closure_days_set());
+    case S::kGroupDefined:
+      return ApplyGroupDefined(ctx, path / "group_defined", staff.group_defined());
+    case S::kGroupRetired:
+      return ApplyGroupRetired(ctx, path / "group_retired", staff.group_retired());
+    case S::kUnitRoutingSet:
+      return ApplyUnitRoutingSet(ctx, path / "unit_routing_set", staff.unit_routing_set());
+    case S::kDistributionRulesSet:
+      return ApplyDistributionRulesSet(ctx, path / "distribution_rules_set", staff.distribution_rules_set());
+    case S::kDistributionRulesRemoved:
+      return ApplyDistributionRulesRemoved(ctx, path / "distribution_rules_removed", staff.distribution_rules_removed());
+    case S::kHotlineSet:
+      return ApplyHotlineSet(ctx, path / "hotline_set", staff.hotline_set());
+    case S::kHotlineEnded:
+      return ApplyHotlineEnded(ctx, path / "hotline_ended", staff.hotline_ended());
     case S::CHANGE_NOT_SET:
       break;
   }

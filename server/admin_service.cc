@@ -202,4 +202,14 @@ grpc::ServerWriteReactor<cti::v1::RebuildProgress>* AdminServiceImpl::Rebuild(
   return stream.get();
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::Ping(grpc::CallbackServerContext* context,
+                                                 const cti::v1::PingRequest* request,
+                                                 cti::v1::PingResponse* response) {
+  (void)request;
+  (void)response;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
 }  // namespace cti::server

@@ -9,6 +9,7 @@
 // whenever the previous write is done, so a slow client sees fewer reports, never a
 // backlog). Cancelling the call cancels the rebuild, which then leaves the live store
 // as it was.
+// Ping: answers OK at once on the gRPC thread, reading nothing (the latency baseline).
 // Thread safety: gRPC calls the methods from many threads at once.
 #ifndef CTI_SERVER_ADMIN_SERVICE_H_
 #define CTI_SERVER_ADMIN_SERVICE_H_
@@ -22,6 +23,7 @@ class AdminServiceImpl final : public cti::v1::AdminService::CallbackService {
  public:
   // The generated synchronous overloads stay visible (and unimplemented).
   using cti::v1::AdminService::CallbackService::GetStatus;
+  using cti::v1::AdminService::CallbackService::Ping;
   using cti::v1::AdminService::CallbackService::Rebuild;
 
   // `deps` must outlive the service.
@@ -33,6 +35,10 @@ class AdminServiceImpl final : public cti::v1::AdminService::CallbackService {
 
   grpc::ServerWriteReactor<cti::v1::RebuildProgress>* Rebuild(
       grpc::CallbackServerContext* context, const cti::v1::RebuildRequest* request) override;
+
+  grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
+                                 const cti::v1::PingRequest* request,
+                                 cti::v1::PingResponse* response) override;
 
  private:
   const ServiceDeps& deps_;

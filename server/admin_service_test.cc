@@ -108,7 +108,6 @@ TEST(AdminServiceTest, HealthIsNotServingUntilCaughtUpThenServing) {
   CtidOptions options;
   options.data_dir = dir.path();
   options.listen = "127.0.0.1:0";
-  options.append_threads = 2;
   options.work_threads = 1;
   auto server = CtidServer::Start(options, &clock, std::move(log));
   ASSERT_TRUE(server.ok()) << server.status();

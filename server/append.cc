@@ -71,17 +71,22 @@ absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& reque
                      "newer than the server?)"));
   }
   if (!request.has_event()) return absl::InvalidArgumentError("event is required");
-  if (absl::Status status = CheckNoUnknownFields(request.event(), "event"); !status.ok()) {
-    return status;
-  }
-  cti::v1::Event event = request.event();
+  return PrepareEvent(request.event(), "event", actor);
+}
+
+absl::StatusOr<cti::v1::Event> PrepareEvent(const cti::v1::Event& sent, const std::string& root,
+                                            const cti::v1::Actor& actor) {
+  if (absl::Status status = CheckNoUnknownFields(sent, root); !status.ok()) return status;
+  cti::v1::Event event = sent;
   if (event.schema_version() == 0) event.set_schema_version(kEventSchemaVersion);
   if (event.schema_version() > kEventSchemaVersion) {
-    return absl::InvalidArgumentError(absl::StrCat("event.schema_version ", event.schema_version(),
+    return absl::InvalidArgumentError(absl::StrCat(root, ".schema_version ", event.schema_version(),
                                                    " is newer than this server speaks (",
                                                    kEventSchemaVersion, ")"));
   }
-  if (event.tenant().empty()) return absl::InvalidArgumentError("event.tenant is required");
+  if (event.tenant().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(root, ".tenant is required"));
+  }
   *event.mutable_actor() = actor;
   event.clear_recorded_at();
   if (event.event_id().empty()) event.set_event_id(NewEventId());

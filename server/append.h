@@ -25,6 +25,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,6 +42,11 @@ inline constexpr uint32_t kEventSchemaVersion = 1;
 // The event to append, checked and stamped; see above.
 absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& request,
                                              const cti::v1::Actor& actor);
+
+// PrepareAppend's checks and stamping for one event of a request; `root` names it in
+// messages ("event", "events[3]").
+absl::StatusOr<cti::v1::Event> PrepareEvent(const cti::v1::Event& event, const std::string& root,
+                                            const cti::v1::Actor& actor);
 
 // Checks `event` (from PrepareAppend) against `store` as it is now. `client_event_id`
 // tells whether the client chose the event_id (only then can the event be a repeat).

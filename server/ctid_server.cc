@@ -10,10 +10,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "projections/hours/time_zone.h"
 #include "server/admin_service.h"
 #include "server/directory_service.h"
 #include "server/event_service.h"
 #include "server/log/embedded_log.h"
+#include "server/route_service.h"
 #include "spdlog/spdlog.h"
 
 #ifndef CTI_VERSION
@@ -60,6 +62,13 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
       !s.ok()) {
     return s;
   }
+  // Hours are local times in Europe/Copenhagen: without tzdata ctid must not start
+  // (no silent fallback to UTC).
+  absl::StatusOr<absl::TimeZone> zone = cti::hours::CopenhagenTimeZone();
+  if (!zone.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot start without the municipality's time zone: ", zone.status().message()));
+  }
   if (log != nullptr) {
     log_ = std::move(log);
   } else if (options_.log_backend == "embedded") {
@@ -103,7 +112,6 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   hub_ = std::make_unique<SubscriptionHub>(applied);
   timer_ = std::make_unique<Timer>(clock_);
   work_ = std::make_unique<ThreadPool>(options_.work_threads, "cti-work");
-  appends_ = std::make_unique<ThreadPool>(options_.append_threads, "cti-append");
   runner_ = std::make_unique<ProjectorRunner>(log_.get(), stores_.get(), waiters_.get(), hub_.get(),
                                               clock_, options_.runner);
   if (absl::Status s = runner_->Start(); !s.ok()) return s;
@@ -117,9 +125,9 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   deps_.hub = hub_.get();
   deps_.timer = timer_.get();
   deps_.work = work_.get();
-  deps_.appends = appends_.get();
   deps_.identity = identity_.get();
   deps_.rebuilder = rebuilder_.get();
+  deps_.zone = *zone;
   deps_.started_at = clock_->Now();
   deps_.options = options_.service;
   if (deps_.options.server_version.empty()) deps_.options.server_version = CTI_VERSION;
@@ -127,6 +135,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   services_.push_back(std::make_unique<EventServiceImpl>(&deps_));
   services_.push_back(std::make_unique<DirectoryServiceImpl>(&deps_));
   services_.push_back(std::make_unique<AdminServiceImpl>(&deps_));
+  services_.push_back(std::make_unique<RouteServiceImpl>(&deps_));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -149,9 +158,10 @@ CtidServer::~CtidServer() { Shutdown(); }
 void CtidServer::SetServing(bool serving) {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   // The server as a whole ("") and each cti.v1 service by its full name.
-  for (const char* name : {"", cti::v1::EventService::service_full_name(),
-                           cti::v1::DirectoryService::service_full_name(),
-                           cti::v1::AdminService::service_full_name()}) {
+  for (const char* name :
+       {"", cti::v1::EventService::service_full_name(),
+        cti::v1::DirectoryService::service_full_name(), cti::v1::AdminService::service_full_name(),
+        cti::v1::RouteService::service_full_name()}) {
     health->SetServingStatus(name, serving);
   }
 }
@@ -180,7 +190,6 @@ void CtidServer::Shutdown() {
     server_->Shutdown(absl::ToChronoTime(clock_->Now() + options_.shutdown_grace));
     server_->Wait();
   }
-  if (appends_ != nullptr) appends_->Stop();
   if (work_ != nullptr) work_->Stop();
   if (timer_ != nullptr) timer_->Stop();
   if (runner_ != nullptr) runner_->Stop();

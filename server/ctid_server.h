@@ -1,7 +1,8 @@
 // CtidServer: the ctid daemon as an object. Opens the event log and the current
 // projection store in the data directory, runs the projector, and serves
-// cti.v1.EventService, DirectoryService and AdminService, grpc.health.v1 and server
-// reflection on one port. main() and the in-process tests both use it.
+// cti.v1.EventService, DirectoryService, AdminService and RouteService, grpc.health.v1
+// and server reflection on one port. Refuses to start (FAILED_PRECONDITION) when tzdata
+// lacks Europe/Copenhagen. main() and the in-process tests both use it.
 //
 // Health: NOT_SERVING from the start until the projector has caught up with the log as
 // it was at start (WaitUntilServing), then SERVING; NOT_SERVING again on Shutdown.
@@ -38,8 +39,6 @@ struct CtidOptions {
   std::string listen = "127.0.0.1:7878";
   // Log backend opened in data_dir when no log is handed to Start: "embedded".
   std::string log_backend = "embedded";
-  // Threads for appends (each blocks until its group commit is durable).
-  int append_threads = 64;
   // Threads for query answers after a wait, Subscribe catch-up and digests.
   int work_threads = 4;
   // How long Shutdown lets calls in flight finish before cancelling them.
@@ -94,7 +93,6 @@ class CtidServer {
   std::unique_ptr<SubscriptionHub> hub_;
   std::unique_ptr<Timer> timer_;
   std::unique_ptr<ThreadPool> work_;
-  std::unique_ptr<ThreadPool> appends_;
   std::unique_ptr<ProjectorRunner> runner_;
   std::unique_ptr<Rebuilder> rebuilder_;
   ServiceDeps deps_;

@@ -40,10 +40,11 @@ struct ServiceDeps {
   Timer* timer = nullptr;
   // Short storage work after a wait: queries, Subscribe catch-up reads, digests.
   ThreadPool* work = nullptr;
-  // Appends: each task blocks until the log's group commit is durable.
-  ThreadPool* appends = nullptr;
   const IdentityResolver* identity = nullptr;
   Rebuilder* rebuilder = nullptr;
+  // The municipality's time zone (Europe/Copenhagen), loaded once at start: hours are
+  // local wall-clock times there (RouteService).
+  absl::TimeZone zone;
   absl::Time started_at;
   ServiceOptions options;
 };

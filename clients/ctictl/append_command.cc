@@ -42,13 +42,18 @@ int RunAppend(Connection& connection, const AppendOptions& options, std::istream
         << "ctictl: append: nothing was sent\n";
     return kExitBadInput;
   }
+  return AppendParsedEvents(connection, options, *std::move(events), out, err);
+}
+
+int AppendParsedEvents(Connection& connection, const AppendOptions& options,
+                       std::vector<ParsedEvent> events, std::ostream& out, std::ostream& err) {
   const std::string& tenant = connection.options().tenant;
   size_t appended = 0;
   size_t duplicates = 0;
   size_t failed = 0;
   int exit_code = kExitOk;
-  for (size_t i = 0; i < events->size(); ++i) {
-    ParsedEvent& parsed = (*events)[i];
+  for (size_t i = 0; i < events.size(); ++i) {
+    ParsedEvent& parsed = events[i];
     cti::v1::AppendRequest request;
     *request.mutable_event() = std::move(parsed.event);
     if (request.event().tenant().empty()) request.mutable_event()->set_tenant(tenant);
@@ -62,16 +67,16 @@ int RunAppend(Connection& connection, const AppendOptions& options, std::istream
       continue;
     }
     ++failed;
-    PrintFailed(out, err, options.json, parsed, i, events->size(), status);
+    PrintFailed(out, err, options.json, parsed, i, events.size(), status);
     if (exit_code == kExitOk) exit_code = ExitCodeFor(status.error_code());
     if (!options.continue_on_error) {
-      err << "ctictl: append: stopped; " << appended << " of " << events->size()
+      err << "ctictl: append: stopped; " << appended << " of " << events.size()
           << " events appended before it, none after\n";
       return exit_code;
     }
   }
   if (!options.json) {
-    out << "appended " << appended << " of " << events->size() << " events";
+    out << "appended " << appended << " of " << events.size() << " events";
     if (duplicates > 0) out << " (" << duplicates << " already present)";
     if (failed > 0) out << ", " << failed << " failed";
     out << "\n";

@@ -10,9 +10,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "calendar_commands.h"
 #include "commands.h"
 #include "connection.h"
 #include "exit_codes.h"
+#include "route_commands.h"
 
 namespace cti::ctictl {
 namespace {
@@ -184,6 +187,40 @@ void AddWatch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   });
 }
 
+void AddCalendar(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  CLI::App* calendar = AddCommand(app, "calendar", "Employees' calendars",
+                                  "ctictl calendar import EMPLOYEE FILE.ics");
+  calendar->require_subcommand(1);
+  calendar->fallthrough();
+  auto options = std::make_shared<CalendarImportOptions>();
+  CLI::App* command = AddCommand(
+      *calendar, "import", "Import an iCalendar (.ics) file as calendar entries",
+      "Reads an RFC 5545 file as Outlook and Exchange export and publish it and appends\n"
+      "one calendar entry per event instance that overlaps the window: recurring events\n"
+      "are expanded (RRULE, RDATE, EXDATE, moved instances), times are converted to UTC\n"
+      "with the file's VTIMEZONEs, Windows zone names or IANA names, all-day events run\n"
+      "midnight to midnight in Europe/Copenhagen. Free, transparent and cancelled events\n"
+      "are skipped, and so are events whose subject holds a CPR number (TP-4.2); each\n"
+      "skip is listed with its line. A file that does not parse sends nothing (exit 4).\n"
+      "Importing the same file again is idempotent: the server answers \"duplicate\".\n"
+      "The mapping rules are in server/calendar_import/README.md.");
+  command->add_option("employee", options->employee_id, "The employee_id whose calendar it is")
+      ->required();
+  command->add_option("file", options->file, "The .ics file, or - for stdin")->required();
+  command->add_option("--from", options->from,
+                      "Start of the window, RFC 3339 (default: today 00:00 UTC)");
+  command->add_option("--until", options->until,
+                      "End of the window (exclusive), RFC 3339 (default: --from + 365 days)");
+  command->add_flag("--dry-run", options->dry_run,
+                    "Print the events as JSON Lines (as `ctictl append` reads them) and send "
+                    "nothing");
+  command->add_flag("--json", options->json,
+                    "Print skipped entries and each append result as JSON lines");
+  OnChosen(command, globals, exit_code, [options](Connection& c) {
+    return RunCalendarImport(c, *options, absl::Now(), std::cin, std::cout, std::cerr);
+  });
+}
+
 }  // namespace
 
 int RunCommandLine(int argc, char** argv) {
@@ -225,8 +262,10 @@ int RunCommandLine(int argc, char** argv) {
   AddSearch(app, globals, &exit_code);
   AddShow(app, globals, &exit_code);
   AddAppend(app, globals, &exit_code);
+  AddCalendar(app, globals, &exit_code);
   AddWatch(app, globals, &exit_code);
   AddRebuild(app, globals, &exit_code);
+  AddRouteCommands(app, globals, &exit_code, std::cout, std::cerr);
 
   try {
     app.parse(argc, argv);

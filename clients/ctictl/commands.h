@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "connection.h"
+#include "event_file.h"
 #include "stop_signal.h"
 
 namespace cti::ctictl {
@@ -63,6 +64,12 @@ struct AppendOptions {
 // Reads and parses the whole file from `in` when file is "-") before sending anything.
 int RunAppend(Connection& connection, const AppendOptions& options, std::istream& in,
               std::ostream& out, std::ostream& err);
+
+// Sends `events` in order (options.file is not read), filling in the connection's tenant
+// where an event has none, and reports each result as RunAppend does. For commands that
+// make events themselves (e.g. `calendar import`).
+int AppendParsedEvents(Connection& connection, const AppendOptions& options,
+                       std::vector<ParsedEvent> events, std::ostream& out, std::ostream& err);
 
 // --- watch (watch_command.cc) ---
 

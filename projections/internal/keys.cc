@@ -20,6 +20,8 @@ absl::string_view CfName(Cf cf) {
       return "calendar";
     case Cf::kCalls:
       return "calls";
+    case Cf::kRouting:
+      return "routing";
   }
   return "unknown";
 }

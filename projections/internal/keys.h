@@ -24,8 +24,9 @@ enum class Cf : int {
   kSearch,     // (tenant, folded token, kind, id) -> match mask + sort name
   kCalendar,   // calendar entries and forwardings
   kCalls,      // calls, voicemails, messages, callbacks
+  kRouting,    // hours, groups, unit routing, distribution rules, hotlines
 };
-inline constexpr int kCfCount = 7;
+inline constexpr int kCfCount = 8;
 
 // RocksDB name of `cf`.
 absl::string_view CfName(Cf cf);

@@ -66,6 +66,34 @@ absl::Status ApplyEmployeeListingChanged(ApplyContext& ctx, const FieldPath& pat
 absl::Status ApplyEmployeeLeft(ApplyContext& ctx, const FieldPath& path,
                                const cti::v1::EmployeeLeft& change);
 
+// Staff family: hours (apply_hours.cc).
+absl::Status ApplyHoursSet(ApplyContext& ctx, const FieldPath& path,
+                           const cti::v1::HoursSet& change);
+absl::Status ApplyHoursCleared(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::HoursCleared& change);
+absl::Status ApplyHoursChangeSet(ApplyContext& ctx, const FieldPath& path,
+                                 const cti::v1::HoursChangeSet& change);
+absl::Status ApplyHoursChangeRemoved(ApplyContext& ctx, const FieldPath& path,
+                                     const cti::v1::HoursChangeRemoved& change);
+absl::Status ApplyClosureDaysSet(ApplyContext& ctx, const FieldPath& path,
+                                 const cti::v1::ClosureDaysSet& change);
+
+// Staff family: routing rules (apply_routing.cc).
+absl::Status ApplyGroupDefined(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::GroupDefined& change);
+absl::Status ApplyGroupRetired(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::GroupRetired& change);
+absl::Status ApplyUnitRoutingSet(ApplyContext& ctx, const FieldPath& path,
+                                 const cti::v1::UnitRoutingSet& change);
+absl::Status ApplyDistributionRulesSet(ApplyContext& ctx, const FieldPath& path,
+                                       const cti::v1::DistributionRulesSet& change);
+absl::Status ApplyDistributionRulesRemoved(ApplyContext& ctx, const FieldPath& path,
+                                           const cti::v1::DistributionRulesRemoved& change);
+absl::Status ApplyHotlineSet(ApplyContext& ctx, const FieldPath& path,
+                             const cti::v1::HotlineSet& change);
+absl::Status ApplyHotlineEnded(ApplyContext& ctx, const FieldPath& path,
+                               const cti::v1::HotlineEnded& change);
+
 // Calendar family (apply_calendar.cc). `path` is "calendar".
 absl::Status ApplyCalendar(ApplyContext& ctx, const FieldPath& path,
                            const cti::v1::CalendarEvent& calendar);

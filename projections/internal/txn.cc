@@ -153,17 +153,22 @@ absl::Status Txn::Delete(Cf cf, absl::string_view key) {
 
 absl::Status Txn::Scan(Cf cf, absl::string_view prefix,
                        absl::FunctionRef<bool(absl::string_view, absl::string_view)> fn) {
+  return ScanFrom(cf, prefix, prefix, fn);
+}
+
+absl::Status Txn::ScanFrom(Cf cf, absl::string_view prefix, absl::string_view start,
+                           absl::FunctionRef<bool(absl::string_view, absl::string_view)> fn) {
   const std::string upper = PrefixSuccessor(prefix);
   rocksdb::ReadOptions read = read_;
   rocksdb::Slice upper_slice(upper);
   if (!upper.empty()) read.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.cf(cf)));
   std::vector<std::pair<absl::string_view, const Overlay::Entry*>> pending;
-  overlay_->ForEachInRange(cf, prefix, upper, [&](absl::string_view key, const Overlay::Entry& e) {
+  overlay_->ForEachInRange(cf, start, upper, [&](absl::string_view key, const Overlay::Entry& e) {
     pending.emplace_back(key, &e);
   });
   auto ov = pending.begin();
-  it->Seek(ToSlice(prefix));
+  it->Seek(ToSlice(start));
   // Merge the store's keys with the pending writes; a pending write wins on equal keys.
   while (true) {
     const bool db_valid = it->Valid();

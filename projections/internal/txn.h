@@ -79,6 +79,10 @@ class Txn {
   // returns false. REQUIRES: fn does not write through this Txn.
   absl::Status Scan(Cf cf, absl::string_view prefix,
                     absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> fn);
+  // Scan of the keys starting with `prefix` that are >= `start`. REQUIRES: `start`
+  // starts with `prefix`.
+  absl::Status ScanFrom(Cf cf, absl::string_view prefix, absl::string_view start,
+                        absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> fn);
 
  private:
   // Points *value at the bytes of `key` (overlay, cache or `buffer`); false when absent.

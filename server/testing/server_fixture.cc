@@ -40,7 +40,6 @@ void ServerFixture::Start() {
   CtidOptions options;
   options.data_dir = dir_.path();
   options.listen = "127.0.0.1:0";
-  options.append_threads = 8;
   options.work_threads = 2;
   options.service.subscriber_buffer = options_.subscriber_buffer;
   options.service.default_heartbeat = options_.heartbeat;

@@ -179,40 +179,76 @@ class AsyncLoad {
     std::unique_ptr<grpc::ClientContext> ctx;
     cti::v1::AppendRequest request;
     cti::v1::AppendResponse response;
-    uint64_t seq = 0;
+    cti::v1::AppendBatchRequest batch_request;
+    cti::v1::AppendBatchResponse batch_response;
+    uint64_t seq = 0;    // The first event's sequence number.
+    uint64_t count = 0;  // Events in the call.
   };
 
   void StartNext(Slot* slot) {
-    const uint64_t seq = next_seq_.fetch_add(1);
+    const uint64_t per_call = static_cast<uint64_t>(std::max(1, options_.per_call));
+    const uint64_t seq = next_seq_.fetch_add(per_call);
     if (seq >= options_.events || absl::Now() > deadline_) {
       std::lock_guard<std::mutex> lock(mu_);
       if (--active_ == 0) cv_.notify_all();
       return;
     }
     slot->seq = seq;
+    slot->count = std::min(per_call, options_.events - seq);
     slot->ctx = std::make_unique<grpc::ClientContext>();
     slot->ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    *slot->request.mutable_event() =
-        test_support::LoadCallEvent(kTenant, absl::StrCat("b-", seq), seq, options_.padding);
-    timings_->send_ns[seq].store(MonoNanos(), std::memory_order_release);
-    slot->stub->async()->Append(slot->ctx.get(), &slot->request, &slot->response,
-                                [this, slot](grpc::Status status) { Done(slot, status); });
+    if (options_.per_call <= 1) {
+      *slot->request.mutable_event() = test_support::LoadCallEvent(
+          kTenant, absl::StrCat(options_.id_prefix, seq), seq, options_.padding);
+      timings_->send_ns[seq].store(MonoNanos(), std::memory_order_release);
+      slot->stub->async()->Append(slot->ctx.get(), &slot->request, &slot->response,
+                                  [this, slot](grpc::Status status) { Done(slot, status); });
+      return;
+    }
+    slot->batch_request.clear_events();
+    for (uint64_t i = seq; i < seq + slot->count; ++i) {
+      *slot->batch_request.add_events() = test_support::LoadCallEvent(
+          kTenant, absl::StrCat(options_.id_prefix, i), i, options_.padding);
+    }
+    const int64_t now = MonoNanos();
+    for (uint64_t i = seq; i < seq + slot->count; ++i) {
+      timings_->send_ns[i].store(now, std::memory_order_release);
+    }
+    slot->stub->async()->AppendBatch(slot->ctx.get(), &slot->batch_request, &slot->batch_response,
+                                     [this, slot](grpc::Status status) { Done(slot, status); });
   }
 
   void Done(Slot* slot, const grpc::Status& status) {
     const int64_t now = MonoNanos();
+    const bool batch = options_.per_call > 1;
     {
       std::lock_guard<std::mutex> lock(mu_);
       last_ack_ns_ = std::max(last_ack_ns_, now);
-      if (status.ok()) {
+      if (!status.ok()) {
+        failed_ += slot->count;
+        if (first_error_.empty()) first_error_ = test_support::Describe(status);
+      } else if (!batch) {
         ++acked_;
         bytes_ += slot->request.event().ByteSizeLong();
         last_position_ = std::max(last_position_, slot->response.position());
-      } else if (failed_++ == 0) {
-        first_error_ = test_support::Describe(status);
+      } else {
+        for (int i = 0; i < slot->batch_response.results_size(); ++i) {
+          const cti::v1::AppendBatchResult& r = slot->batch_response.results(i);
+          if (r.code() != 0) {
+            if (failed_++ == 0) first_error_ = absl::StrCat("code ", r.code(), ": ", r.message());
+            continue;
+          }
+          ++acked_;
+          bytes_ += slot->batch_request.events(i).ByteSizeLong();
+          last_position_ = std::max(last_position_, r.appended().position());
+        }
       }
     }
-    if (status.ok()) timings_->ack_ns[slot->seq].store(now - timings_->send_ns[slot->seq]);
+    if (status.ok()) {
+      for (uint64_t i = slot->seq; i < slot->seq + slot->count; ++i) {
+        timings_->ack_ns[i].store(now - timings_->send_ns[i]);
+      }
+    }
     StartNext(slot);
   }
 
@@ -238,7 +274,8 @@ class AsyncLoad {
 LoadResult RunAppendLoad(const LoadOptions& options) {
   Timings timings(options.events);
   LoadResult result;
-  VisibilityWatcher watcher(options.address, CurrentEnd(options.address), "b-", &timings);
+  VisibilityWatcher watcher(options.address, CurrentEnd(options.address), options.id_prefix,
+                            &timings);
   AsyncLoad load(options, &timings);
   load.Run(&result);
   watcher.WaitFor(result.last_position, absl::Seconds(60));

@@ -20,6 +20,10 @@ struct LoadOptions {
   int channels = 4;          // gRPC channels (TCP connections) they are spread over.
   absl::Duration max_duration = absl::Seconds(120);  // Stop early after this long.
   size_t padding = 0;                                // Extra bytes per event (see LoadCallEvent).
+  // Events per call: 1 sends each through Append, more sends AppendBatch calls of this
+  // many events (in_flight then counts calls, not events).
+  int per_call = 1;
+  std::string id_prefix = "b-";  // Event ids are id_prefix + sequence number.
 };
 
 struct LoadResult {
@@ -29,7 +33,7 @@ struct LoadResult {
   absl::Duration elapsed;            // First send to last acknowledgement.
   uint64_t last_position = 0;        // Highest acknowledged position.
   uint64_t bytes = 0;                // Serialized bytes of the acknowledged events.
-  std::vector<double> ack_us;        // Per append: send to acknowledgement, microseconds.
+  std::vector<double> ack_us;        // Per event: send to acknowledgement, microseconds.
   std::vector<double> visible_us;    // Per append: send to seen on Subscribe, microseconds.
   uint64_t subscriber_restarts = 0;  // Times the Subscribe stream had to resume.
 };

@@ -44,18 +44,21 @@ TEST_F(StatusTest, ReflectionListsEveryService) {
   ASSERT_TRUE(services.ok()) << services.status();
   EXPECT_THAT(*services,
               IsSupersetOf({"cti.v1.EventService", "cti.v1.DirectoryService", "cti.v1.AdminService",
-                            "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}));
+                            "cti.v1.RouteService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}));
 
   absl::StatusOr<std::vector<std::string>> methods =
       ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.EventService");
   ASSERT_TRUE(methods.ok()) << methods.status();
-  EXPECT_THAT(*methods, UnorderedElementsAre("Append", "Subscribe"));
+  EXPECT_THAT(*methods, UnorderedElementsAre("Append", "AppendBatch", "Subscribe"));
   methods = ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.DirectoryService");
   ASSERT_TRUE(methods.ok()) << methods.status();
   EXPECT_THAT(*methods, UnorderedElementsAre("Search", "GetEmployee", "GetUnit"));
   methods = ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.AdminService");
   ASSERT_TRUE(methods.ok()) << methods.status();
-  EXPECT_THAT(*methods, UnorderedElementsAre("GetStatus", "Rebuild"));
+  EXPECT_THAT(*methods, UnorderedElementsAre("GetStatus", "Rebuild", "Ping"));
+  methods = ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.RouteService");
+  ASSERT_TRUE(methods.ok()) << methods.status();
+  EXPECT_THAT(*methods, UnorderedElementsAre("Route", "Check"));
 }
 
 TEST_F(StatusTest, StatusReportsPositionsCountersAndDigest) {

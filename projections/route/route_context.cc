@@ -1,0 +1,205 @@
+// RouteContext helpers, presence (TP-3.7), forwardings (TP-4.4) and unit phone hours
+// with inheritance (TP-3.4, TP-3.8, TP-3.10).
+#include "projections/route/route_context.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "projections/hours/summary.h"
+#include "projections/internal/directory_records.h"
+#include "projections/internal/routing_convert.h"
+#include "projections/internal/routing_records.h"
+#include "projections/internal/status_macros.h"
+
+namespace cti::projections::route {
+namespace {
+
+absl::Time TimeOf(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  return ts;
+}
+
+constexpr const char* kDaysDa[] = {"mandag", "tirsdag", "onsdag", "torsdag",
+                                   "fredag", "lørdag",  "søndag"};
+constexpr const char* kMonthsDa[] = {"jan.", "feb.", "marts", "april", "maj",  "juni",
+                                     "juli", "aug.", "sep.",  "okt.",  "nov.", "dec."};
+
+// Hours of parents are followed at most this far up.
+constexpr int kMaxUnitDepth = 8;
+
+}  // namespace
+
+void RouteContext::Reason(absl::string_view rule, std::string text, absl::string_view record_kind,
+                          absl::string_view record_id, absl::string_view owner_id,
+                          int64_t version) {
+  cti::v1::RouteReason* reason = response->add_reasons();
+  reason->set_rule(std::string(rule));
+  reason->set_text(std::move(text));
+  if (!record_kind.empty()) {
+    cti::v1::DecidingRecord* record = reason->add_records();
+    record->set_kind(std::string(record_kind));
+    record->set_id(std::string(record_id));
+    record->set_owner_id(std::string(owner_id));
+    record->set_version(version);
+  }
+}
+
+cti::v1::RouteStep* RouteContext::Step(cti::v1::StepKind kind) {
+  if (response->steps_size() >= kMaxSteps) return nullptr;
+  cti::v1::RouteStep* step = response->add_steps();
+  step->set_kind(kind);
+  return step;
+}
+
+std::string RouteContext::LocalDa(absl::Time when) const {
+  const absl::CivilSecond local = absl::ToCivilSecond(when, zone);
+  const absl::CivilDay day(local);
+  const int weekday = static_cast<int>(absl::GetWeekday(day));
+  return absl::StrFormat("%s %d. %s kl. %d.%02d", kDaysDa[weekday], local.day(),
+                         kMonthsDa[local.month() - 1], local.hour(), local.minute());
+}
+
+std::string RouteContext::Clock(absl::Time when) const {
+  const absl::CivilSecond local = absl::ToCivilSecond(when, zone);
+  return absl::StrFormat("%02d:%02d", local.hour(), local.minute());
+}
+
+absl::StatusOr<Presence> PresenceOf(RouteContext& ctx, absl::string_view employee_id) {
+  CTI_ASSIGN_OR_RETURN(
+      std::vector<cti::v1::CalendarEntryUpserted> entries,
+      internal::EntriesEndingAfter(ctx.txn, ctx.t, employee_id, ctx.at, kMaxEntriesPerEmployee));
+  Presence presence;
+  for (const cti::v1::CalendarEntryUpserted& entry : entries) {
+    if (TimeOf(entry.start()) > ctx.at) continue;  // ends after, starts later: not now
+    const bool tentative = entry.show_as() == cti::v1::SHOW_AS_TENTATIVE;
+    if (tentative) {
+      if (presence.available && !presence.tentative) {
+        presence.tentative = true;
+        presence.entry = entry;
+      }
+      continue;
+    }
+    if (presence.available) {
+      presence.available = false;
+      presence.tentative = false;
+      presence.entry = entry;
+    }
+  }
+  if (presence.available) return presence;
+  // Available again: the end of the run of busy entries that cover each other.
+  absl::Time until = TimeOf(presence.entry->end());
+  bool extended = true;
+  while (extended) {
+    extended = false;
+    for (const cti::v1::CalendarEntryUpserted& entry : entries) {
+      if (entry.show_as() == cti::v1::SHOW_AS_TENTATIVE) continue;
+      const absl::Time start = TimeOf(entry.start());
+      const absl::Time end = TimeOf(entry.end());
+      if (start <= until && end > until) {
+        until = end;
+        extended = true;
+      }
+    }
+  }
+  presence.available_from = until;
+  return presence;
+}
+
+absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(
+    RouteContext& ctx, absl::string_view employee_id, cti::v1::ForwardingCondition condition) {
+  CTI_ASSIGN_OR_RETURN(std::vector<cti::v1::ForwardingSet> forwardings,
+                       internal::ForwardingsOf(ctx.txn, ctx.t, employee_id));
+  for (const cti::v1::ForwardingSet& f : forwardings) {
+    if (f.condition() != condition) continue;
+    if (f.has_valid_from() && TimeOf(f.valid_from()) > ctx.at) continue;
+    if (f.has_valid_until() && TimeOf(f.valid_until()) <= ctx.at) continue;
+    return std::optional<cti::v1::ForwardingSet>(f);
+  }
+  return std::optional<cti::v1::ForwardingSet>();
+}
+
+absl::Status PhoneHoursOf(RouteContext& ctx, const cti::v1::Unit& unit, UnitPhoneHours* out_ptr) {
+  UnitPhoneHours& out = *out_ptr;
+  out.hours.unit_id = unit.unit_id();
+  state::UnitHoursRecord own;
+  CTI_ASSIGN_OR_RETURN(bool has_own, internal::LoadUnitHours(ctx.txn, ctx.t, unit.unit_id(), &own));
+  if (has_own) {
+    for (const cti::v1::HoursChangeSet& change : own.changes())
+      internal::AddChange(change, &out.hours);
+  }
+  // Weekly phone hours: the unit's own, else the nearest ancestor's, else the
+  // municipality's, else TP-3.8.
+  bool found = has_own && own.has_phone();
+  if (found) {
+    out.hours.phone = internal::ScheduleOf(own.phone(), "TP-3.10");
+    out.hours_owner = unit.unit_id();
+  }
+  std::string parent = unit.parent_unit_id();
+  for (int depth = 0; !found && !parent.empty() && depth < kMaxUnitDepth; ++depth) {
+    state::UnitHoursRecord record;
+    CTI_ASSIGN_OR_RETURN(bool has, internal::LoadUnitHours(ctx.txn, ctx.t, parent, &record));
+    if (has && record.has_phone()) {
+      out.hours.phone = internal::ScheduleOf(record.phone(), "TP-3.10");
+      out.hours_owner = parent;
+      found = true;
+      break;
+    }
+    cti::v1::Unit up;
+    CTI_ASSIGN_OR_RETURN(bool exists, internal::LoadUnit(ctx.txn, ctx.t, parent, &up));
+    parent = exists ? up.parent_unit_id() : "";
+  }
+  if (!found) {
+    state::UnitHoursRecord defaults;
+    CTI_ASSIGN_OR_RETURN(bool has, internal::LoadUnitHours(ctx.txn, ctx.t, "", &defaults));
+    if (has && defaults.has_phone()) {
+      out.hours.phone = internal::ScheduleOf(defaults.phone(), "TP-3.8");
+    }  // else: UnitHours' default, TP-3.8
+    out.hours_owner = "";
+  }
+  out.now =
+      cti::hours::OpenAt(out.hours, cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, ctx.holidays);
+  if (!out.now.open) {
+    absl::StatusOr<cti::hours::Opening> next = cti::hours::NextOpening(
+        out.hours, cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, ctx.holidays);
+    if (next.ok()) out.next = *next;
+  }
+  return absl::OkStatus();
+}
+
+void TellUnit(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneHours& hours) {
+  cti::v1::CallerInfo* tell = ctx.response->mutable_tell_caller();
+  tell->set_unit_id(unit.unit_id());
+  tell->set_unit_name(unit.name());
+  tell->set_unit_number(unit.phone_number());
+  tell->set_open_now(hours.now.open);
+  if (hours.now.open && hours.now.closes_at != absl::InfiniteFuture()) {
+    *tell->mutable_closes_at() = ToProto(hours.now.closes_at);
+  }
+  if (!hours.now.open && hours.next.has_value()) {
+    *tell->mutable_next_opening() = ToProto(hours.next->at);
+  }
+  tell->set_hours_summary(
+      cti::hours::SummarizeWeek(hours.hours.phone.week, cti::hours::Language::kDanish));
+}
+
+void AddReceptionStep(RouteContext& ctx, absl::string_view for_whom) {
+  // Always added, even past kMaxSteps: every route ends here (TP-3.6, TP-6.2).
+  cti::v1::RouteStep* step = ctx.response->add_steps();
+  step->set_kind(cti::v1::STEP_KIND_RECEPTION_MESSAGE);
+  step->set_display_name("Receptionen");
+  step->set_why(absl::StrCat("Reception takes a message for ", for_whom,
+                             " and promises a call back the same day"));
+  step->add_rules("TP-6.2");
+  step->add_rules("TP-4.3");
+  step->add_rules("TP-3.6");
+}
+
+}  // namespace cti::projections::route

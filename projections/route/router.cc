@@ -1,0 +1,480 @@
+// Router::Route: resolves the target (employee, extension, name, unit, task, case) and
+// builds the answer (people_route.cc) on one snapshot.
+#include "projections/router.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "projections/directory.h"
+#include "projections/distribution/citizen_keys.h"
+#include "projections/distribution/compiled_rule_set.h"
+#include "projections/internal/directory_records.h"
+#include "projections/internal/keys.h"
+#include "projections/internal/overlay.h"
+#include "projections/internal/routing_convert.h"
+#include "projections/internal/routing_records.h"
+#include "projections/internal/status_macros.h"
+#include "projections/internal/store_impl.h"
+#include "projections/internal/text_fold.h"
+#include "projections/route/route_context.h"
+
+namespace cti::projections {
+namespace {
+
+using route::RouteContext;
+
+absl::Time TimeOf(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+// Fills tell_caller's employee part (TP-3.5, TP-6.3).
+void TellEmployee(RouteContext& ctx, const cti::v1::Employee& employee) {
+  cti::v1::CallerInfo* tell = ctx.response->mutable_tell_caller();
+  tell->set_unlisted(employee.unlisted());
+  if (!employee.unlisted()) tell->set_direct_number(employee.direct_number());
+  if (employee.unlisted()) {
+    ctx.Reason("TP-3.5",
+               absl::StrCat(employee.full_name(),
+                            " is unlisted: give the unit's number, not a direct number"),
+               "employee", employee.employee_id());
+  }
+}
+
+absl::Status RouteToEmployee(RouteContext& ctx, const cti::v1::Employee& employee) {
+  ctx.response->set_resolved_target(
+      absl::StrCat("employee ", employee.employee_id(), " (", employee.full_name(), ")"));
+  if (!employee.active()) {
+    ctx.Reason("TP-5.2",
+               absl::StrCat(employee.full_name(), " no longer works here: the unit answers"),
+               "employee", employee.employee_id());
+    cti::v1::Unit unit;
+    CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(ctx.txn, ctx.t, employee.unit_id(), &unit));
+    if (found && unit.active()) return route::RouteUnit(ctx, unit, 0);
+    return absl::OkStatus();
+  }
+  TellEmployee(ctx, employee);
+  cti::v1::Unit unit;
+  CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(ctx.txn, ctx.t, employee.unit_id(), &unit));
+  if (found) {
+    route::UnitPhoneHours hours;
+    CTI_RETURN_IF_ERROR(route::PhoneHoursOf(ctx, unit, &hours));
+    route::TellUnit(ctx, unit, hours);
+    if (!hours.now.open) {
+      // Outside the unit's phone hours the employee is not expected at the phone.
+      ctx.Reason(
+          hours.now.decision.rule.empty() ? "TP-3.14" : hours.now.decision.rule,
+          absl::StrCat(
+              unit.name(), " is closed now",
+              hours.next.has_value() ? absl::StrCat("; opens ", ctx.LocalDa(hours.next->at)) : ""),
+          "hours", hours.hours_owner, unit.unit_id());
+      if (cti::v1::RouteStep* step = ctx.Step(cti::v1::STEP_KIND_VOICEMAIL)) {
+        step->set_employee_id(employee.employee_id());
+        step->set_unit_id(unit.unit_id());
+        step->set_display_name(absl::StrCat(employee.full_name(), ", telefonsvarer"));
+        step->set_why("outside phone hours: the voicemail, listened to daily");
+        step->add_rules("TP-3.14");
+      }
+      return absl::OkStatus();
+    }
+  }
+  return route::RouteEmployee(ctx, employee, 0);
+}
+
+absl::Status RouteToUnit(RouteContext& ctx, const cti::v1::Unit& unit) {
+  ctx.response->set_resolved_target(absl::StrCat("unit ", unit.unit_id(), " (", unit.name(), ")"));
+  if (!unit.active()) {
+    ctx.Reason("TP-5.2", absl::StrCat(unit.name(), " has been closed down"), "unit",
+               unit.unit_id());
+    return absl::OkStatus();
+  }
+  return route::RouteUnit(ctx, unit, 0);
+}
+
+absl::StatusOr<cti::v1::Employee> EmployeeById(RouteContext& ctx, const std::string& field,
+                                               const std::string& id) {
+  cti::v1::Employee employee;
+  CTI_ASSIGN_OR_RETURN(bool found, internal::LoadEmployee(ctx.txn, ctx.t, id, &employee));
+  if (!found) return internal::NotFound(field, id);
+  return employee;
+}
+
+// An employee by name: an exact (folded) full-name match among the search hits, else
+// the only hit; FAILED_PRECONDITION listing them when several match.
+absl::StatusOr<cti::v1::Employee> EmployeeByName(RouteContext& ctx, const Store& store,
+                                                 const std::string& tenant,
+                                                 const std::string& name) {
+  cti::v1::SearchRequest search;
+  search.set_tenant(tenant);
+  search.set_query(name);
+  search.set_kind(cti::v1::SEARCH_KIND_EMPLOYEE);
+  search.set_limit(10);
+  CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store).Search(search));
+  const std::string folded = internal::FoldText(name);
+  std::vector<std::string> names;
+  for (const cti::v1::SearchHit& hit : found.hits()) {
+    if (hit.matched() != "name") continue;
+    if (internal::FoldText(hit.employee().full_name()) == folded) {
+      return EmployeeById(ctx, "target.name", hit.employee().employee_id());
+    }
+    names.push_back(
+        absl::StrCat(hit.employee().full_name(), " (", hit.employee().employee_id(), ")"));
+  }
+  if (names.empty()) {
+    return absl::NotFoundError(absl::StrCat("target.name: no employee is called '", name, "'"));
+  }
+  if (names.size() > 1) {
+    return absl::FailedPreconditionError(absl::StrCat("target.name '", name, "' matches ",
+                                                      names.size(),
+                                                      " employees: ", absl::StrJoin(names, ", ")));
+  }
+  for (const cti::v1::SearchHit& hit : found.hits()) {
+    if (hit.matched() == "name")
+      return EmployeeById(ctx, "target.name", hit.employee().employee_id());
+  }
+  return absl::InternalError("unreachable");
+}
+
+// A task: a hotline running now (TP-5.1), else the best unit or employee with the task.
+absl::Status RouteToTask(RouteContext& ctx, const Store& store, const std::string& tenant,
+                         const std::string& task) {
+  CTI_ASSIGN_OR_RETURN(std::vector<cti::v1::HotlineSet> hotlines,
+                       internal::HotlinesOfTask(ctx.txn, ctx.t, task));
+  for (const cti::v1::HotlineSet& hotline : hotlines) {
+    if (TimeOf(hotline.from()) > ctx.at || TimeOf(hotline.until()) <= ctx.at) continue;
+    cti::v1::Group group;
+    CTI_ASSIGN_OR_RETURN(bool found,
+                         internal::LoadGroup(ctx.txn, ctx.t, hotline.group_id(), &group));
+    if (!found || !group.active()) continue;
+    ctx.response->set_resolved_target(
+        absl::StrCat("task '", task, "': hotline ", hotline.hotline_id()));
+    ctx.Reason(
+        "TP-5.1",
+        absl::StrCat("hotline for '", hotline.task(), "' until ",
+                     ctx.LocalDa(TimeOf(hotline.until())),
+                     hotline.reason().empty() ? "" : absl::StrCat(" (", hotline.reason(), ")")),
+        "hotline", hotline.hotline_id());
+    CTI_ASSIGN_OR_RETURN(bool added, route::AddGroupStep(ctx, group, cti::v1::STEP_KIND_HOTLINE,
+                                                         "the hotline's group", "TP-5.1"));
+    cti::v1::Unit unit;
+    CTI_ASSIGN_OR_RETURN(bool has_unit,
+                         internal::LoadUnit(ctx.txn, ctx.t, hotline.unit_id(), &unit));
+    if (has_unit) {
+      route::UnitPhoneHours hours;
+      CTI_RETURN_IF_ERROR(route::PhoneHoursOf(ctx, unit, &hours));
+      route::TellUnit(ctx, unit, hours);
+      if (!hotline.phone_number().empty()) {
+        ctx.response->mutable_tell_caller()->set_unit_number(hotline.phone_number());
+      }
+      if (!added && unit.active()) return route::RouteUnit(ctx, unit, 1);
+    }
+    return absl::OkStatus();
+  }
+  cti::v1::SearchRequest search;
+  search.set_tenant(tenant);
+  search.set_query(task);
+  search.set_limit(20);
+  CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store).Search(search));
+  const cti::v1::SearchHit* best = nullptr;
+  for (const cti::v1::SearchHit& hit : found.hits()) {
+    if (hit.matched() != "task") continue;
+    if (best == nullptr || (hit.has_unit() && !best->has_unit())) best = &hit;
+    if (best->has_unit()) break;
+  }
+  if (best == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("target.task: no unit or employee handles '", task, "'"));
+  }
+  CTI_ASSIGN_OR_RETURN(std::vector<std::string> distributed,
+                       internal::UnitsWithDistribution(ctx.txn, ctx.t, task));
+  if (!distributed.empty()) {
+    ctx.Reason("TP-5.1",
+               absl::StrCat("cases of '", task, "' are distributed among caseworkers in ",
+                            absl::StrJoin(distributed, ", "),
+                            ": ask for the case key (CPR, address or surname) to reach the "
+                            "caseworker"),
+               "distribution rules", distributed.front());
+  }
+  ctx.Reason("TP-1.1",
+             absl::StrCat("'", task, "' is a task of ",
+                          best->has_unit() ? best->unit().name() : best->employee().full_name()));
+  if (best->has_unit()) {
+    cti::v1::Unit unit;
+    CTI_ASSIGN_OR_RETURN(bool ok,
+                         internal::LoadUnit(ctx.txn, ctx.t, best->unit().unit_id(), &unit));
+    if (!ok) return internal::NotFound("unit_id", best->unit().unit_id());
+    CTI_RETURN_IF_ERROR(RouteToUnit(ctx, unit));
+  } else {
+    CTI_ASSIGN_OR_RETURN(cti::v1::Employee employee,
+                         EmployeeById(ctx, "employee_id", best->employee().employee_id()));
+    CTI_RETURN_IF_ERROR(RouteToEmployee(ctx, employee));
+  }
+  ctx.response->set_resolved_target(
+      absl::StrCat("task '", task, "': ", ctx.response->resolved_target()));
+  return absl::OkStatus();
+}
+
+// The case key of `target` for the rules `rules` need. The CPR number never leaves
+// this function: only the day or the last digit does.
+absl::StatusOr<distribution::CaseKey> CaseKeyOf(const cti::v1::CaseTarget& target,
+                                                const distribution::CompiledRuleSet& rules) {
+  switch (target.key_case()) {
+    case cti::v1::CaseTarget::kCaseKey: {
+      absl::StatusOr<distribution::CaseKey> key = distribution::ParseCaseKey(target.case_key());
+      if (!key.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("target.case_target.case_key: ", key.status().message()));
+      }
+      return key;
+    }
+    case cti::v1::CaseTarget::kCpr: {
+      std::optional<distribution::KeyKind> kind = rules.CprKeyKind();
+      if (!kind.has_value()) {
+        return absl::InvalidArgumentError(
+            "target.case_target.cpr: these rules do not distribute by CPR number; give an "
+            "address or surname");
+      }
+      absl::StatusOr<distribution::CaseKey> key = distribution::KeyFromCpr(target.cpr(), *kind);
+      if (!key.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("target.case_target.cpr: ", key.status().message(), " (TP-4.2)"));
+      }
+      return key;
+    }
+    case cti::v1::CaseTarget::kAddress: {
+      absl::StatusOr<distribution::CaseKey> key = distribution::KeyFromAddress(target.address());
+      if (!key.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("target.case_target.address: ", key.status().message()));
+      }
+      return key;
+    }
+    case cti::v1::CaseTarget::kSurname: {
+      absl::StatusOr<distribution::CaseKey> key = distribution::KeyFromSurname(target.surname());
+      if (!key.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("target.case_target.surname: ", key.status().message()));
+      }
+      return key;
+    }
+    case cti::v1::CaseTarget::KEY_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError(
+      "target.case_target: one of case_key, cpr, address, surname is required");
+}
+
+absl::Status RouteToCase(RouteContext& ctx, const cti::v1::CaseTarget& target) {
+  if (absl::StripAsciiWhitespace(target.task()).empty()) {
+    return absl::InvalidArgumentError("target.case_target.task is required");
+  }
+  std::string unit_id = target.unit_id();
+  if (unit_id.empty()) {
+    CTI_ASSIGN_OR_RETURN(std::vector<std::string> units,
+                         internal::UnitsWithDistribution(ctx.txn, ctx.t, target.task()));
+    if (units.empty()) {
+      return absl::NotFoundError(absl::StrCat("target.case_target.task: no unit distributes '",
+                                              target.task(), "' by case"));
+    }
+    if (units.size() > 1) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("target.case_target.task '", target.task(), "' is distributed by ",
+                       absl::StrJoin(units, ", "), ": give unit_id"));
+    }
+    unit_id = units.front();
+  }
+  cti::v1::DistributionRulesSet set;
+  CTI_ASSIGN_OR_RETURN(bool found,
+                       internal::LoadDistribution(ctx.txn, ctx.t, unit_id, target.task(), &set));
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("target.case_target: unit_id '", unit_id,
+                                            "' has no distribution rules for '", target.task(),
+                                            "'"));
+  }
+  absl::StatusOr<distribution::CompiledRuleSet> rules =
+      distribution::CompiledRuleSet::Compile(internal::RuleSetOf(set));
+  if (!rules.ok())
+    return absl::InternalError(absl::StrCat("stored rules: ", rules.status().message()));
+  CTI_ASSIGN_OR_RETURN(distribution::CaseKey key, CaseKeyOf(target, *rules));
+  ctx.response->set_resolved_target(absl::StrCat("case ", distribution::FormatCaseKey(key), " of ",
+                                                 set.task(), " in ", unit_id, " (rules v",
+                                                 set.version(), ")"));
+  absl::StatusOr<distribution::MatchResult> match = rules->Match(key);
+  cti::v1::Unit unit;
+  CTI_ASSIGN_OR_RETURN(bool has_unit, internal::LoadUnit(ctx.txn, ctx.t, unit_id, &unit));
+  if (!match.ok()) {
+    ctx.Reason("TP-4.8",
+               absl::StrCat("no rule covers ", distribution::DescribeKey(key), ": ",
+                            match.status().message()),
+               "distribution rules", set.task(), unit_id, set.version());
+    if (has_unit && unit.active()) return route::RouteUnit(ctx, unit, 0);
+    return absl::OkStatus();
+  }
+  auto name = [&](distribution::Fallback::Kind kind, absl::string_view id) -> std::string {
+    if (kind == distribution::Fallback::Kind::kEmployee) {
+      cti::v1::Employee e;
+      absl::StatusOr<bool> ok = internal::LoadEmployee(ctx.txn, ctx.t, id, &e);
+      return ok.ok() && *ok ? e.full_name() : std::string(id);
+    }
+    cti::v1::Unit u;
+    absl::StatusOr<bool> ok = internal::LoadUnit(ctx.txn, ctx.t, id, &u);
+    return ok.ok() && *ok ? u.name() : std::string(id);
+  };
+  ctx.Reason("TP-5.1", distribution::Explain(*match, key, name), "distribution rules", set.task(),
+             unit_id, set.version());
+  if (match->fallback != nullptr) {
+    if (match->fallback->kind == distribution::Fallback::Kind::kEmployee) {
+      CTI_ASSIGN_OR_RETURN(cti::v1::Employee e, EmployeeById(ctx, "fallback", match->fallback->id));
+      return RouteToEmployee(ctx, e);
+    }
+    cti::v1::Unit fallback;
+    CTI_ASSIGN_OR_RETURN(bool ok,
+                         internal::LoadUnit(ctx.txn, ctx.t, match->fallback->id, &fallback));
+    if (ok) return RouteToUnit(ctx, fallback);
+    return absl::OkStatus();
+  }
+  // The caseworker first; stand-ins are tried in order when the first is away.
+  bool first = true;
+  for (const std::string& id : match->employee_ids) {
+    CTI_ASSIGN_OR_RETURN(cti::v1::Employee e, EmployeeById(ctx, "employee_ids", id));
+    if (!e.active()) continue;
+    CTI_ASSIGN_OR_RETURN(route::Presence presence, route::PresenceOf(ctx, id));
+    if (!presence.available && id != match->employee_ids.back()) {
+      ctx.Reason("TP-3.7",
+                 absl::StrCat(e.full_name(), " is absent (calendar) until ",
+                              ctx.LocalDa(presence.available_from), ": the next caseworker"),
+                 "calendar entry", presence.entry->entry_id(), id);
+      continue;
+    }
+    if (first) TellEmployee(ctx, e);
+    first = false;
+    const std::string resolved = ctx.response->resolved_target();
+    CTI_RETURN_IF_ERROR(RouteToEmployee(ctx, e));
+    ctx.response->set_resolved_target(resolved);
+    return absl::OkStatus();
+  }
+  if (has_unit && unit.active()) return route::RouteUnit(ctx, unit, 0);
+  return absl::OkStatus();
+}
+
+// What reception may say, in Danish (TP-6.3, TP-3.14): the absence already said, the
+// unit's hours now, and the number to give.
+void ComposeSay(RouteContext& ctx) {
+  cti::v1::CallerInfo* tell = ctx.response->mutable_tell_caller();
+  std::vector<std::string> parts;
+  if (!tell->say().empty()) parts.push_back(tell->say());
+  if (!tell->unit_name().empty()) {
+    if (tell->open_now() && tell->has_closes_at()) {
+      parts.push_back(absl::StrCat(tell->unit_name(), " har telefontid til kl. ",
+                                   ctx.Clock(TimeOf(tell->closes_at())), "."));
+    } else if (!tell->open_now() && tell->has_next_opening()) {
+      parts.push_back(absl::StrCat(tell->unit_name(), " har lukket nu og åbner igen ",
+                                   ctx.LocalDa(TimeOf(tell->next_opening())), "."));
+    }
+  }
+  if (!tell->direct_number().empty()) {
+    parts.push_back(absl::StrCat("Direkte nummer: ", tell->direct_number(), "."));
+  } else if (!tell->unit_number().empty()) {
+    parts.push_back(absl::StrCat("Afdelingens nummer: ", tell->unit_number(), "."));
+  }
+  tell->set_say(absl::StrJoin(parts, " "));
+}
+
+}  // namespace
+
+absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest& request,
+                                                     absl::Time now) const {
+  if (request.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
+  if (!internal::IsValidId(request.tenant())) {
+    return absl::InvalidArgumentError("tenant: must be 1 to 64 characters [A-Za-z0-9._:-]");
+  }
+  absl::Time at = now;
+  if (request.has_at()) {
+    if (request.at().seconds() < internal::kMinSeconds ||
+        request.at().seconds() >= internal::kMaxSecondsExclusive) {
+      return absl::InvalidArgumentError("at: must lie between 1970 and 2200");
+    }
+    at = TimeOf(request.at());
+  }
+  const internal::StoreImpl& impl = internal::ImplOf(*store_);
+  const rocksdb::Snapshot* snapshot = impl.db()->GetSnapshot();
+  struct Release {
+    const internal::StoreImpl& impl;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { impl.db()->ReleaseSnapshot(snapshot); }
+  } release{impl, snapshot};
+  internal::Overlay scratch;
+  internal::Txn txn(impl, &scratch, /*cache=*/nullptr, snapshot);
+  const std::string t = internal::TenantPrefix(request.tenant());
+
+  cti::v1::ClosureDaysSet closure_days;
+  CTI_ASSIGN_OR_RETURN(bool has_days, internal::LoadClosureDays(txn, t, &closure_days));
+  absl::StatusOr<hours::HolidayCalendar> holidays =
+      has_days ? hours::HolidayCalendar::Create(internal::ClosureDaysOf(closure_days))
+               : hours::HolidayCalendar();
+  if (!holidays.ok()) return holidays.status();
+
+  cti::v1::RouteResponse response;
+  *response.mutable_at() = ToProto(at);
+  RouteContext ctx{txn, t, at, zone_, *std::move(holidays), &response, {}};
+  const cti::v1::RouteTarget& target = request.target();
+  switch (target.target_case()) {
+    case cti::v1::RouteTarget::kEmployeeId: {
+      CTI_ASSIGN_OR_RETURN(cti::v1::Employee e,
+                           EmployeeById(ctx, "target.employee_id", target.employee_id()));
+      CTI_RETURN_IF_ERROR(RouteToEmployee(ctx, e));
+      break;
+    }
+    case cti::v1::RouteTarget::kExtension: {
+      std::string employee_id;
+      CTI_ASSIGN_OR_RETURN(
+          bool found, txn.Get(internal::Cf::kDirectory,
+                              internal::TaggedKey(t, internal::kExtensionTag, target.extension()),
+                              &employee_id));
+      if (!found) return internal::NotFound("target.extension", target.extension());
+      CTI_ASSIGN_OR_RETURN(cti::v1::Employee e, EmployeeById(ctx, "employee_id", employee_id));
+      CTI_RETURN_IF_ERROR(RouteToEmployee(ctx, e));
+      break;
+    }
+    case cti::v1::RouteTarget::kName: {
+      CTI_ASSIGN_OR_RETURN(cti::v1::Employee e,
+                           EmployeeByName(ctx, *store_, request.tenant(), target.name()));
+      CTI_RETURN_IF_ERROR(RouteToEmployee(ctx, e));
+      break;
+    }
+    case cti::v1::RouteTarget::kUnitId: {
+      cti::v1::Unit unit;
+      CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(txn, t, target.unit_id(), &unit));
+      if (!found) return internal::NotFound("target.unit_id", target.unit_id());
+      CTI_RETURN_IF_ERROR(RouteToUnit(ctx, unit));
+      break;
+    }
+    case cti::v1::RouteTarget::kTask:
+      if (absl::StripAsciiWhitespace(target.task()).empty()) {
+        return absl::InvalidArgumentError("target.task must not be empty");
+      }
+      CTI_RETURN_IF_ERROR(RouteToTask(ctx, *store_, request.tenant(), target.task()));
+      break;
+    case cti::v1::RouteTarget::kCaseTarget:
+      CTI_RETURN_IF_ERROR(RouteToCase(ctx, target.case_target()));
+      break;
+    case cti::v1::RouteTarget::TARGET_NOT_SET:
+      return absl::InvalidArgumentError(
+          "target: one of employee_id, extension, name, unit_id, task, case_target is required");
+  }
+  route::AddReceptionStep(
+      ctx, response.resolved_target().empty() ? "the caller" : response.resolved_target());
+  ctx.Reason("TP-6.2", "the last resort: reception takes a message and the call is returned");
+  ComposeSay(ctx);
+  return response;
+}
+
+}  // namespace cti::projections

@@ -1,0 +1,234 @@
+// Router over a projection built by the projector: routes at the instants that matter,
+// named after the TP rule they check.
+#include "projections/router.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "projections/hours/time_zone.h"
+#include "projections/testing/test_util.h"
+
+namespace cti::projections {
+namespace {
+
+using testing::Administration;
+using testing::Department;
+using testing::ForwardToColleague;
+using ::testing::HasSubstr;
+using testing::Hire;
+using testing::kTenant;
+using ::testing::Not;
+using testing::SetUnlisted;
+using testing::Ts;
+using testing::UpsertEntry;
+
+// Instants in UTC. 2024-03-01 is a Friday, Copenhagen is UTC+1 (winter time).
+absl::Time Utc(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
+}
+
+cti::v1::Event Group(const std::string& id, const std::string& unit,
+                     cti::v1::GroupStrategy strategy, std::vector<std::string> members) {
+  cti::v1::Event e;
+  cti::v1::Group* g = e.mutable_staff()->mutable_group_defined()->mutable_group();
+  g->set_group_id(id);
+  g->set_name(absl::StrCat("Gruppe ", id));
+  g->set_unit_id(unit);
+  g->set_strategy(strategy);
+  for (const std::string& m : members) g->add_members()->set_employee_id(m);
+  return e;
+}
+
+cti::v1::Event DefaultGroup(const std::string& unit, const std::string& group) {
+  cti::v1::Event e;
+  auto* r = e.mutable_staff()->mutable_unit_routing_set();
+  r->set_unit_id(unit);
+  r->set_default_group_id(group);
+  return e;
+}
+
+class RouterTest : public testing::ProjectionTest {
+ protected:
+  void SetUp() override {
+    ProjectionTest::SetUp();
+    absl::StatusOr<absl::TimeZone> zone = hours::CopenhagenTimeZone();
+    ASSERT_TRUE(zone.ok()) << zone.status();
+    zone_ = *zone;
+    DefineOrganisation();  // adm > borgerservice (e1 Anna Holm 4711, e2 Bo Lund 4712), skat
+    ApplyAll({Hire("e3", "Carl Dam", "borgerservice", "4713"),
+              Group("bs-hunt", "borgerservice", cti::v1::GROUP_STRATEGY_HUNT_LINEAR, {"e2", "e3"}),
+              DefaultGroup("borgerservice", "bs-hunt")});
+  }
+
+  cti::v1::RouteResponse Route(cti::v1::RouteTarget target, absl::Time at) {
+    cti::v1::RouteRequest request;
+    request.set_tenant(kTenant);
+    *request.mutable_target() = std::move(target);
+    request.mutable_at()->set_seconds(absl::ToUnixSeconds(at));
+    absl::StatusOr<cti::v1::RouteResponse> response =
+        Router(store_.get(), zone_).Route(request, absl::UnixEpoch());
+    EXPECT_TRUE(response.ok()) << response.status();
+    if (!response.ok()) return {};
+    EXPECT_FALSE(response->steps().empty());
+    if (!response->steps().empty()) {
+      EXPECT_EQ(response->steps().rbegin()->kind(), cti::v1::STEP_KIND_RECEPTION_MESSAGE)
+          << "every route ends with reception taking a message (TP-6.2)";
+    }
+    return *std::move(response);
+  }
+
+  static cti::v1::RouteTarget Employee(const std::string& id) {
+    cti::v1::RouteTarget t;
+    t.set_employee_id(id);
+    return t;
+  }
+
+  static std::string Rules(const cti::v1::RouteResponse& r) {
+    std::vector<std::string> rules;
+    for (const cti::v1::RouteReason& reason : r.reasons()) {
+      rules.push_back(absl::StrCat(reason.rule(), ": ", reason.text()));
+    }
+    return absl::StrJoin(rules, "\n");
+  }
+
+  absl::TimeZone zone_;
+};
+
+TEST_F(RouterTest, TP_1_1_AnAvailableEmployeeIsRungFirstThenColleagues) {
+  const cti::v1::RouteResponse r = Route(Employee("e1"), Utc(2024, 3, 1, 9, 0));  // Fri 10:00
+  ASSERT_GE(r.steps_size(), 3);
+  EXPECT_EQ(r.steps(0).kind(), cti::v1::STEP_KIND_RING_EMPLOYEE);
+  EXPECT_EQ(r.steps(0).number(), "4711");
+  EXPECT_EQ(r.steps(1).kind(), cti::v1::STEP_KIND_HUNT_GROUP);
+  ASSERT_EQ(r.steps(1).members_size(), 2);
+  EXPECT_EQ(r.steps(1).members(0).employee_id(), "e2");
+  EXPECT_EQ(r.steps(1).members(1).employee_id(), "e3");
+  EXPECT_TRUE(r.tell_caller().open_now());
+  EXPECT_EQ(r.tell_caller().hours_summary(), "man–ons 8–16, tors 8–17, fre 8–14");
+}
+
+TEST_F(RouterTest, TP_3_8_FridayAt1400IsClosedAndNamesMondayAt0800) {
+  const cti::v1::RouteResponse open = Route(Employee("e1"), Utc(2024, 3, 1, 12, 59));
+  EXPECT_TRUE(open.tell_caller().open_now());
+  EXPECT_EQ(open.tell_caller().closes_at().seconds(), absl::ToUnixSeconds(Utc(2024, 3, 1, 13, 0)));
+
+  const cti::v1::RouteResponse closed = Route(Employee("e1"), Utc(2024, 3, 1, 13, 0));  // 14:00
+  EXPECT_FALSE(closed.tell_caller().open_now());
+  EXPECT_EQ(closed.tell_caller().next_opening().seconds(),
+            absl::ToUnixSeconds(Utc(2024, 3, 4, 7, 0)))  // Monday 08:00 CET
+      << Rules(closed);
+  EXPECT_EQ(closed.steps(0).kind(), cti::v1::STEP_KIND_VOICEMAIL);
+  EXPECT_EQ(closed.steps_size(), 2);
+}
+
+TEST_F(RouterTest, TP_3_8_ThursdayUntil1700InSummerTime) {
+  // 2024-06-06 is a Thursday; Copenhagen is UTC+2.
+  EXPECT_TRUE(Route(Employee("e1"), Utc(2024, 6, 6, 14, 59)).tell_caller().open_now());
+  EXPECT_FALSE(Route(Employee("e1"), Utc(2024, 6, 6, 15, 0)).tell_caller().open_now());
+}
+
+TEST_F(RouterTest, TP_4_5_ASickEmployeeIsForwardedToTheColleague) {
+  ApplyAll(
+      {UpsertEntry("e1", "sick-1", absl::ToUnixSeconds(Utc(2024, 3, 1, 7, 0)),
+                   absl::ToUnixSeconds(Utc(2024, 3, 2, 23, 0)), "Syg", cti::v1::ABSENCE_KIND_SICK),
+       ForwardToColleague("e1", "fw-sick", "e3", "syg")});
+  const cti::v1::RouteResponse r = Route(Employee("e1"), Utc(2024, 3, 1, 9, 0));
+  ASSERT_GE(r.steps_size(), 2);
+  EXPECT_EQ(r.steps(0).kind(), cti::v1::STEP_KIND_RING_EMPLOYEE);
+  EXPECT_EQ(r.steps(0).employee_id(), "e3") << Rules(r);
+  EXPECT_THAT(Rules(r), HasSubstr("TP-4.5: Anna Holm is sick (calendar) until"));
+  EXPECT_THAT(Rules(r), HasSubstr("forwards all calls to Carl Dam"));
+  EXPECT_EQ(r.tell_caller().available_from().seconds(),
+            absl::ToUnixSeconds(Utc(2024, 3, 2, 23, 0)));
+  EXPECT_THAT(r.tell_caller().say(), HasSubstr("Anna Holm er syg"));
+}
+
+TEST_F(RouterTest, TP_4_8_AbsentMembersAreLeftOutOfTheHuntGroup) {
+  ApplyAll({UpsertEntry("e2", "ferie", absl::ToUnixSeconds(Utc(2024, 2, 26, 0, 0)),
+                        absl::ToUnixSeconds(Utc(2024, 3, 8, 0, 0)), "Ferie",
+                        cti::v1::ABSENCE_KIND_VACATION)});
+  cti::v1::RouteTarget unit;
+  unit.set_unit_id("borgerservice");
+  const cti::v1::RouteResponse r = Route(unit, Utc(2024, 3, 1, 9, 0));
+  ASSERT_EQ(r.steps(0).kind(), cti::v1::STEP_KIND_HUNT_GROUP);
+  ASSERT_EQ(r.steps(0).members_size(), 1);
+  EXPECT_EQ(r.steps(0).members(0).employee_id(), "e3");
+  EXPECT_THAT(Rules(r), HasSubstr("Bo Lund (Gruppe bs-hunt) is on vacation"));
+}
+
+TEST_F(RouterTest, TP_3_5_AnUnlistedEmployeesDirectNumberIsNotGiven) {
+  ApplyAll({SetUnlisted("e1", true)});
+  const cti::v1::RouteResponse r = Route(Employee("e1"), Utc(2024, 3, 1, 9, 0));
+  EXPECT_TRUE(r.tell_caller().unlisted());
+  EXPECT_TRUE(r.tell_caller().direct_number().empty());
+  EXPECT_THAT(Rules(r), HasSubstr("TP-3.5"));
+}
+
+TEST_F(RouterTest, TP_6_2_ALeftEmployeesCallsGoToTheUnitThenReception) {
+  ApplyAll({testing::Leave("e3")});
+  const cti::v1::RouteResponse r = Route(Employee("e3"), Utc(2024, 3, 1, 9, 0));
+  EXPECT_THAT(Rules(r), HasSubstr("no longer works here"));
+  EXPECT_EQ(r.steps(0).kind(), cti::v1::STEP_KIND_HUNT_GROUP);
+}
+
+TEST_F(RouterTest, UnknownTargetsAreNotFound) {
+  cti::v1::RouteRequest request;
+  request.set_tenant(kTenant);
+  request.mutable_target()->set_employee_id("nobody");
+  absl::StatusOr<cti::v1::RouteResponse> r =
+      Router(store_.get(), zone_).Route(request, Utc(2024, 3, 1, 9, 0));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(r.status().message(), HasSubstr("nobody"));
+  request.mutable_target()->set_extension("9999");
+  EXPECT_EQ(Router(store_.get(), zone_).Route(request, absl::UnixEpoch()).status().code(),
+            absl::StatusCode::kNotFound);
+  request.clear_target();
+  EXPECT_EQ(Router(store_.get(), zone_).Route(request, absl::UnixEpoch()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RouterTest, TP_5_1_CaseDistributionByCprDayPicksTheCaseworkerAndDropsTheCpr) {
+  cti::v1::Event rules;
+  auto* set = rules.mutable_staff()->mutable_distribution_rules_set();
+  set->set_unit_id("borgerservice");
+  set->set_task("Boligstøtte");
+  set->set_version(1);
+  auto* a = set->add_rules();
+  a->mutable_cpr_day()->set_first_day(1);
+  a->mutable_cpr_day()->set_last_day(15);
+  a->add_employee_ids("e1");
+  auto* b = set->add_rules();
+  b->mutable_cpr_day()->set_first_day(16);
+  b->mutable_cpr_day()->set_last_day(31);
+  b->add_employee_ids("e2");
+  ApplyAll({rules});
+  cti::v1::RouteTarget target;
+  target.mutable_case_target()->set_task("boligstøtte");
+  target.mutable_case_target()->set_cpr("170385-1234");
+  const cti::v1::RouteResponse r = Route(target, Utc(2024, 3, 1, 9, 0));
+  EXPECT_EQ(r.steps(0).employee_id(), "e2") << Rules(r);
+  EXPECT_THAT(r.resolved_target(), HasSubstr("cpr-day:17"));
+  EXPECT_THAT(r.DebugString(), Not(HasSubstr("170385")));
+  EXPECT_THAT(r.DebugString(), Not(HasSubstr("1234")));
+  EXPECT_THAT(Rules(r), HasSubstr("TP-5.1"));
+}
+
+TEST_F(RouterTest, TP_4_8_CheckFindsAGroupWithNobodyLeft) {
+  ApplyAll({Group("skat-ring", "skat", cti::v1::GROUP_STRATEGY_RING_ALL, {"e3"}),
+            DefaultGroup("skat", "skat-ring"), testing::Leave("e3")});
+  cti::v1::CheckRequest request;
+  request.set_tenant(kTenant);
+  absl::StatusOr<cti::v1::CheckResponse> check =
+      Router(store_.get(), zone_).Check(request, Utc(2024, 3, 1, 9, 0));
+  ASSERT_TRUE(check.ok()) << check.status();
+  std::string all;
+  for (const auto& f : check->findings())
+    absl::StrAppend(&all, f.subject_id(), ": ", f.problem(), "\n");
+  EXPECT_THAT(all, HasSubstr("skat-ring: group skat-ring (Gruppe skat-ring) has no active member"));
+}
+
+}  // namespace
+}  // namespace cti::projections

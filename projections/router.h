@@ -1,0 +1,48 @@
+// Router: RouteService.Route and RouteService.Check over the projections (DESIGN.md
+// "Route"; proto/cti/v1/route_service.proto is the contract).
+//
+// Route reads one consistent snapshot of the store: the target's records, its unit and
+// the unit's ancestors, hours, calendar entries and forwardings of the people it may
+// ring, the groups and rules that apply. It never reads the log and never scans all
+// employees, so its cost does not grow with the organisation. Every answer ends with
+// reception taking a message (TP-6.2); reasons cite the TP rules and deciding records.
+//
+// Check walks the tenant's groups, unit routings, distribution rules, hotlines and
+// forwardings (a scan of those records, not a per-call path).
+//
+// Thread safety: safe to use from many threads at once.
+#ifndef CTI_PROJECTIONS_ROUTER_H_
+#define CTI_PROJECTIONS_ROUTER_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cti/v1/route_service.pb.h"
+#include "projections/store.h"
+
+namespace cti::projections {
+
+class Router {
+ public:
+  // `store` must outlive the router. `zone` is the municipality's time zone
+  // (Europe/Copenhagen): hours are local wall-clock times there.
+  Router(const Store* store, absl::TimeZone zone) : store_(store), zone_(zone) {}
+
+  // See RouteService.Route. `now` is used when the request has no `at` (inject the
+  // clock). The response's position is left 0 (the caller knows it). Errors:
+  // INVALID_ARGUMENT naming the field, NOT_FOUND, FAILED_PRECONDITION (ambiguous
+  // target), storage errors.
+  absl::StatusOr<cti::v1::RouteResponse> Route(const cti::v1::RouteRequest& request,
+                                               absl::Time now) const;
+
+  // See RouteService.Check, as of `now` (hotlines and forwardings in force then).
+  absl::StatusOr<cti::v1::CheckResponse> Check(const cti::v1::CheckRequest& request,
+                                               absl::Time now) const;
+
+ private:
+  const Store* store_;
+  absl::TimeZone zone_;
+};
+
+}  // namespace cti::projections
+
+#endif  // CTI_PROJECTIONS_ROUTER_H_

@@ -1,0 +1,115 @@
+#include "tests/bench/route_cost.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "projections/hours/time_zone.h"
+#include "projections/router.h"
+#include "projections/store.h"
+
+namespace cti::bench {
+namespace {
+
+int64_t MonoNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Routes `requests` in turn until `duration` passed (at least once each); answers mean
+// microseconds per call and mean answer bytes.
+absl::Status Time(const projections::Router& router,
+                  const std::vector<const cti::v1::RouteRequest*>& requests,
+                  absl::Duration duration, double* mean_us, double* mean_bytes, uint64_t* calls) {
+  const absl::Time now = absl::Now();  // Unused: every request has `at`.
+  const int64_t start = MonoNanos();
+  const int64_t end = start + absl::ToInt64Nanoseconds(duration);
+  uint64_t n = 0;
+  uint64_t bytes = 0;
+  for (int64_t t = start; n < requests.size() || t < end; t = MonoNanos()) {
+    absl::StatusOr<cti::v1::RouteResponse> answer =
+        router.Route(*requests[n % requests.size()], now);
+    if (!answer.ok()) return answer.status();
+    bytes += answer->ByteSizeLong();
+    ++n;
+  }
+  *mean_us = static_cast<double>(MonoNanos() - start) / 1000.0 / static_cast<double>(n);
+  *mean_bytes = static_cast<double>(bytes) / static_cast<double>(n);
+  *calls += n;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string TargetKind(const cti::v1::RouteRequest& request) {
+  switch (request.target().target_case()) {
+    case cti::v1::RouteTarget::kEmployeeId:
+      return "employee";
+    case cti::v1::RouteTarget::kExtension:
+      return "extension";
+    case cti::v1::RouteTarget::kName:
+      return "name";
+    case cti::v1::RouteTarget::kUnitId:
+      return "unit";
+    case cti::v1::RouteTarget::kTask:
+      return "task";
+    case cti::v1::RouteTarget::kCaseTarget:
+      return "case";
+    default:
+      return "none";
+  }
+}
+
+absl::StatusOr<RouteCost> MeasureRouteCost(const std::string& data_dir,
+                                           const std::vector<cti::v1::RouteRequest>& requests,
+                                           absl::Duration duration) {
+  std::ifstream current(std::filesystem::path(data_dir) / "CURRENT_PROJECTIONS");
+  std::string generation;
+  if (!std::getline(current, generation)) {
+    return absl::NotFoundError(absl::StrCat(data_dir, "/CURRENT_PROJECTIONS cannot be read"));
+  }
+  const std::string dir =
+      (std::filesystem::path(data_dir) / std::string(absl::StripAsciiWhitespace(generation)))
+          .string();
+  absl::StatusOr<std::unique_ptr<projections::Store>> store = projections::Store::Open(dir);
+  if (!store.ok()) return store.status();
+  absl::StatusOr<absl::TimeZone> zone = hours::CopenhagenTimeZone();
+  if (!zone.ok()) return zone.status();
+  const projections::Router router(store->get(), *zone);
+
+  std::map<std::string, std::vector<const cti::v1::RouteRequest*>> by_kind;
+  std::vector<const cti::v1::RouteRequest*> all;
+  for (const cti::v1::RouteRequest& request : requests) {
+    by_kind[TargetKind(request)].push_back(&request);
+    all.push_back(&request);
+  }
+  RouteCost cost;
+  // Warm the block cache and the code once.
+  double ignored_us = 0, ignored_bytes = 0;
+  uint64_t ignored_calls = 0;
+  if (absl::Status s =
+          Time(router, all, absl::ZeroDuration(), &ignored_us, &ignored_bytes, &ignored_calls);
+      !s.ok()) {
+    return s;
+  }
+  const absl::Duration slice = duration / static_cast<int64_t>(by_kind.size() + 1);
+  for (const auto& [kind, list] : by_kind) {
+    if (absl::Status s =
+            Time(router, list, slice, &cost.mean_us[kind], &cost.mean_bytes[kind], &cost.calls);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = Time(router, all, slice, &cost.overall_us, &cost.overall_bytes, &cost.calls);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status closed = (*store)->Close(); !closed.ok()) return closed;
+  return cost;
+}
+
+}  // namespace cti::bench

@@ -1,0 +1,59 @@
+// Closed-loop load for route_bench: N unary calls in flight on gRPC's callback client
+// API, each completion starting the next, for a fixed time; Route or the empty Ping.
+//
+// Thread safety: LoopClient::Run runs its calls on gRPC's threads and returns when they
+// are done; one Run at a time. LoopResult is a plain value.
+#ifndef CTI_TESTS_BENCH_ROUTE_LOOP_H_
+#define CTI_TESTS_BENCH_ROUTE_LOOP_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "cti/v1/route_service.pb.h"
+
+namespace cti::bench {
+
+enum class LoopRpc { kPing, kRoute };
+
+struct LoopResult {
+  std::vector<double> latency_us;  // one per OK call: start to completion
+  uint64_t ok = 0;
+  uint64_t failed = 0;
+  std::string first_error;
+  absl::Duration elapsed;       // first start to last completion
+  uint64_t response_bytes = 0;  // serialized bytes of the OK answers
+
+  // Merges another run (latencies, counts, time).
+  void Add(const LoopResult& other);
+  // The p-th percentile (0..100) of latency_us; 0 when empty. Sorts latency_us.
+  double Percentile(double p);
+  // OK calls per second of elapsed time.
+  double Qps() const;
+};
+
+// Channels to one ctid (as the reception role), kept across runs so that connection set-up
+// is not measured.
+class LoopClient {
+ public:
+  // `channels` distinct channels (TCP connections); call slot i uses channel i % channels.
+  LoopClient(const std::string& address, int channels);
+  ~LoopClient();
+  LoopClient(const LoopClient&) = delete;
+  LoopClient& operator=(const LoopClient&) = delete;
+
+  // Keeps `in_flight` calls going for `duration`, each with a 10 s deadline. Route calls
+  // take `requests` in turn (must not be empty for kRoute).
+  LoopResult Run(LoopRpc rpc, int in_flight, absl::Duration duration,
+                 const std::vector<cti::v1::RouteRequest>& requests);
+
+ private:
+  struct Stubs;
+  std::vector<std::unique_ptr<Stubs>> stubs_;
+};
+
+}  // namespace cti::bench
+
+#endif  // CTI_TESTS_BENCH_ROUTE_LOOP_H_
