@@ -104,7 +104,9 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   cf.max_write_buffer_number = 4;
   // A batch is written in key order: each insert starts from where the previous one
   // with the same tenant and tag went in, instead of from the top of the skip list.
-  cf.memtable_insert_with_hint_prefix_extractor = TenantTagPrefix();
+  if (!getenv("CTI_NOHINT")) cf.memtable_insert_with_hint_prefix_extractor = TenantTagPrefix();
+  if (getenv("CTI_NOBLOOM")) cf.memtable_prefix_bloom_size_ratio = 0;
+  if (getenv("CTI_WB")) cf.write_buffer_size = atoi(getenv("CTI_WB")) << 20;
   // Flushes and the first compactions write data that is rewritten soon: compressing it
   // costs the projector's CPU for little gain. Only the long-lived levels are compressed,
   // with LZ4 (cheaper than Snappy for about the same ratio).

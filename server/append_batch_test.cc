@@ -121,6 +121,8 @@ TEST_F(AppendBatchTest, RepeatsAreIdempotentAndAReusedIdWithAnotherPayloadIsRefu
   }
   EXPECT_EQ(LogEnd(), 5u);
 
+  // Once the originals are applied, the reuse is found at check time and stops the batch.
+  fixture_.Status(first.results(4).appended().position());
   request.mutable_events(2)->mutable_call()->mutable_offered()->set_caller_number("+4587654321");
   cti::v1::AppendBatchResponse changed;
   ASSERT_TRUE(testing::IsOk(Send(request, &changed)));

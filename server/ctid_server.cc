@@ -132,6 +132,15 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   deps_.options = options_.service;
   if (deps_.options.server_version.empty()) deps_.options.server_version = CTI_VERSION;
 
+  // The TP-4.8 check after every staff or calendar change.
+  check_monitor_ = std::make_shared<RoutingCheckMonitor>(&deps_);
+  deps_.routing_check = check_monitor_.get();
+  for (int p = 0; p < log_->partition_count(); ++p) {
+    if (absl::StatusOr<uint64_t> added = hub_->Add(p, check_monitor_); !added.ok()) {
+      return added.status();
+    }
+  }
+
   services_.push_back(std::make_unique<EventServiceImpl>(&deps_));
   services_.push_back(std::make_unique<DirectoryServiceImpl>(&deps_));
   services_.push_back(std::make_unique<AdminServiceImpl>(&deps_));

@@ -28,6 +28,7 @@
 #include "server/log/event_log.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
+#include "server/routing_check_monitor.h"
 #include "server/service_deps.h"
 
 namespace cti::server {
@@ -76,6 +77,7 @@ class CtidServer {
   std::shared_ptr<cti::projections::Store> store() const { return stores_->Get(); }
   int store_generation() const { return generations_->current_number(); }
   const ServiceDeps& deps() const { return deps_; }
+  RoutingCheckMonitor& routing_check() const { return *check_monitor_; }
 
  private:
   CtidServer() = default;
@@ -91,6 +93,8 @@ class CtidServer {
   std::unique_ptr<StoreHolder> stores_;
   std::unique_ptr<PositionWaiters> waiters_;
   std::unique_ptr<SubscriptionHub> hub_;
+  // Before work_: its checks run on the work pool, which must stop first.
+  std::shared_ptr<RoutingCheckMonitor> check_monitor_;
   std::unique_ptr<Timer> timer_;
   std::unique_ptr<ThreadPool> work_;
   std::unique_ptr<ProjectorRunner> runner_;

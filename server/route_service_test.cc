@@ -7,6 +7,7 @@
 //     ydelse (department, +4589401000, follows the municipality's phone hours, TP-3.8)
 //       anna 4711 (sick 1-5 March, forwarded to bo), bo 4712, carl 4713 (unlisted)
 //       hunt group ydelse-hunt: anna, bo, carl; the unit's default group
+//       kontanthjælp cases (rules v3): born on day 1-15 bo, 16-31 carl
 //     sundhedspleje (department, own phone hours Mon-Fri 08-09, TP-3.4)
 //       dorte 4720
 #include <grpcpp/grpcpp.h>
@@ -29,6 +30,7 @@ using ::testing::AnyOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Instants (UTC) of the simulated week.
 absl::Time Utc(int year, int month, int day, int hour, int minute) {
@@ -144,6 +146,24 @@ cti::v1::Event ForwardTo(const std::string& employee_id, const std::string& forw
   return Calendar(std::move(calendar));
 }
 
+// kontanthjælp in ydelse, by day of birth: 1-15 bo, 16-31 carl (TP-5.1).
+cti::v1::Event CaseRules() {
+  cti::v1::StaffEvent staff;
+  cti::v1::DistributionRulesSet* set = staff.mutable_distribution_rules_set();
+  set->set_unit_id("ydelse");
+  set->set_task("kontanthjælp");
+  set->set_version(3);
+  cti::v1::DistributionRule* early = set->add_rules();
+  early->mutable_cpr_day()->set_first_day(1);
+  early->mutable_cpr_day()->set_last_day(15);
+  early->add_employee_ids("bo");
+  cti::v1::DistributionRule* late = set->add_rules();
+  late->mutable_cpr_day()->set_first_day(16);
+  late->mutable_cpr_day()->set_last_day(31);
+  late->add_employee_ids("carl");
+  return Staff(std::move(staff));
+}
+
 cti::v1::Event Left(const std::string& employee_id) {
   cti::v1::StaffEvent staff;
   staff.mutable_employee_left()->set_employee_id(employee_id);
@@ -209,6 +229,7 @@ class RouteServiceTest : public ::testing::Test {
         DefaultGroup("ydelse", "ydelse-hunt"),
         Sick("anna", "sick-1", Utc(2024, 3, 1, 7, 0), kSickUntil),
         ForwardTo("anna", "fw-1", "bo", Utc(2024, 3, 1, 7, 0), kSickUntil),
+        CaseRules(),
     };
     for (const cti::v1::Event& event : organisation) last_position_ = AppendOk(event);
   }
@@ -358,6 +379,45 @@ TEST_F(RouteServiceTest, EmployeeByNameRingsTheirExtension) {
   EXPECT_EQ(response.steps(0).number(), "4712");
   EXPECT_EQ(response.tell_caller().direct_number(), "+4589401012");
   EXPECT_FALSE(response.tell_caller().has_available_from());
+}
+
+TEST_F(RouteServiceTest, TP_5_1_CaseByKeyOrCprGoesToTheCaseworkerAndNoCprIsEchoed) {
+  for (const bool by_cpr : {false, true}) {
+    cti::v1::RouteTarget target;
+    target.mutable_case_target()->set_task("kontanthjælp");
+    if (by_cpr) {
+      target.mutable_case_target()->set_cpr("170385-1234");
+    } else {
+      target.mutable_case_target()->set_case_key("cpr-day:17");
+    }
+    cti::v1::RouteResponse response;
+    ASSERT_TRUE(IsOk(Route(target, kFridayMorning, &response))) << by_cpr;
+    ExpectEndsWithReception(response);
+    EXPECT_EQ(response.steps(0).employee_id(), "carl") << Describe(response);
+    bool rules_cited = false;
+    for (const cti::v1::RouteReason& reason : response.reasons()) {
+      for (const cti::v1::DecidingRecord& record : reason.records()) {
+        if (reason.rule() == "TP-5.1" && record.kind() == "distribution rules" &&
+            record.version() == 3) {
+          rules_cited = true;
+        }
+      }
+    }
+    EXPECT_TRUE(rules_cited) << Describe(response);
+    // TP-4.2: the CPR number is reduced to its day and never echoed.
+    const std::string bytes = response.SerializeAsString();
+    EXPECT_EQ(bytes.find("170385"), std::string::npos) << Describe(response);
+    EXPECT_EQ(bytes.find("1234"), std::string::npos) << Describe(response);
+  }
+
+  cti::v1::RouteTarget malformed;
+  malformed.mutable_case_target()->set_task("kontanthjælp");
+  malformed.mutable_case_target()->set_cpr("991385-1234");
+  cti::v1::RouteResponse response;
+  grpc::Status status = Route(malformed, kFridayMorning, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("cpr"));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("991385")));
 }
 
 TEST_F(RouteServiceTest, TP_3_8_Friday1400IsClosedUntilMonday0800) {

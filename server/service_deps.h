@@ -19,6 +19,7 @@
 namespace cti::server {
 
 class Rebuilder;
+class RoutingCheckMonitor;
 
 struct ServiceOptions {
   // Subscribe heartbeat interval when the request says 0.
@@ -42,6 +43,8 @@ struct ServiceDeps {
   ThreadPool* work = nullptr;
   const IdentityResolver* identity = nullptr;
   Rebuilder* rebuilder = nullptr;
+  // The latest TP-4.8 findings per tenant (routing_check_monitor.h).
+  const RoutingCheckMonitor* routing_check = nullptr;
   // The municipality's time zone (Europe/Copenhagen), loaded once at start: hours are
   // local wall-clock times there (RouteService).
   absl::TimeZone zone;

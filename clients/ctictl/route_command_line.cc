@@ -9,15 +9,18 @@ namespace {
 
 constexpr char kRouteHelp[] =
     "TARGET is one of:\n"
-    "  employee:ID       an employee by id (a bare id like e017 means the same)\n"
-    "  ext:4711          an employee by extension (bare digits mean the same)\n"
+    "  employee:ID       an employee by id\n"
+    "  ext:4711          an employee by extension\n"
     "  name:\"Anna Holm\"  an employee by name (all words, as prefixes; æ ø å folded)\n"
     "  unit:ID           a unit: its line, default group, phone desk or hotline\n"
     "  task:WORD         a task or keyword in citizens' words, e.g. task:boligstøtte\n"
-    "or, instead of TARGET, a case (TP-5.1): --task TASK with exactly one of\n"
-    "  --case-key cpr-day:17 | --cpr DDMMYY-SSSS | --address \"Vestergade 12\" |\n"
-    "  --surname Østergaard, and optionally --unit ID. A CPR number is checked here and\n"
-    "  reduced by the server to the key the rules need; it is never stored (TP-4.2).\n"
+    "or bare, tried until one names something: digits as an extension (then an\n"
+    "employee id), an id like e017 as an employee (then a unit, then a task), words\n"
+    "with spaces as a name (then a task), another word as a task (then a name).\n"
+    "A case (TP-5.1) is TASK (or --task TASK) with exactly one of --case-key cpr-day:17 |\n"
+    "--cpr DDMMYY-SSSS | --address \"Vestergade 12\" | --surname Østergaard, and optionally\n"
+    "--unit ID. A CPR number is checked here, then reduced by the server to the key the\n"
+    "rules need; it is never stored or logged (TP-4.2).\n"
     "\n"
     "Prints the resolved target, the numbered steps (kind, name, number, ring seconds,\n"
     "why, rules; the last is always reception taking a message, TP-6.2), what reception\n"
@@ -27,9 +30,10 @@ constexpr char kRouteHelp[] =
     "records that decided. Times are in Europe/Copenhagen.\n"
     "Examples:\n"
     "  ctictl route e017\n"
-    "  ctictl route ext:4711 --at 2026-01-09T14:00\n"
-    "  ctictl route task:boligstøtte --json\n"
-    "  ctictl route --task kontanthjælp --cpr 170385-1234";
+    "  ctictl route ext:4711 --at 2026-12-01T14:00\n"
+    "  ctictl route \"Anna Holm\"\n"
+    "  ctictl route ydelse --json\n"
+    "  ctictl route kontanthjælp --cpr 170385-1234";
 
 constexpr char kCheckHelp[] =
     "Lists every unit, group, employee or rule whose calls can end with nobody before\n"
@@ -50,23 +54,27 @@ void AddRouteCommands(CLI::App& app, const GlobalOptions& globals, int* exit_cod
   CLI::App* command = app.add_subcommand(
       "route", "Where a call for an employee, unit, task or case goes now, and why");
   command->footer(std::string(kRouteHelp) + "\n\n" + kShortExitCodes);
-  command->add_option("target", route->target.target,
-                      "employee:ID | ext:NUMBER | unit:ID | task:WORD | name:\"FULL NAME\"");
+  command->add_option(
+      "target", route->target.target,
+      "employee:ID | ext:NUMBER | unit:ID | task:WORD | name:\"FULL NAME\" | a bare "
+      "id, extension, name or task | with a case key: the TASK");
   command->add_option("--at", route->at,
                       "Route for this instant: RFC 3339 (2026-01-09T14:00:00+01:00) or local "
                       "time (2026-01-09T14:00); default: the server's now");
   command->add_option("--caller", route->caller_number, "The caller's number as presented");
   command->add_option("--min-position", route->min_position,
                       "Answer only once the server has applied this log position");
-  command->add_option("--task", route->target.task, "A case target: the task, e.g. kontanthjælp");
+  command->add_option("--task", route->target.task,
+                      "A case: the task, e.g. kontanthjælp (or give it as TARGET)");
   command->add_option("--unit", route->target.unit,
-                      "With --task: the unit whose distribution rules to use");
+                      "A case: the unit whose distribution rules to use");
   command->add_option("--case-key", route->target.case_key,
-                      "With --task: the key, e.g. cpr-day:17, cpr-digit:4, address:vestergade:12");
-  command->add_option("--cpr", route->target.cpr, "With --task: a CPR number, DDMMYY-SSSS");
+                      "A case by its key, e.g. cpr-day:17, cpr-digit:4, address:vestergade:12");
+  command->add_option("--cpr", route->target.cpr,
+                      "A case by CPR number, DDMMYY-SSSS (never stored)");
   command->add_option("--address", route->target.address,
-                      "With --task: an address, e.g. \"Vestergade 12\"");
-  command->add_option("--surname", route->target.surname, "With --task: a surname");
+                      "A case by address, e.g. \"Vestergade 12\"");
+  command->add_option("--surname", route->target.surname, "A case by surname, e.g. Østergaard");
   command->add_flag("--json", route->json, "Print the RouteResponse as protobuf JSON");
   command->callback([&globals, exit_code, route, &out, &err] {
     Connection connection(globals);

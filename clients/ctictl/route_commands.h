@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -31,13 +32,15 @@ namespace cti::ctictl {
 // `ctictl check` found something: exit code 1 (as a refusal), so scripts can test it.
 inline constexpr ExitCode kExitFindings = kExitServerRefused;
 
-// Whom to route to: TARGET, or a case (--task with one key).
+// Whom to route to: TARGET, or a case (a task with one key).
 struct RouteTargetOptions {
-  // "employee:ID", "ext:4711", "unit:ID", "task:WORD", "name:Anna Holm", a bare id
-  // (an employee) or bare digits (an extension). Empty when `task` is given.
+  // "employee:ID", "ext:4711", "unit:ID", "task:WORD", "name:Anna Holm", or bare: digits
+  // (an extension, then an employee id), an id (an employee, then a unit, then a task),
+  // words with spaces (a name, then a task), another word (a task, then a name). With a
+  // case key it is the task (when `task` is empty).
   std::string target;
-  // A case (TP-5.1): the task, the unit whose rules apply (optional), and exactly one of
-  // the key fields.
+  // A case (TP-5.1): the task (or TARGET), the unit whose rules apply (optional), and
+  // exactly one of the key fields.
   std::string task;
   std::string unit;
   std::string case_key;  // canonical, e.g. "cpr-day:17"
@@ -46,9 +49,12 @@ struct RouteTargetOptions {
   std::string surname;   // e.g. "Østergaard"
 };
 
-// The RouteTarget `options` describe. INVALID_ARGUMENT naming the argument when they
-// describe none or several, or a value is malformed (never echoing CPR digits).
-absl::StatusOr<cti::v1::RouteTarget> ParseRouteTarget(const RouteTargetOptions& options);
+// The RouteTargets `options` may mean, in the order to try them: one for a prefixed
+// TARGET or a case, several for a bare TARGET (RunRoute tries the next only when the
+// server answers NOT_FOUND). INVALID_ARGUMENT naming the argument when they describe
+// nothing or a value is malformed (never echoing CPR digits).
+absl::StatusOr<std::vector<cti::v1::RouteTarget>> ParseRouteTargets(
+    const RouteTargetOptions& options);
 
 // An instant for --at: RFC 3339 with an offset ("2024-03-01T14:00:00+01:00", "...Z"), or
 // a local time in `zone` without one ("2024-03-01T14:00", "2024-03-01 14:00:05").
@@ -62,7 +68,9 @@ struct RouteOptions {
   uint64_t min_position = 0;
   bool json = false;
 };
-// Usage errors (a bad target or --at) answer kExitUsage without calling the server.
+// Usage errors (a bad target or --at) answer kExitUsage without calling the server. When
+// every meaning of a bare TARGET is NOT_FOUND, the first error is reported, naming the
+// others tried.
 int RunRoute(Connection& connection, const RouteOptions& options, std::ostream& out,
              std::ostream& err);
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "cti/v1/route_service.grpc.pb.h"
 #include "exit_codes.h"
 #include "format.h"
@@ -108,6 +109,9 @@ class FakeRoute final : public cti::v1::RouteService::Service {
     auto role_it = metadata.find("x-cti-role");
     role = role_it == metadata.end() ? ""
                                      : std::string(role_it->second.data(), role_it->second.size());
+    if (!not_found_unless_unit.empty() && request->target().unit_id() != not_found_unless_unit) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such target");
+    }
     if (!route_status.ok()) return route_status;
     *response = route_answer;
     return grpc::Status::OK;
@@ -126,6 +130,8 @@ class FakeRoute final : public cti::v1::RouteService::Service {
   cti::v1::CheckRequest last_check;
   std::string role;
   grpc::Status route_status;
+  // Set: every target but this unit id is NOT_FOUND.
+  std::string not_found_unless_unit;
   cti::v1::RouteResponse route_answer = SickAnnaRoute();
   cti::v1::CheckResponse check_answer;
 };
@@ -173,40 +179,69 @@ class RouteCommandsTest : public ::testing::Test {
   std::ostringstream err_;
 };
 
+absl::StatusOr<std::vector<cti::v1::RouteTarget>> Targets(const std::string& text) {
+  RouteTargetOptions options;
+  options.target = text;
+  return ParseRouteTargets(options);
+}
+
+// The one target `options` mean (a prefixed TARGET or a case).
+absl::StatusOr<cti::v1::RouteTarget> One(const RouteTargetOptions& options) {
+  absl::StatusOr<std::vector<cti::v1::RouteTarget>> targets = ParseRouteTargets(options);
+  if (!targets.ok()) return targets.status();
+  EXPECT_EQ(targets->size(), 1u);
+  return targets->front();
+}
+
 absl::StatusOr<cti::v1::RouteTarget> Target(const std::string& text) {
   RouteTargetOptions options;
   options.target = text;
-  return ParseRouteTarget(options);
+  return One(options);
 }
 
-TEST(ParseRouteTargetTest, PrefixesAndBareForms) {
+// "employee_id=e17, unit_id=e17" for comparing candidate lists.
+std::string Kinds(const std::vector<cti::v1::RouteTarget>& targets) {
+  std::vector<std::string> parts;
+  for (const cti::v1::RouteTarget& t : targets) parts.push_back(t.ShortDebugString());
+  return absl::StrJoin(parts, ", ");
+}
+
+TEST(ParseRouteTargetsTest, Prefixes) {
   EXPECT_EQ(Target("employee:e17")->employee_id(), "e17");
-  EXPECT_EQ(Target("e017")->employee_id(), "e017");
-  EXPECT_EQ(Target("hr:1234")->employee_id(), "hr:1234");  // ids may hold ':'
   EXPECT_EQ(Target("ext:4711")->extension(), "4711");
-  EXPECT_EQ(Target("4711")->extension(), "4711");
   EXPECT_EQ(Target("unit:ydelse")->unit_id(), "ydelse");
   EXPECT_EQ(Target("task:boligstøtte")->task(), "boligstøtte");
   EXPECT_EQ(Target("name:Anna Holm")->name(), "Anna Holm");
   EXPECT_EQ(Target("Name:Anna Holm")->name(), "Anna Holm");
 }
 
-TEST(ParseRouteTargetTest, RefusesWhatIsNoTarget) {
-  EXPECT_THAT(Target("").status().message(), HasSubstr("TARGET is required"));
-  EXPECT_THAT(Target("ext:47a").status().message(), HasSubstr("an extension is digits"));
-  EXPECT_THAT(Target("unit:").status().message(), HasSubstr("nothing after 'unit:'"));
-  const absl::Status name = Target("Anna Holm").status();
-  EXPECT_EQ(name.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(name.message(), HasSubstr("name:\"Anna Holm\""));
-  EXPECT_THAT(Target("boligstøtte").status().message(), HasSubstr("task:boligstøtte"));
+TEST(ParseRouteTargetsTest, BareTargetsAreTriedAsWhatTheyCanBe) {
+  EXPECT_EQ(Kinds(*Targets("4711")), "extension: \"4711\", employee_id: \"4711\"");
+  EXPECT_EQ(Kinds(*Targets("e017")), "employee_id: \"e017\", unit_id: \"e017\", task: \"e017\"");
+  // Ids may hold ':' themselves.
+  EXPECT_EQ(Targets("hr:1234")->front().employee_id(), "hr:1234");
+  EXPECT_EQ(Targets("Anna Holm")->front().name(), "Anna Holm");
+  EXPECT_EQ(Targets("Anna Holm")->back().task(), "Anna Holm");
+  EXPECT_EQ(Targets("årsopgørelse")->front().task(), "årsopgørelse");
+  EXPECT_EQ(Targets("årsopgørelse")->back().name(), "årsopgørelse");
 }
 
-TEST(ParseRouteTargetTest, CaseTargets) {
+TEST(ParseRouteTargetsTest, RefusesWhatIsNoTarget) {
+  EXPECT_THAT(Targets("").status().message(), HasSubstr("TARGET is required"));
+  EXPECT_THAT(Targets("ext:47a").status().message(), HasSubstr("an extension is digits"));
+  EXPECT_THAT(Targets("unit:").status().message(), HasSubstr("nothing after 'unit:'"));
+  RouteTargetOptions stray;
+  stray.target = "e17";
+  stray.unit = "ydelse";
+  EXPECT_THAT(ParseRouteTargets(stray).status().message(), HasSubstr("--unit needs a case"));
+}
+
+TEST(ParseRouteTargetsTest, CaseTargets) {
   RouteTargetOptions options;
   options.task = "kontanthjælp";
   options.case_key = "cpr-day:17";
   options.unit = "ydelse";
-  absl::StatusOr<cti::v1::RouteTarget> key = ParseRouteTarget(options);
+  absl::StatusOr<cti::v1::RouteTarget> key = One(options);
   ASSERT_TRUE(key.ok()) << key.status();
   EXPECT_EQ(key->case_target().task(), "kontanthjælp");
   EXPECT_EQ(key->case_target().unit_id(), "ydelse");
@@ -214,43 +249,50 @@ TEST(ParseRouteTargetTest, CaseTargets) {
 
   options.case_key.clear();
   options.address = "Vestergade 12B, 2. th";
-  EXPECT_EQ(ParseRouteTarget(options)->case_target().address(), "Vestergade 12B, 2. th");
+  EXPECT_EQ(One(options)->case_target().address(), "Vestergade 12B, 2. th");
   options.address.clear();
   options.surname = "Østergaard";
-  EXPECT_EQ(ParseRouteTarget(options)->case_target().surname(), "Østergaard");
+  EXPECT_EQ(One(options)->case_target().surname(), "Østergaard");
   options.surname.clear();
   options.cpr = "1703851234";
-  EXPECT_EQ(ParseRouteTarget(options)->case_target().cpr(), "1703851234");
+  EXPECT_EQ(One(options)->case_target().cpr(), "1703851234");
   options.cpr = "170385-1234";
-  EXPECT_EQ(ParseRouteTarget(options)->case_target().cpr(), "170385-1234");
+  EXPECT_EQ(One(options)->case_target().cpr(), "170385-1234");
+
+  // TARGET as the task.
+  RouteTargetOptions as_target;
+  as_target.target = "sygedagpenge";
+  as_target.case_key = "cpr-digit:7";
+  EXPECT_EQ(One(as_target)->case_target().task(), "sygedagpenge");
+  as_target.target = "task:sygedagpenge";
+  EXPECT_EQ(One(as_target)->case_target().task(), "sygedagpenge");
 }
 
-TEST(ParseRouteTargetTest, CaseTargetsNeedExactlyOneKeyAndNoTarget) {
+TEST(ParseRouteTargetsTest, CaseTargetsNeedOneTaskAndExactlyOneKey) {
   RouteTargetOptions options;
   options.task = "kontanthjælp";
-  EXPECT_THAT(ParseRouteTarget(options).status().message(), HasSubstr("exactly one of"));
+  EXPECT_THAT(ParseRouteTargets(options).status().message(), HasSubstr("exactly one of"));
   options.case_key = "cpr-day:17";
   options.surname = "Holm";
-  EXPECT_THAT(ParseRouteTarget(options).status().message(), HasSubstr("exactly one of"));
+  EXPECT_THAT(ParseRouteTargets(options).status().message(), HasSubstr("exactly one of"));
   options.surname.clear();
-  options.target = "e17";
-  EXPECT_THAT(ParseRouteTarget(options).status().message(), HasSubstr("not both"));
+  options.target = "boligstøtte";
+  EXPECT_THAT(ParseRouteTargets(options).status().message(), HasSubstr("give the task once"));
   options.case_key = "17";
   options.target.clear();
-  EXPECT_THAT(ParseRouteTarget(options).status().message(), HasSubstr("KIND:VALUE"));
+  EXPECT_THAT(ParseRouteTargets(options).status().message(), HasSubstr("KIND:VALUE"));
 
-  RouteTargetOptions stray;
-  stray.target = "e17";
-  stray.cpr = "170385-1234";
-  EXPECT_THAT(ParseRouteTarget(stray).status().message(), HasSubstr("need --task"));
+  RouteTargetOptions no_task;
+  no_task.cpr = "170385-1234";
+  EXPECT_THAT(ParseRouteTargets(no_task).status().message(), HasSubstr("needs its task"));
 }
 
-TEST(ParseRouteTargetTest, MalformedCprIsRefusedWithoutEchoingItsDigits) {
+TEST(ParseRouteTargetsTest, MalformedCprIsRefusedWithoutEchoingItsDigits) {
   RouteTargetOptions options;
   options.task = "kontanthjælp";
   for (const char* bad : {"321385-1234", "171385-9876", "1703851", "170385-12345", "3002854321"}) {
     options.cpr = bad;
-    const absl::Status status = ParseRouteTarget(options).status();
+    const absl::Status status = ParseRouteTargets(options).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(status.message(), HasSubstr("--cpr"));
     EXPECT_THAT(status.message(), Not(HasSubstr(std::string(bad).substr(0, 6)))) << bad;
@@ -295,10 +337,10 @@ TEST_F(RouteCommandsTest, CommandLineCaseTarget) {
 }
 
 TEST_F(RouteCommandsTest, UsageErrorsSendNothing) {
-  EXPECT_EQ(Run({"route", "Anna Holm"}), kExitUsage);
-  EXPECT_THAT(err_.str(), HasSubstr("ctictl: route: TARGET 'Anna Holm' is not an employee id"));
+  EXPECT_EQ(Run({"route", "ext:12ab"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("ctictl: route: TARGET 'ext:12ab': an extension is digits"));
   EXPECT_EQ(Run({"route", "e17", "--at", "tomorrow"}), kExitUsage);
-  EXPECT_EQ(Run({"route", "--task", "kontanthjælp", "--cpr", "991399-0000"}), kExitUsage);
+  EXPECT_EQ(Run({"route", "kontanthjælp", "--cpr", "991399-0000"}), kExitUsage);
   EXPECT_THAT(err_.str(), Not(HasSubstr("991399")));
   EXPECT_EQ(Run({"route", "e17", "--min-position", "many"}), kExitUsage);
   EXPECT_EQ(fake_.route_calls, 0);
@@ -360,9 +402,41 @@ TEST_F(RouteCommandsTest, JsonIsTheRouteResponse) {
   EXPECT_THAT(out_.str(), HasSubstr("\"kind\":\"STEP_KIND_RECEPTION_MESSAGE\""));
 }
 
+TEST_F(RouteCommandsTest, BareTargetFallsBackOnNotFoundOnly) {
+  // The fake knows only the unit "ydelse".
+  fake_.not_found_unless_unit = "ydelse";
+  ASSERT_EQ(Run({"route", "ydelse"}), kExitOk) << err_.str();
+  EXPECT_EQ(fake_.route_calls, 2);  // as an employee id, then as a unit id
+  EXPECT_EQ(fake_.last_route.target().unit_id(), "ydelse");
+  EXPECT_THAT(out_.str(), HasSubstr("Steps:"));
+
+  fake_.route_calls = 0;
+  EXPECT_EQ(Run({"route", "nobody"}), kExitServerRefused);
+  EXPECT_EQ(fake_.route_calls, 3);
+  EXPECT_EQ(err_.str(),
+            "ctictl: route: NOT_FOUND: no such target (also tried as a unit id, a task)\n");
+
+  // Another refusal ends the search at once.
+  fake_.route_calls = 0;
+  fake_.not_found_unless_unit.clear();
+  fake_.route_status =
+      grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "'Holm' names several employees");
+  EXPECT_EQ(Run({"route", "Holm"}), kExitServerRefused);
+  EXPECT_EQ(fake_.route_calls, 1);
+}
+
+TEST_F(RouteCommandsTest, CaseWithTaskAsTarget) {
+  ASSERT_EQ(Run({"route", "kontanthjælp", "--cpr", "250590-1234", "--unit", "ydelse"}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(fake_.route_calls, 1);
+  EXPECT_EQ(fake_.last_route.target().case_target().task(), "kontanthjælp");
+  EXPECT_EQ(fake_.last_route.target().case_target().cpr(), "250590-1234");
+  EXPECT_EQ(fake_.last_route.target().case_target().unit_id(), "ydelse");
+}
+
 TEST_F(RouteCommandsTest, ServerRefusalIsExitOneWithCodeAndMessage) {
   fake_.route_status = grpc::Status(grpc::StatusCode::NOT_FOUND, "employee_id 'e99' not found");
-  EXPECT_EQ(Run({"route", "e99"}), kExitServerRefused);
+  EXPECT_EQ(Run({"route", "employee:e99"}), kExitServerRefused);
   EXPECT_EQ(err_.str(), "ctictl: route: NOT_FOUND: employee_id 'e99' not found\n");
   EXPECT_EQ(out_.str(), "");
 }

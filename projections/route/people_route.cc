@@ -358,18 +358,7 @@ absl::Status RouteUnit(RouteContext& ctx, const cti::v1::Unit& unit, int depth) 
       }
       return absl::OkStatus();
     }
-    std::string why =
-        absl::StrCat(unit.name(), " is closed now (", cti::hours::DeciderName(decision.decider));
-    if (!decision.label.empty()) absl::StrAppend(&why, ": ", decision.label);
-    absl::StrAppend(&why, ")");
-    if (hours.next.has_value()) absl::StrAppend(&why, "; opens ", ctx.LocalDa(hours.next->at));
-    ctx.Reason(decision.rule.empty() ? "TP-3.14" : decision.rule, std::move(why),
-               decision.decider == cti::hours::Decider::kPublicHoliday ||
-                       decision.decider == cti::hours::Decider::kMunicipalClosureDay
-                   ? "holiday"
-                   : "hours",
-               decision.record_id.empty() ? hours.hours_owner : std::string(decision.record_id),
-               unit.unit_id());
+    ReasonClosed(ctx, unit, hours);
     if (cti::v1::RouteStep* step = ctx.Step(cti::v1::STEP_KIND_VOICEMAIL)) {
       step->set_unit_id(unit.unit_id());
       step->set_display_name(absl::StrCat(unit.name(), ", telefonsvarer"));

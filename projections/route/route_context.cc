@@ -174,6 +174,26 @@ absl::Status PhoneHoursOf(RouteContext& ctx, const cti::v1::Unit& unit, UnitPhon
   return absl::OkStatus();
 }
 
+void ReasonClosed(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneHours& hours) {
+  const cti::hours::Decision& decision = hours.now.decision;
+  std::string why =
+      absl::StrCat(unit.name(), " is closed now (", cti::hours::DeciderName(decision.decider));
+  if (!decision.label.empty()) absl::StrAppend(&why, ": ", decision.label);
+  absl::StrAppend(&why, ")");
+  if (hours.next.has_value()) absl::StrAppend(&why, "; opens ", ctx.LocalDa(hours.next->at));
+  const bool holiday = decision.decider == cti::hours::Decider::kPublicHoliday ||
+                       decision.decider == cti::hours::Decider::kMunicipalClosureDay;
+  std::string record_id = std::string(decision.record_id);
+  if (holiday) {
+    record_id = absl::FormatCivilTime(absl::CivilDay(hours.now.local_time));
+  } else if (record_id.empty()) {
+    record_id = hours.hours_owner.empty() ? "municipality" : hours.hours_owner;
+  }
+  ctx.Reason(decision.rule.empty() ? "TP-3.14" : decision.rule, std::move(why),
+             holiday ? "holiday" : (decision.record_id.empty() ? "hours" : "hours change"),
+             record_id, unit.unit_id());
+}
+
 void TellUnit(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneHours& hours) {
   cti::v1::CallerInfo* tell = ctx.response->mutable_tell_caller();
   tell->set_unit_id(unit.unit_id());

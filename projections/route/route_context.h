@@ -79,6 +79,10 @@ struct UnitPhoneHours {
 };
 absl::Status PhoneHoursOf(RouteContext& ctx, const cti::v1::Unit& unit, UnitPhoneHours* out);
 
+// The reason `unit` is closed now: the deciding record (weekly hours, holiday with its
+// name, closure, ...) and the next opening (TP-3.14). REQUIRES: !hours.now.open.
+void ReasonClosed(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneHours& hours);
+
 // Fills tell_caller's unit part and hours for `unit` (TP-6.3, TP-3.14).
 void TellUnit(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneHours& hours);
 

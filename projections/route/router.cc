@@ -70,12 +70,7 @@ absl::Status RouteToEmployee(RouteContext& ctx, const cti::v1::Employee& employe
     route::TellUnit(ctx, unit, hours);
     if (!hours.now.open) {
       // Outside the unit's phone hours the employee is not expected at the phone.
-      ctx.Reason(
-          hours.now.decision.rule.empty() ? "TP-3.14" : hours.now.decision.rule,
-          absl::StrCat(
-              unit.name(), " is closed now",
-              hours.next.has_value() ? absl::StrCat("; opens ", ctx.LocalDa(hours.next->at)) : ""),
-          "hours", hours.hours_owner, unit.unit_id());
+      route::ReasonClosed(ctx, unit, hours);
       if (cti::v1::RouteStep* step = ctx.Step(cti::v1::STEP_KIND_VOICEMAIL)) {
         step->set_employee_id(employee.employee_id());
         step->set_unit_id(unit.unit_id());

@@ -230,5 +230,98 @@ TEST_F(RouterTest, TP_4_8_CheckFindsAGroupWithNobodyLeft) {
   EXPECT_THAT(all, HasSubstr("skat-ring: group skat-ring (Gruppe skat-ring) has no active member"));
 }
 
+cti::v1::OpenInterval Open(cti::v1::Weekday day, int open_minute, int close_minute) {
+  cti::v1::OpenInterval i;
+  i.set_day(day);
+  i.set_open_minute(open_minute);
+  i.set_close_minute(close_minute);
+  return i;
+}
+
+TEST_F(RouterTest, TP_3_4_HealthVisitorsHaveTheirOwnPhoneHours) {
+  cti::v1::Event hours;
+  auto* set = hours.mutable_staff()->mutable_hours_set();
+  set->set_unit_id("skat");
+  set->set_kind(cti::v1::HOURS_KIND_PHONE);
+  for (auto day : {cti::v1::WEEKDAY_MONDAY, cti::v1::WEEKDAY_TUESDAY, cti::v1::WEEKDAY_WEDNESDAY,
+                   cti::v1::WEEKDAY_THURSDAY, cti::v1::WEEKDAY_FRIDAY}) {
+    *set->mutable_hours()->add_intervals() = Open(day, 8 * 60, 9 * 60 + 30);
+  }
+  ApplyAll({hours, Hire("e9", "Hanne Sundhedsplejerske", "skat", "4790")});
+  EXPECT_TRUE(Route(Employee("e9"), Utc(2024, 3, 1, 8, 29)).tell_caller().open_now());  // 09:29
+  const cti::v1::RouteResponse closed = Route(Employee("e9"), Utc(2024, 3, 1, 8, 30));
+  EXPECT_FALSE(closed.tell_caller().open_now());
+  EXPECT_EQ(closed.tell_caller().hours_summary(), "man–fre 8–9.30");
+  EXPECT_EQ(closed.tell_caller().next_opening().seconds(),
+            absl::ToUnixSeconds(Utc(2024, 3, 4, 7, 0)));
+  // Borgerservice keeps the municipality's hours (TP-3.8).
+  EXPECT_TRUE(Route(Employee("e1"), Utc(2024, 3, 1, 8, 30)).tell_caller().open_now());
+}
+
+TEST_F(RouterTest, TP_3_8_GoodFridayIsClosedAndEasterMondayToo) {
+  // 2025-04-17 Maundy Thursday 10:00 CEST: closed; next opening Tuesday 22 April 08:00.
+  const cti::v1::RouteResponse r = Route(Employee("e1"), Utc(2025, 4, 17, 8, 0));
+  EXPECT_FALSE(r.tell_caller().open_now());
+  EXPECT_EQ(r.tell_caller().next_opening().seconds(), absl::ToUnixSeconds(Utc(2025, 4, 22, 6, 0)));
+  EXPECT_THAT(Rules(r), HasSubstr("Skærtorsdag"));
+}
+
+TEST_F(RouterTest, TP_4_7_AnUnmannedUnitsCallsGoToReception) {
+  cti::v1::Event e;
+  auto* change = e.mutable_staff()->mutable_hours_change_set();
+  change->set_unit_id("borgerservice");
+  change->set_change_id("ubemandet");
+  *change->mutable_unmanned()->mutable_start() = Ts(absl::ToUnixSeconds(Utc(2024, 3, 1, 8, 0)));
+  *change->mutable_unmanned()->mutable_end() = Ts(absl::ToUnixSeconds(Utc(2024, 3, 1, 10, 0)));
+  change->mutable_unmanned()->mutable_approval()->set_director_employee_id("e3");
+  *change->mutable_unmanned()->mutable_approval()->mutable_approved_at() = Ts(testing::kT0);
+  e.mutable_actor()->set_id("e3");
+  e.mutable_actor()->set_role(cti::v1::ROLE_DIRECTOR);
+  ApplyAll({e});
+  cti::v1::RouteTarget unit;
+  unit.set_unit_id("borgerservice");
+  const cti::v1::RouteResponse r = Route(unit, Utc(2024, 3, 1, 9, 0));
+  EXPECT_EQ(r.steps_size(), 1) << Rules(r);
+  EXPECT_THAT(Rules(r), HasSubstr("TP-4.7: Borgerservice is unmanned"));
+  EXPECT_EQ(Route(unit, Utc(2024, 3, 1, 10, 0)).steps(0).kind(), cti::v1::STEP_KIND_HUNT_GROUP);
+}
+
+TEST_F(RouterTest, TP_5_1_ARestrictedUnitTakesCallsOnlyOnOneExtension) {
+  cti::v1::Event e;
+  auto* routing = e.mutable_staff()->mutable_unit_routing_set();
+  routing->set_unit_id("borgerservice");
+  routing->set_default_group_id("bs-hunt");
+  routing->mutable_restriction()->set_extension("4900");
+  routing->mutable_restriction()->set_reason("Kun vagten");
+  ApplyAll({e});
+  cti::v1::RouteTarget unit;
+  unit.set_unit_id("borgerservice");
+  const cti::v1::RouteResponse r = Route(unit, Utc(2024, 3, 1, 9, 0));
+  ASSERT_EQ(r.steps_size(), 2);
+  EXPECT_EQ(r.steps(0).number(), "4900");
+  EXPECT_THAT(Rules(r), HasSubstr("TP-5.1: Borgerservice takes calls only on extension 4900"));
+}
+
+TEST_F(RouterTest, TP_5_1_AHotlineAnswersItsTaskUntilItEnds) {
+  cti::v1::Event hotline;
+  auto* h = hotline.mutable_staff()->mutable_hotline_set();
+  h->set_hotline_id("aarsopg");
+  h->set_task("Årsopgørelse");
+  h->set_unit_id("skat");
+  h->set_group_id("bs-hunt");
+  *h->mutable_from() = Ts(absl::ToUnixSeconds(Utc(2024, 3, 1, 0, 0)));
+  *h->mutable_until() = Ts(absl::ToUnixSeconds(Utc(2024, 3, 15, 0, 0)));
+  ApplyAll({hotline, testing::ChangeTasks("e1", {"årsopgørelse"})});
+  cti::v1::RouteTarget task;
+  task.set_task("årsopgørelse");
+  const cti::v1::RouteResponse during = Route(task, Utc(2024, 3, 1, 9, 0));
+  EXPECT_EQ(during.steps(0).kind(), cti::v1::STEP_KIND_HOTLINE) << Rules(during);
+  EXPECT_THAT(during.resolved_target(), HasSubstr("hotline aarsopg"));
+  // Ended by itself: the employee with the task answers.
+  const cti::v1::RouteResponse after = Route(task, Utc(2024, 3, 15, 9, 0));
+  EXPECT_EQ(after.steps(0).kind(), cti::v1::STEP_KIND_RING_EMPLOYEE) << Rules(after);
+  EXPECT_EQ(after.steps(0).employee_id(), "e1");
+}
+
 }  // namespace
 }  // namespace cti::projections

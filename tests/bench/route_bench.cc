@@ -219,6 +219,11 @@ int Main(int argc, char** argv) {
     }
   }
   if (flags.generated) org = GenerateOrganisation();
+  // Paths in the source tree are shown relative to it.
+  for (size_t at = org.source.find(CTI_SOURCE_DIR "/"); at != std::string::npos;
+       at = org.source.find(CTI_SOURCE_DIR "/")) {
+    org.source.erase(at, sizeof(CTI_SOURCE_DIR));
+  }
 
   absl::Time at = flags.generated ? test_support::BaseTime() + absl::Hours(2)
                                   : absl::FromUnixSeconds(1796029200);  // 2026-11-30 10:00 CET

@@ -1,0 +1,122 @@
+// TP-4.2 and DESIGN.md "Privacy": a CPR number used to route a case is reduced at the
+// server edge to the key the distribution rules need and is never stored. This test
+// routes by CPR through the real gRPC API of a real ctid, tries to smuggle the number
+// into a calendar entry (refused), stops ctid, and scans every byte of its data
+// directory and its output for the number's digits.
+#include <grpcpp/grpcpp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "cti/v1/route_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/cti_client.h"
+#include "tests/support/ctid_process.h"
+#include "tests/support/danish_events.h"
+
+namespace cti::test_support {
+namespace {
+
+using demo::kAnnaHolm;
+using demo::kBoLund;
+using demo::kBorgerservice;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A fictional CPR number with a plausible date (29 March 1985); its day routes it.
+constexpr char kCprWithDash[] = "290385-7319";
+constexpr char kCprDigits[] = "2903857319";
+constexpr char kBirthDate[] = "290385";
+
+cti::v1::Event DistributionRules(EventFactory& factory) {
+  cti::v1::Event event = factory.Envelope();
+  auto* set = event.mutable_staff()->mutable_distribution_rules_set();
+  set->set_unit_id(kBorgerservice);
+  set->set_task("boligstøtte");
+  set->set_version(1);
+  auto* early = set->add_rules();
+  early->mutable_cpr_day()->set_first_day(1);
+  early->mutable_cpr_day()->set_last_day(15);
+  early->add_employee_ids(kAnnaHolm);
+  auto* late = set->add_rules();
+  late->mutable_cpr_day()->set_first_day(16);
+  late->mutable_cpr_day()->set_last_day(31);
+  late->add_employee_ids(kBoLund);
+  return event;
+}
+
+// Every file under `dir`, read whole, in which `needle` occurs.
+std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes(static_cast<size_t>(entry.file_size()), '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
+  }
+  return found;
+}
+
+TEST(CprPrivacyTest, TP_4_2_ACprUsedForRoutingIsNeverStoredOrLogged) {
+  absl::StatusOr<std::unique_ptr<CtidProcess>> ctid = CtidProcess::Start({});
+  ASSERT_TRUE(ctid.ok()) << ctid.status();
+  CtiClient client((*ctid)->Channel(Admin()));
+  EventFactory factory;
+  for (const cti::v1::Event& event : DemoOrganisation(factory)) {
+    ASSERT_TRUE(client.Append(event).ok());
+  }
+  absl::StatusOr<cti::v1::AppendResponse> rules = client.Append(DistributionRules(factory));
+  ASSERT_TRUE(rules.ok()) << rules.status();
+
+  // Route a case by the CPR number, with and without the dash.
+  auto route = cti::v1::RouteService::NewStub((*ctid)->Channel(Reception()));
+  for (const char* cpr : {kCprWithDash, kCprDigits}) {
+    cti::v1::RouteRequest request;
+    request.set_tenant(kTenant);
+    request.set_min_position(rules->position());
+    request.mutable_target()->mutable_case_target()->set_task("boligstøtte");
+    request.mutable_target()->mutable_case_target()->set_cpr(cpr);
+    cti::v1::RouteResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status status = route->Route(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(response.resolved_target(), HasSubstr("cpr-day:29"));
+    EXPECT_EQ(response.steps(0).employee_id(), kBoLund) << response.DebugString();
+    EXPECT_THAT(response.DebugString(), Not(HasSubstr(kBirthDate)));
+  }
+  // An implausible CPR is refused without echoing it.
+  {
+    cti::v1::RouteRequest request;
+    request.set_tenant(kTenant);
+    request.mutable_target()->mutable_case_target()->set_task("boligstøtte");
+    request.mutable_target()->mutable_case_target()->set_cpr("329985-7319");
+    cti::v1::RouteResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = route->Route(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("target.case_target.cpr"));
+    EXPECT_THAT(status.error_message(), Not(HasSubstr("329985")));
+  }
+  // The number in a calendar entry is refused (TP-4.2) and so never reaches the log.
+  absl::StatusOr<cti::v1::AppendResponse> entry = client.Append(
+      factory.CalendarEntry(kAnnaHolm, "smuggle", cti::v1::ABSENCE_KIND_MEETING, BaseTime(),
+                            absl::Hours(1), absl::StrCat("Møde med borger ", kCprWithDash)));
+  EXPECT_EQ(entry.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(entry.status().message(), HasSubstr("TP-4.2"));
+
+  const std::string work_dir = (*ctid)->work_dir();
+  ASSERT_TRUE((*ctid)->Stop().ok());
+  for (const char* needle : {kCprWithDash, kCprDigits, kBirthDate}) {
+    EXPECT_THAT(FilesContaining(work_dir, needle), ::testing::IsEmpty())
+        << "the CPR number's digits '" << needle << "' were found on disk";
+  }
+}
+
+}  // namespace
+}  // namespace cti::test_support
