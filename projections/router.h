@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cti/v1/route_service.pb.h"
+#include "projections/route_cache.h"
 #include "projections/store.h"
 
 namespace cti::projections {
@@ -24,8 +25,11 @@ namespace cti::projections {
 class Router {
  public:
   // `store` must outlive the router. `zone` is the municipality's time zone
-  // (Europe/Copenhagen): hours are local wall-clock times there.
-  Router(const Store* store, absl::TimeZone zone) : store_(store), zone_(zone) {}
+  // (Europe/Copenhagen): hours are local wall-clock times there. `cache` (may be null;
+  // must outlive the router) shares parsed records between calls; `partition` is the
+  // log partition of the tenants routed (the cache's validity is per partition).
+  Router(const Store* store, absl::TimeZone zone, RouteCache* cache = nullptr, int partition = 0)
+      : store_(store), zone_(zone), cache_(cache), partition_(partition) {}
 
   // See RouteService.Route. `now` is used when the request has no `at` (inject the
   // clock). The response's position is left 0 (the caller knows it). Errors:
@@ -41,6 +45,8 @@ class Router {
  private:
   const Store* store_;
   absl::TimeZone zone_;
+  RouteCache* cache_;
+  int partition_;
 };
 
 }  // namespace cti::projections

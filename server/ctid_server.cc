@@ -15,6 +15,7 @@
 #include "server/directory_service.h"
 #include "server/event_service.h"
 #include "server/log/embedded_log.h"
+#include "server/route_cache_feed.h"
 #include "server/route_service.h"
 #include "spdlog/spdlog.h"
 
@@ -132,6 +133,13 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   deps_.options = options_.service;
   if (deps_.options.server_version.empty()) deps_.options.server_version = CTI_VERSION;
 
+  // Parsed routing records shared by Route calls, kept valid by the applied batches.
+  route_cache_ = std::make_unique<cti::projections::RouteCache>(applied);
+  deps_.route_cache = route_cache_.get();
+  for (int p = 0; p < log_->partition_count(); ++p) {
+    auto feed = std::make_shared<RouteCacheFeed>(route_cache_.get());
+    if (absl::StatusOr<uint64_t> added = hub_->Add(p, feed); !added.ok()) return added.status();
+  }
   // The TP-4.8 check after every staff or calendar change.
   check_monitor_ = std::make_shared<RoutingCheckMonitor>(&deps_);
   deps_.routing_check = check_monitor_.get();

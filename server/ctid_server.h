@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "projections/route_cache.h"
 #include "server/clock.h"
 #include "server/identity.h"
 #include "server/log/event_log.h"
@@ -95,6 +96,7 @@ class CtidServer {
   std::unique_ptr<SubscriptionHub> hub_;
   // Before work_: its checks run on the work pool, which must stop first.
   std::shared_ptr<RoutingCheckMonitor> check_monitor_;
+  std::unique_ptr<cti::projections::RouteCache> route_cache_;
   std::unique_ptr<Timer> timer_;
   std::unique_ptr<ThreadPool> work_;
   std::unique_ptr<ProjectorRunner> runner_;

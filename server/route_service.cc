@@ -27,7 +27,7 @@ absl::Status AnswerFromRouter(const ServiceDeps& deps, int partition, Response* 
                               Query query) {
   std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
   const uint64_t position = store->AppliedPosition(partition);
-  const cti::projections::Router router(store.get(), deps.zone);
+  const cti::projections::Router router(store.get(), deps.zone, deps.route_cache, partition);
   absl::StatusOr<Response> answer = query(router, deps.clock->Now());
   if (!answer.ok()) return answer.status();
   *response = *std::move(answer);

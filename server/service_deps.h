@@ -16,6 +16,10 @@
 #include "server/thread_pool.h"
 #include "server/timer.h"
 
+namespace cti::projections {
+class RouteCache;
+}  // namespace cti::projections
+
 namespace cti::server {
 
 class Rebuilder;
@@ -43,6 +47,8 @@ struct ServiceDeps {
   ThreadPool* work = nullptr;
   const IdentityResolver* identity = nullptr;
   Rebuilder* rebuilder = nullptr;
+  // Parsed routing records shared by Route calls (projections/route_cache.h).
+  cti::projections::RouteCache* route_cache = nullptr;
   // The latest TP-4.8 findings per tenant (routing_check_monitor.h).
   const RoutingCheckMonitor* routing_check = nullptr;
   // The municipality's time zone (Europe/Copenhagen), loaded once at start: hours are

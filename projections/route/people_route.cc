@@ -142,7 +142,7 @@ absl::Status FollowForwarding(RouteContext& ctx, const cti::v1::Employee& from,
   }
   if (d.has_employee_id()) {
     cti::v1::Employee to;
-    CTI_ASSIGN_OR_RETURN(bool found, internal::LoadEmployee(ctx.txn, ctx.t, d.employee_id(), &to));
+    CTI_ASSIGN_OR_RETURN(bool found, LoadEmployee(ctx, d.employee_id(), &to));
     if (!found || !to.active()) {
       ctx.Reason("TP-4.8",
                  absl::StrCat(from.full_name(), "'s forwarding goes to ", d.employee_id(),
@@ -155,7 +155,7 @@ absl::Status FollowForwarding(RouteContext& ctx, const cti::v1::Employee& from,
     return CitingForwarding(ctx, rule, [&] { return RouteEmployee(ctx, to, depth + 1); });
   }
   cti::v1::Unit unit;
-  CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(ctx.txn, ctx.t, d.unit_id(), &unit));
+  CTI_ASSIGN_OR_RETURN(bool found, LoadUnit(ctx, d.unit_id(), &unit));
   if (!found || !unit.active()) {
     ctx.Reason("TP-4.8",
                absl::StrCat(from.full_name(), "'s forwarding goes to unit ", d.unit_id(),
@@ -171,15 +171,13 @@ absl::Status FollowForwarding(RouteContext& ctx, const cti::v1::Employee& from,
 // The unit's transfer restriction (TP-5.1), if any: calls for it go only there.
 absl::StatusOr<bool> ApplyRestriction(RouteContext& ctx, const cti::v1::Unit& unit, int depth) {
   cti::v1::UnitRoutingSet routing;
-  CTI_ASSIGN_OR_RETURN(bool found,
-                       internal::LoadUnitRouting(ctx.txn, ctx.t, unit.unit_id(), &routing));
+  CTI_ASSIGN_OR_RETURN(bool found, LoadUnitRouting(ctx, unit.unit_id(), &routing));
   if (!found || !routing.has_restriction()) return false;
   const cti::v1::TransferRestriction& r = routing.restriction();
   const std::string reason = r.reason().empty() ? "" : absl::StrCat(": ", r.reason());
   if (r.has_employee_id()) {
     cti::v1::Employee only;
-    CTI_ASSIGN_OR_RETURN(bool exists,
-                         internal::LoadEmployee(ctx.txn, ctx.t, r.employee_id(), &only));
+    CTI_ASSIGN_OR_RETURN(bool exists, LoadEmployee(ctx, r.employee_id(), &only));
     if (exists && only.active()) {
       ctx.Reason("TP-5.1",
                  absl::StrCat(unit.name(), " takes calls only through ", only.full_name(), reason),
@@ -225,8 +223,7 @@ absl::StatusOr<bool> AddGroupStep(RouteContext& ctx, const cti::v1::Group& group
   uint32_t total = 0;
   for (const cti::v1::GroupMember& member : order) {
     cti::v1::Employee employee;
-    CTI_ASSIGN_OR_RETURN(bool found,
-                         internal::LoadEmployee(ctx.txn, ctx.t, member.employee_id(), &employee));
+    CTI_ASSIGN_OR_RETURN(bool found, LoadEmployee(ctx, member.employee_id(), &employee));
     if (!found || !employee.active()) continue;
     CTI_ASSIGN_OR_RETURN(Presence presence, PresenceOf(ctx, member.employee_id()));
     if (!presence.available) {
@@ -261,8 +258,7 @@ absl::StatusOr<bool> AddGroupStep(RouteContext& ctx, const cti::v1::Group& group
 absl::Status RouteEmployee(RouteContext& ctx, const cti::v1::Employee& employee, int depth) {
   ctx.visited.insert(absl::StrCat("e:", employee.employee_id()));
   cti::v1::Unit unit;
-  CTI_ASSIGN_OR_RETURN(bool has_unit,
-                       internal::LoadUnit(ctx.txn, ctx.t, employee.unit_id(), &unit));
+  CTI_ASSIGN_OR_RETURN(bool has_unit, LoadUnit(ctx, employee.unit_id(), &unit));
   // Unconditional forwarding first (TP-4.4): it holds whatever the calendar says.
   CTI_ASSIGN_OR_RETURN(
       std::optional<cti::v1::ForwardingSet> always,
@@ -370,12 +366,10 @@ absl::Status RouteUnit(RouteContext& ctx, const cti::v1::Unit& unit, int depth) 
   CTI_ASSIGN_OR_RETURN(bool restricted, ApplyRestriction(ctx, unit, depth));
   if (restricted) return absl::OkStatus();
   cti::v1::UnitRoutingSet routing;
-  CTI_ASSIGN_OR_RETURN(bool has_routing,
-                       internal::LoadUnitRouting(ctx.txn, ctx.t, unit.unit_id(), &routing));
+  CTI_ASSIGN_OR_RETURN(bool has_routing, LoadUnitRouting(ctx, unit.unit_id(), &routing));
   if (has_routing && !routing.default_group_id().empty()) {
     cti::v1::Group group;
-    CTI_ASSIGN_OR_RETURN(bool found,
-                         internal::LoadGroup(ctx.txn, ctx.t, routing.default_group_id(), &group));
+    CTI_ASSIGN_OR_RETURN(bool found, LoadGroup(ctx, routing.default_group_id(), &group));
     if (found && group.active()) {
       ctx.Reason("TP-4.8", absl::StrCat(unit.name(), " answers through ", group.name()), "group",
                  group.group_id());

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "projections/hours/summary.h"
 #include "projections/internal/directory_records.h"
+#include "projections/internal/keys.h"
 #include "projections/internal/routing_convert.h"
 #include "projections/internal/routing_records.h"
 #include "projections/internal/status_macros.h"
@@ -39,7 +40,7 @@ constexpr int kMaxUnitDepth = 8;
 
 void RouteContext::Reason(absl::string_view rule, std::string text, absl::string_view record_kind,
                           absl::string_view record_id, absl::string_view owner_id,
-                          int64_t version) {
+                          int64_t record_version) {
   cti::v1::RouteReason* reason = response->add_reasons();
   reason->set_rule(std::string(rule));
   reason->set_text(std::move(text));
@@ -48,7 +49,7 @@ void RouteContext::Reason(absl::string_view rule, std::string text, absl::string
     record->set_kind(std::string(record_kind));
     record->set_id(std::string(record_id));
     record->set_owner_id(std::string(owner_id));
-    record->set_version(version);
+    record->set_version(record_version);
   }
 }
 
@@ -73,11 +74,25 @@ std::string RouteContext::Clock(absl::Time when) const {
 }
 
 absl::StatusOr<Presence> PresenceOf(RouteContext& ctx, absl::string_view employee_id) {
+  // The entries ending after the start of the instant's local day, shared by every call
+  // of the day (the cache's version permitting); those ending before `at` are skipped.
+  const absl::Time day_start =
+      absl::FromCivil(absl::CivilDay(absl::ToCivilDay(ctx.at, ctx.zone)), ctx.zone);
+  using Entries = std::vector<cti::v1::CalendarEntryUpserted>;
   CTI_ASSIGN_OR_RETURN(
-      std::vector<cti::v1::CalendarEntryUpserted> entries,
-      internal::EntriesEndingAfter(ctx.txn, ctx.t, employee_id, ctx.at, kMaxEntriesPerEmployee));
+      std::shared_ptr<const Entries> cached,
+      Cached<Entries>(
+          ctx, absl::StrCat("a", ctx.t, employee_id, "\0", absl::ToUnixSeconds(day_start)),
+          [&]() -> absl::StatusOr<std::shared_ptr<const Entries>> {
+            CTI_ASSIGN_OR_RETURN(Entries entries,
+                                 internal::EntriesEndingAfter(ctx.txn, ctx.t, employee_id,
+                                                              day_start, kMaxEntriesPerEmployee));
+            return std::make_shared<const Entries>(std::move(entries));
+          }));
+  const Entries& entries = *cached;
   Presence presence;
   for (const cti::v1::CalendarEntryUpserted& entry : entries) {
+    if (TimeOf(entry.end()) <= ctx.at) continue;   // over already
     if (TimeOf(entry.start()) > ctx.at) continue;  // ends after, starts later: not now
     const bool tentative = entry.show_as() == cti::v1::SHOW_AS_TENTATIVE;
     if (tentative) {
@@ -115,9 +130,16 @@ absl::StatusOr<Presence> PresenceOf(RouteContext& ctx, absl::string_view employe
 
 absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(
     RouteContext& ctx, absl::string_view employee_id, cti::v1::ForwardingCondition condition) {
-  CTI_ASSIGN_OR_RETURN(std::vector<cti::v1::ForwardingSet> forwardings,
-                       internal::ForwardingsOf(ctx.txn, ctx.t, employee_id));
-  for (const cti::v1::ForwardingSet& f : forwardings) {
+  using Forwardings = std::vector<cti::v1::ForwardingSet>;
+  CTI_ASSIGN_OR_RETURN(
+      std::shared_ptr<const Forwardings> forwardings,
+      Cached<Forwardings>(ctx, absl::StrCat("f", ctx.t, employee_id),
+                          [&]() -> absl::StatusOr<std::shared_ptr<const Forwardings>> {
+                            CTI_ASSIGN_OR_RETURN(Forwardings all, internal::ForwardingsOf(
+                                                                      ctx.txn, ctx.t, employee_id));
+                            return std::make_shared<const Forwardings>(std::move(all));
+                          }));
+  for (const cti::v1::ForwardingSet& f : *forwardings) {
     if (f.condition() != condition) continue;
     if (f.has_valid_from() && TimeOf(f.valid_from()) > ctx.at) continue;
     if (f.has_valid_until() && TimeOf(f.valid_until()) <= ctx.at) continue;
@@ -126,50 +148,161 @@ absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(
   return std::optional<cti::v1::ForwardingSet>();
 }
 
-absl::Status PhoneHoursOf(RouteContext& ctx, const cti::v1::Unit& unit, UnitPhoneHours* out_ptr) {
-  UnitPhoneHours& out = *out_ptr;
-  out.hours.unit_id = unit.unit_id();
+namespace {
+
+// A unit's hours with the weekly phone hours inherited (see PhoneHoursOf).
+absl::StatusOr<std::shared_ptr<const ResolvedHours>> ResolveHours(RouteContext& ctx,
+                                                                  const cti::v1::Unit& unit) {
+  auto out = std::make_shared<ResolvedHours>();
+  out->hours.unit_id = unit.unit_id();
   state::UnitHoursRecord own;
   CTI_ASSIGN_OR_RETURN(bool has_own, internal::LoadUnitHours(ctx.txn, ctx.t, unit.unit_id(), &own));
   if (has_own) {
-    for (const cti::v1::HoursChangeSet& change : own.changes())
-      internal::AddChange(change, &out.hours);
+    for (const cti::v1::HoursChangeSet& change : own.changes()) {
+      internal::AddChange(change, &out->hours);
+    }
   }
   // Weekly phone hours: the unit's own, else the nearest ancestor's, else the
   // municipality's, else TP-3.8.
   bool found = has_own && own.has_phone();
   if (found) {
-    out.hours.phone = internal::ScheduleOf(own.phone(), "TP-3.10");
-    out.hours_owner = unit.unit_id();
+    out->hours.phone = internal::ScheduleOf(own.phone(), "TP-3.10");
+    out->owner = unit.unit_id();
   }
   std::string parent = unit.parent_unit_id();
   for (int depth = 0; !found && !parent.empty() && depth < kMaxUnitDepth; ++depth) {
     state::UnitHoursRecord record;
     CTI_ASSIGN_OR_RETURN(bool has, internal::LoadUnitHours(ctx.txn, ctx.t, parent, &record));
     if (has && record.has_phone()) {
-      out.hours.phone = internal::ScheduleOf(record.phone(), "TP-3.10");
-      out.hours_owner = parent;
+      out->hours.phone = internal::ScheduleOf(record.phone(), "TP-3.10");
+      out->owner = parent;
       found = true;
       break;
     }
     cti::v1::Unit up;
-    CTI_ASSIGN_OR_RETURN(bool exists, internal::LoadUnit(ctx.txn, ctx.t, parent, &up));
+    CTI_ASSIGN_OR_RETURN(bool exists, LoadUnit(ctx, parent, &up));
     parent = exists ? up.parent_unit_id() : "";
   }
   if (!found) {
     state::UnitHoursRecord defaults;
     CTI_ASSIGN_OR_RETURN(bool has, internal::LoadUnitHours(ctx.txn, ctx.t, "", &defaults));
     if (has && defaults.has_phone()) {
-      out.hours.phone = internal::ScheduleOf(defaults.phone(), "TP-3.8");
+      out->hours.phone = internal::ScheduleOf(defaults.phone(), "TP-3.8");
     }  // else: UnitHours' default, TP-3.8
-    out.hours_owner = "";
+    out->owner = "";
   }
-  out.now =
-      cti::hours::OpenAt(out.hours, cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, ctx.holidays);
-  if (!out.now.open) {
+  return std::shared_ptr<const ResolvedHours>(std::move(out));
+}
+
+template <typename Message>
+absl::StatusOr<bool> CopyOut(const std::shared_ptr<const Message>& cached, Message* out) {
+  if (cached == nullptr) return false;
+  *out = *cached;
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> LoadEmployee(RouteContext& ctx, absl::string_view id,
+                                  cti::v1::Employee* employee) {
+  CTI_ASSIGN_OR_RETURN(std::shared_ptr<const cti::v1::Employee> cached,
+                       Cached<cti::v1::Employee>(
+                           ctx, absl::StrCat("e", ctx.t, id),
+                           [&]() -> absl::StatusOr<std::shared_ptr<const cti::v1::Employee>> {
+                             auto loaded = std::make_shared<cti::v1::Employee>();
+                             CTI_ASSIGN_OR_RETURN(
+                                 bool found,
+                                 internal::LoadEmployee(ctx.txn, ctx.t, id, loaded.get()));
+                             if (!found) return std::shared_ptr<const cti::v1::Employee>();
+                             return std::shared_ptr<const cti::v1::Employee>(std::move(loaded));
+                           }));
+  return CopyOut(cached, employee);
+}
+
+absl::StatusOr<bool> LoadUnit(RouteContext& ctx, absl::string_view id, cti::v1::Unit* unit) {
+  CTI_ASSIGN_OR_RETURN(
+      std::shared_ptr<const cti::v1::Unit> cached,
+      Cached<cti::v1::Unit>(ctx, absl::StrCat("u", ctx.t, id),
+                            [&]() -> absl::StatusOr<std::shared_ptr<const cti::v1::Unit>> {
+                              auto loaded = std::make_shared<cti::v1::Unit>();
+                              CTI_ASSIGN_OR_RETURN(
+                                  bool found, internal::LoadUnit(ctx.txn, ctx.t, id, loaded.get()));
+                              if (!found) return std::shared_ptr<const cti::v1::Unit>();
+                              return std::shared_ptr<const cti::v1::Unit>(std::move(loaded));
+                            }));
+  return CopyOut(cached, unit);
+}
+
+absl::StatusOr<bool> LoadGroup(RouteContext& ctx, absl::string_view id, cti::v1::Group* group) {
+  CTI_ASSIGN_OR_RETURN(std::shared_ptr<const cti::v1::Group> cached,
+                       Cached<cti::v1::Group>(
+                           ctx, absl::StrCat("g", ctx.t, id),
+                           [&]() -> absl::StatusOr<std::shared_ptr<const cti::v1::Group>> {
+                             auto loaded = std::make_shared<cti::v1::Group>();
+                             CTI_ASSIGN_OR_RETURN(
+                                 bool found, internal::LoadGroup(ctx.txn, ctx.t, id, loaded.get()));
+                             if (!found) return std::shared_ptr<const cti::v1::Group>();
+                             return std::shared_ptr<const cti::v1::Group>(std::move(loaded));
+                           }));
+  return CopyOut(cached, group);
+}
+
+absl::StatusOr<bool> LoadUnitRouting(RouteContext& ctx, absl::string_view unit_id,
+                                     cti::v1::UnitRoutingSet* routing) {
+  CTI_ASSIGN_OR_RETURN(
+      std::shared_ptr<const cti::v1::UnitRoutingSet> cached,
+      Cached<cti::v1::UnitRoutingSet>(
+          ctx, absl::StrCat("r", ctx.t, unit_id),
+          [&]() -> absl::StatusOr<std::shared_ptr<const cti::v1::UnitRoutingSet>> {
+            auto loaded = std::make_shared<cti::v1::UnitRoutingSet>();
+            CTI_ASSIGN_OR_RETURN(bool found,
+                                 internal::LoadUnitRouting(ctx.txn, ctx.t, unit_id, loaded.get()));
+            if (!found) return std::shared_ptr<const cti::v1::UnitRoutingSet>();
+            return std::shared_ptr<const cti::v1::UnitRoutingSet>(std::move(loaded));
+          }));
+  return CopyOut(cached, routing);
+}
+
+absl::StatusOr<std::string> EmployeeWithExtension(RouteContext& ctx, absl::string_view extension) {
+  CTI_ASSIGN_OR_RETURN(
+      std::shared_ptr<const std::string> cached,
+      Cached<std::string>(
+          ctx, absl::StrCat("x", ctx.t, extension),
+          [&]() -> absl::StatusOr<std::shared_ptr<const std::string>> {
+            std::string id;
+            CTI_ASSIGN_OR_RETURN(
+                bool found,
+                ctx.txn.Get(internal::Cf::kDirectory,
+                            internal::TaggedKey(ctx.t, internal::kExtensionTag, extension), &id));
+            if (!found) return std::shared_ptr<const std::string>();
+            return std::make_shared<const std::string>(std::move(id));
+          }));
+  return cached == nullptr ? std::string() : *cached;
+}
+
+absl::StatusOr<std::shared_ptr<const cti::hours::HolidayCalendar>> HolidaysOf(RouteContext& ctx) {
+  using Calendar = cti::hours::HolidayCalendar;
+  return Cached<Calendar>(
+      ctx, absl::StrCat("k", ctx.t), [&]() -> absl::StatusOr<std::shared_ptr<const Calendar>> {
+        cti::v1::ClosureDaysSet days;
+        CTI_ASSIGN_OR_RETURN(bool has, internal::LoadClosureDays(ctx.txn, ctx.t, &days));
+        if (!has) return std::make_shared<const Calendar>();
+        CTI_ASSIGN_OR_RETURN(Calendar calendar, Calendar::Create(internal::ClosureDaysOf(days)));
+        return std::make_shared<const Calendar>(std::move(calendar));
+      });
+}
+
+absl::Status PhoneHoursOf(RouteContext& ctx, const cti::v1::Unit& unit, UnitPhoneHours* out) {
+  CTI_ASSIGN_OR_RETURN(out->resolved,
+                       Cached<ResolvedHours>(ctx, absl::StrCat("h", ctx.t, unit.unit_id()),
+                                             [&] { return ResolveHours(ctx, unit); }));
+  const cti::hours::HolidayCalendar& holidays = *ctx.holidays;
+  out->now =
+      cti::hours::OpenAt(out->hours(), cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, holidays);
+  if (!out->now.open) {
     absl::StatusOr<cti::hours::Opening> next = cti::hours::NextOpening(
-        out.hours, cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, ctx.holidays);
-    if (next.ok()) out.next = *next;
+        out->hours(), cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, holidays);
+    if (next.ok()) out->next = *next;
   }
   return absl::OkStatus();
 }
@@ -187,7 +320,7 @@ void ReasonClosed(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneH
   if (holiday) {
     record_id = absl::FormatCivilTime(absl::CivilDay(hours.now.local_time));
   } else if (record_id.empty()) {
-    record_id = hours.hours_owner.empty() ? "municipality" : hours.hours_owner;
+    record_id = hours.hours_owner().empty() ? "municipality" : hours.hours_owner();
   }
   ctx.Reason(decision.rule.empty() ? "TP-3.14" : decision.rule, std::move(why),
              holiday ? "holiday" : (decision.record_id.empty() ? "hours" : "hours change"),
@@ -207,7 +340,7 @@ void TellUnit(RouteContext& ctx, const cti::v1::Unit& unit, const UnitPhoneHours
     *tell->mutable_next_opening() = ToProto(hours.next->at);
   }
   tell->set_hours_summary(
-      cti::hours::SummarizeWeek(hours.hours.phone.week, cti::hours::Language::kDanish));
+      cti::hours::SummarizeWeek(hours.hours().phone.week, cti::hours::Language::kDanish));
 }
 
 void AddReceptionStep(RouteContext& ctx, absl::string_view for_whom) {

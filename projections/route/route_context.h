@@ -16,6 +16,7 @@
 #include "projections/hours/holidays.h"
 #include "projections/hours/hours.h"
 #include "projections/internal/txn.h"
+#include "projections/route_cache.h"
 
 namespace cti::projections::route {
 
@@ -32,15 +33,21 @@ struct RouteContext {
   std::string t;  // TenantPrefix(tenant)
   absl::Time at;
   absl::TimeZone zone;
-  cti::hours::HolidayCalendar holidays;
   cti::v1::RouteResponse* response;
+  // Parsed records shared between calls (may be null), the tenant's partition, and the
+  // version this call may use (none: read the snapshot only). See route_cache.h.
+  RouteCache* cache = nullptr;
+  int partition = 0;
+  std::optional<uint64_t> version;
+  // Public holidays and the municipality's closure days (set by Router::Route).
+  std::shared_ptr<const cti::hours::HolidayCalendar> holidays;
   // Employees and units already routed to in this answer (forwarding loops).
   absl::flat_hash_set<std::string> visited;
 
   // Adds a reason citing `rule` and, when given, one deciding record.
   void Reason(absl::string_view rule, std::string text, absl::string_view record_kind = "",
               absl::string_view record_id = "", absl::string_view owner_id = "",
-              int64_t version = 0);
+              int64_t record_version = 0);
   // Adds a step (unless kMaxSteps is reached: then false).
   cti::v1::RouteStep* Step(cti::v1::StepKind kind);
   // Local time for people: "mandag 1. dec. kl. 8.00" style, Danish.
@@ -48,6 +55,37 @@ struct RouteContext {
   // "HH:MM" local.
   std::string Clock(absl::Time t) const;
 };
+
+// Reads through the cache (route_cache.h): the record under `key` as `load` reads it
+// from the snapshot, shared with other calls of the same version. `load` answers a null
+// pointer for an absent record.
+template <typename T, typename Load>
+absl::StatusOr<std::shared_ptr<const T>> Cached(RouteContext& ctx, const std::string& key,
+                                                Load load) {
+  if (ctx.cache != nullptr && ctx.version.has_value()) {
+    if (std::optional<std::shared_ptr<const T>> found =
+            ctx.cache->Find<T>(ctx.partition, *ctx.version, key)) {
+      return *std::move(found);
+    }
+  }
+  absl::StatusOr<std::shared_ptr<const T>> loaded = load();
+  if (loaded.ok() && ctx.cache != nullptr && ctx.version.has_value()) {
+    ctx.cache->Put<T>(ctx.partition, *ctx.version, key, *loaded);
+  }
+  return loaded;
+}
+
+// The records Route reads, through the cache; each answers false when absent.
+absl::StatusOr<bool> LoadEmployee(RouteContext& ctx, absl::string_view id,
+                                  cti::v1::Employee* employee);
+absl::StatusOr<bool> LoadUnit(RouteContext& ctx, absl::string_view id, cti::v1::Unit* unit);
+absl::StatusOr<bool> LoadGroup(RouteContext& ctx, absl::string_view id, cti::v1::Group* group);
+absl::StatusOr<bool> LoadUnitRouting(RouteContext& ctx, absl::string_view unit_id,
+                                     cti::v1::UnitRoutingSet* routing);
+// The employee id with `extension`; empty when none.
+absl::StatusOr<std::string> EmployeeWithExtension(RouteContext& ctx, absl::string_view extension);
+// The tenant's holiday calendar (public holidays and its closure days).
+absl::StatusOr<std::shared_ptr<const cti::hours::HolidayCalendar>> HolidaysOf(RouteContext& ctx);
 
 // Whether an employee can take a call at ctx.at, from the calendar (TP-3.7).
 struct Presence {
@@ -68,12 +106,17 @@ absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(
 // municipality when it has none of its own (TP-3.4, TP-3.8, TP-3.10).
 // Answers point into `hours` (string_views, a reduction pointer): the struct stays where
 // PhoneHoursOf filled it, it is neither copied nor moved.
+struct ResolvedHours {
+  cti::hours::UnitHours hours;
+  std::string owner;  // the unit whose weekly phone hours apply; "" = municipality
+};
 struct UnitPhoneHours {
   UnitPhoneHours() = default;
   UnitPhoneHours(const UnitPhoneHours&) = delete;
   UnitPhoneHours& operator=(const UnitPhoneHours&) = delete;
-  cti::hours::UnitHours hours;
-  std::string hours_owner;  // the unit whose weekly phone hours apply; "" = municipality
+  std::shared_ptr<const ResolvedHours> resolved;  // shared: answers point into it
+  const cti::hours::UnitHours& hours() const { return resolved->hours; }
+  const std::string& hours_owner() const { return resolved->owner; }
   cti::hours::OpenAnswer now;
   std::optional<cti::hours::Opening> next;  // when closed
 };

@@ -57,13 +57,13 @@ absl::Status RouteToEmployee(RouteContext& ctx, const cti::v1::Employee& employe
                absl::StrCat(employee.full_name(), " no longer works here: the unit answers"),
                "employee", employee.employee_id());
     cti::v1::Unit unit;
-    CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(ctx.txn, ctx.t, employee.unit_id(), &unit));
+    CTI_ASSIGN_OR_RETURN(bool found, route::LoadUnit(ctx, employee.unit_id(), &unit));
     if (found && unit.active()) return route::RouteUnit(ctx, unit, 0);
     return absl::OkStatus();
   }
   TellEmployee(ctx, employee);
   cti::v1::Unit unit;
-  CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(ctx.txn, ctx.t, employee.unit_id(), &unit));
+  CTI_ASSIGN_OR_RETURN(bool found, route::LoadUnit(ctx, employee.unit_id(), &unit));
   if (found) {
     route::UnitPhoneHours hours;
     CTI_RETURN_IF_ERROR(route::PhoneHoursOf(ctx, unit, &hours));
@@ -97,7 +97,7 @@ absl::Status RouteToUnit(RouteContext& ctx, const cti::v1::Unit& unit) {
 absl::StatusOr<cti::v1::Employee> EmployeeById(RouteContext& ctx, const std::string& field,
                                                const std::string& id) {
   cti::v1::Employee employee;
-  CTI_ASSIGN_OR_RETURN(bool found, internal::LoadEmployee(ctx.txn, ctx.t, id, &employee));
+  CTI_ASSIGN_OR_RETURN(bool found, route::LoadEmployee(ctx, id, &employee));
   if (!found) return internal::NotFound(field, id);
   return employee;
 }
@@ -138,16 +138,85 @@ absl::StatusOr<cti::v1::Employee> EmployeeByName(RouteContext& ctx, const Store&
   return absl::InternalError("unreachable");
 }
 
+using StringList = std::vector<std::string>;
+using Hotlines = std::vector<cti::v1::HotlineSet>;
+
+// The units with distribution rules for `task`, through the cache.
+absl::StatusOr<std::shared_ptr<const StringList>> CachedUnitsWithDistribution(
+    RouteContext& ctx, const std::string& task) {
+  return route::Cached<StringList>(ctx, absl::StrCat("D", ctx.t, internal::FoldTask(task)),
+                                   [&]() -> absl::StatusOr<std::shared_ptr<const StringList>> {
+                                     CTI_ASSIGN_OR_RETURN(
+                                         StringList units,
+                                         internal::UnitsWithDistribution(ctx.txn, ctx.t, task));
+                                     return std::make_shared<const StringList>(std::move(units));
+                                   });
+}
+
+// A unit's rules for a task, with their compiled form, through the cache.
+struct Rules {
+  cti::v1::DistributionRulesSet set;
+  distribution::CompiledRuleSet compiled;
+};
+absl::StatusOr<std::shared_ptr<const Rules>> CachedRules(RouteContext& ctx,
+                                                         const std::string& unit_id,
+                                                         const std::string& task) {
+  return route::Cached<Rules>(
+      ctx, absl::StrCat("d", ctx.t, unit_id, std::string(1, '\0'), internal::FoldTask(task)),
+      [&]() -> absl::StatusOr<std::shared_ptr<const Rules>> {
+        cti::v1::DistributionRulesSet set;
+        CTI_ASSIGN_OR_RETURN(bool found,
+                             internal::LoadDistribution(ctx.txn, ctx.t, unit_id, task, &set));
+        if (!found) return std::shared_ptr<const Rules>();
+        absl::StatusOr<distribution::CompiledRuleSet> compiled =
+            distribution::CompiledRuleSet::Compile(internal::RuleSetOf(set));
+        if (!compiled.ok()) {
+          return absl::InternalError(absl::StrCat("stored rules: ", compiled.status().message()));
+        }
+        return std::make_shared<const Rules>(Rules{std::move(set), *std::move(compiled)});
+      });
+}
+
+// Where a task keyword leads by the directory: the best unit (or else employee) whose
+// tasks match, through the cache. Null when none.
+absl::StatusOr<std::shared_ptr<const cti::v1::SearchHit>> CachedTaskHit(RouteContext& ctx,
+                                                                        const Store& store,
+                                                                        const std::string& tenant,
+                                                                        const std::string& task) {
+  return route::Cached<cti::v1::SearchHit>(
+      ctx, absl::StrCat("T", ctx.t, internal::FoldTask(task)),
+      [&]() -> absl::StatusOr<std::shared_ptr<const cti::v1::SearchHit>> {
+        cti::v1::SearchRequest search;
+        search.set_tenant(tenant);
+        search.set_query(task);
+        search.set_limit(20);
+        CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store).Search(search));
+        const cti::v1::SearchHit* best = nullptr;
+        for (const cti::v1::SearchHit& hit : found.hits()) {
+          if (hit.matched() != "task") continue;
+          if (best == nullptr || (hit.has_unit() && !best->has_unit())) best = &hit;
+          if (best->has_unit()) break;
+        }
+        if (best == nullptr) return std::shared_ptr<const cti::v1::SearchHit>();
+        return std::make_shared<const cti::v1::SearchHit>(*best);
+      });
+}
+
 // A task: a hotline running now (TP-5.1), else the best unit or employee with the task.
 absl::Status RouteToTask(RouteContext& ctx, const Store& store, const std::string& tenant,
                          const std::string& task) {
-  CTI_ASSIGN_OR_RETURN(std::vector<cti::v1::HotlineSet> hotlines,
-                       internal::HotlinesOfTask(ctx.txn, ctx.t, task));
-  for (const cti::v1::HotlineSet& hotline : hotlines) {
+  CTI_ASSIGN_OR_RETURN(
+      std::shared_ptr<const Hotlines> hotlines,
+      route::Cached<Hotlines>(ctx, absl::StrCat("L", ctx.t, internal::FoldTask(task)),
+                              [&]() -> absl::StatusOr<std::shared_ptr<const Hotlines>> {
+                                CTI_ASSIGN_OR_RETURN(
+                                    Hotlines all, internal::HotlinesOfTask(ctx.txn, ctx.t, task));
+                                return std::make_shared<const Hotlines>(std::move(all));
+                              }));
+  for (const cti::v1::HotlineSet& hotline : *hotlines) {
     if (TimeOf(hotline.from()) > ctx.at || TimeOf(hotline.until()) <= ctx.at) continue;
     cti::v1::Group group;
-    CTI_ASSIGN_OR_RETURN(bool found,
-                         internal::LoadGroup(ctx.txn, ctx.t, hotline.group_id(), &group));
+    CTI_ASSIGN_OR_RETURN(bool found, route::LoadGroup(ctx, hotline.group_id(), &group));
     if (!found || !group.active()) continue;
     ctx.response->set_resolved_target(
         absl::StrCat("task '", task, "': hotline ", hotline.hotline_id()));
@@ -160,8 +229,7 @@ absl::Status RouteToTask(RouteContext& ctx, const Store& store, const std::strin
     CTI_ASSIGN_OR_RETURN(bool added, route::AddGroupStep(ctx, group, cti::v1::STEP_KIND_HOTLINE,
                                                          "the hotline's group", "TP-5.1"));
     cti::v1::Unit unit;
-    CTI_ASSIGN_OR_RETURN(bool has_unit,
-                         internal::LoadUnit(ctx.txn, ctx.t, hotline.unit_id(), &unit));
+    CTI_ASSIGN_OR_RETURN(bool has_unit, route::LoadUnit(ctx, hotline.unit_id(), &unit));
     if (has_unit) {
       route::UnitPhoneHours hours;
       CTI_RETURN_IF_ERROR(route::PhoneHoursOf(ctx, unit, &hours));
@@ -173,23 +241,16 @@ absl::Status RouteToTask(RouteContext& ctx, const Store& store, const std::strin
     }
     return absl::OkStatus();
   }
-  cti::v1::SearchRequest search;
-  search.set_tenant(tenant);
-  search.set_query(task);
-  search.set_limit(20);
-  CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store).Search(search));
-  const cti::v1::SearchHit* best = nullptr;
-  for (const cti::v1::SearchHit& hit : found.hits()) {
-    if (hit.matched() != "task") continue;
-    if (best == nullptr || (hit.has_unit() && !best->has_unit())) best = &hit;
-    if (best->has_unit()) break;
-  }
+  CTI_ASSIGN_OR_RETURN(std::shared_ptr<const cti::v1::SearchHit> hit,
+                       CachedTaskHit(ctx, store, tenant, task));
+  const cti::v1::SearchHit* best = hit.get();
   if (best == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("target.task: no unit or employee handles '", task, "'"));
   }
-  CTI_ASSIGN_OR_RETURN(std::vector<std::string> distributed,
-                       internal::UnitsWithDistribution(ctx.txn, ctx.t, task));
+  CTI_ASSIGN_OR_RETURN(std::shared_ptr<const StringList> distributed_units,
+                       CachedUnitsWithDistribution(ctx, task));
+  const StringList& distributed = *distributed_units;
   if (!distributed.empty()) {
     ctx.Reason("TP-5.1",
                absl::StrCat("cases of '", task, "' are distributed among caseworkers in ",
@@ -203,8 +264,7 @@ absl::Status RouteToTask(RouteContext& ctx, const Store& store, const std::strin
                           best->has_unit() ? best->unit().name() : best->employee().full_name()));
   if (best->has_unit()) {
     cti::v1::Unit unit;
-    CTI_ASSIGN_OR_RETURN(bool ok,
-                         internal::LoadUnit(ctx.txn, ctx.t, best->unit().unit_id(), &unit));
+    CTI_ASSIGN_OR_RETURN(bool ok, route::LoadUnit(ctx, best->unit().unit_id(), &unit));
     if (!ok) return internal::NotFound("unit_id", best->unit().unit_id());
     CTI_RETURN_IF_ERROR(RouteToUnit(ctx, unit));
   } else {
@@ -273,8 +333,9 @@ absl::Status RouteToCase(RouteContext& ctx, const cti::v1::CaseTarget& target) {
   }
   std::string unit_id = target.unit_id();
   if (unit_id.empty()) {
-    CTI_ASSIGN_OR_RETURN(std::vector<std::string> units,
-                         internal::UnitsWithDistribution(ctx.txn, ctx.t, target.task()));
+    CTI_ASSIGN_OR_RETURN(std::shared_ptr<const StringList> unit_list,
+                         CachedUnitsWithDistribution(ctx, target.task()));
+    const StringList& units = *unit_list;
     if (units.empty()) {
       return absl::NotFoundError(absl::StrCat("target.case_target.task: no unit distributes '",
                                               target.task(), "' by case"));
@@ -286,25 +347,22 @@ absl::Status RouteToCase(RouteContext& ctx, const cti::v1::CaseTarget& target) {
     }
     unit_id = units.front();
   }
-  cti::v1::DistributionRulesSet set;
-  CTI_ASSIGN_OR_RETURN(bool found,
-                       internal::LoadDistribution(ctx.txn, ctx.t, unit_id, target.task(), &set));
-  if (!found) {
+  CTI_ASSIGN_OR_RETURN(std::shared_ptr<const Rules> cached_rules,
+                       CachedRules(ctx, unit_id, target.task()));
+  if (cached_rules == nullptr) {
     return absl::NotFoundError(absl::StrCat("target.case_target: unit_id '", unit_id,
                                             "' has no distribution rules for '", target.task(),
                                             "'"));
   }
-  absl::StatusOr<distribution::CompiledRuleSet> rules =
-      distribution::CompiledRuleSet::Compile(internal::RuleSetOf(set));
-  if (!rules.ok())
-    return absl::InternalError(absl::StrCat("stored rules: ", rules.status().message()));
+  const cti::v1::DistributionRulesSet& set = cached_rules->set;
+  const distribution::CompiledRuleSet* rules = &cached_rules->compiled;
   CTI_ASSIGN_OR_RETURN(distribution::CaseKey key, CaseKeyOf(target, *rules));
   ctx.response->set_resolved_target(absl::StrCat("case ", distribution::FormatCaseKey(key), " of ",
                                                  set.task(), " in ", unit_id, " (rules v",
                                                  set.version(), ")"));
   absl::StatusOr<distribution::MatchResult> match = rules->Match(key);
   cti::v1::Unit unit;
-  CTI_ASSIGN_OR_RETURN(bool has_unit, internal::LoadUnit(ctx.txn, ctx.t, unit_id, &unit));
+  CTI_ASSIGN_OR_RETURN(bool has_unit, route::LoadUnit(ctx, unit_id, &unit));
   if (!match.ok()) {
     ctx.Reason("TP-4.8",
                absl::StrCat("no rule covers ", distribution::DescribeKey(key), ": ",
@@ -316,11 +374,11 @@ absl::Status RouteToCase(RouteContext& ctx, const cti::v1::CaseTarget& target) {
   auto name = [&](distribution::Fallback::Kind kind, absl::string_view id) -> std::string {
     if (kind == distribution::Fallback::Kind::kEmployee) {
       cti::v1::Employee e;
-      absl::StatusOr<bool> ok = internal::LoadEmployee(ctx.txn, ctx.t, id, &e);
+      absl::StatusOr<bool> ok = route::LoadEmployee(ctx, id, &e);
       return ok.ok() && *ok ? e.full_name() : std::string(id);
     }
     cti::v1::Unit u;
-    absl::StatusOr<bool> ok = internal::LoadUnit(ctx.txn, ctx.t, id, &u);
+    absl::StatusOr<bool> ok = route::LoadUnit(ctx, id, &u);
     return ok.ok() && *ok ? u.name() : std::string(id);
   };
   ctx.Reason("TP-5.1", distribution::Explain(*match, key, name), "distribution rules", set.task(),
@@ -331,8 +389,7 @@ absl::Status RouteToCase(RouteContext& ctx, const cti::v1::CaseTarget& target) {
       return RouteToEmployee(ctx, e);
     }
     cti::v1::Unit fallback;
-    CTI_ASSIGN_OR_RETURN(bool ok,
-                         internal::LoadUnit(ctx.txn, ctx.t, match->fallback->id, &fallback));
+    CTI_ASSIGN_OR_RETURN(bool ok, route::LoadUnit(ctx, match->fallback->id, &fallback));
     if (ok) return RouteToUnit(ctx, fallback);
     return absl::OkStatus();
   }
@@ -410,16 +467,21 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest
   internal::Txn txn(impl, &scratch, /*cache=*/nullptr, snapshot);
   const std::string t = internal::TenantPrefix(request.tenant());
 
-  cti::v1::ClosureDaysSet closure_days;
-  CTI_ASSIGN_OR_RETURN(bool has_days, internal::LoadClosureDays(txn, t, &closure_days));
-  absl::StatusOr<hours::HolidayCalendar> holidays =
-      has_days ? hours::HolidayCalendar::Create(internal::ClosureDaysOf(closure_days))
-               : hours::HolidayCalendar();
-  if (!holidays.ok()) return holidays.status();
-
   cti::v1::RouteResponse response;
   *response.mutable_at() = ToProto(at);
-  RouteContext ctx{txn, t, at, zone_, *std::move(holidays), &response, {}};
+  RouteContext ctx{txn, t, at, zone_, &response, nullptr, 0, std::nullopt, nullptr, {}};
+  if (cache_ != nullptr) {
+    // The snapshot's checkpoint tells which cached records this call may use.
+    std::string checkpoint;
+    CTI_ASSIGN_OR_RETURN(
+        bool has, txn.Get(internal::Cf::kMeta, internal::CheckpointKey(partition_), &checkpoint));
+    if (has && checkpoint.size() == 8) {
+      ctx.cache = cache_;
+      ctx.partition = partition_;
+      ctx.version = cache_->VersionFor(partition_, internal::DecodeBigEndian64(checkpoint));
+    }
+  }
+  CTI_ASSIGN_OR_RETURN(ctx.holidays, route::HolidaysOf(ctx));
   const cti::v1::RouteTarget& target = request.target();
   switch (target.target_case()) {
     case cti::v1::RouteTarget::kEmployeeId: {
@@ -429,12 +491,9 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest
       break;
     }
     case cti::v1::RouteTarget::kExtension: {
-      std::string employee_id;
-      CTI_ASSIGN_OR_RETURN(
-          bool found, txn.Get(internal::Cf::kDirectory,
-                              internal::TaggedKey(t, internal::kExtensionTag, target.extension()),
-                              &employee_id));
-      if (!found) return internal::NotFound("target.extension", target.extension());
+      CTI_ASSIGN_OR_RETURN(std::string employee_id,
+                           route::EmployeeWithExtension(ctx, target.extension()));
+      if (employee_id.empty()) return internal::NotFound("target.extension", target.extension());
       CTI_ASSIGN_OR_RETURN(cti::v1::Employee e, EmployeeById(ctx, "employee_id", employee_id));
       CTI_RETURN_IF_ERROR(RouteToEmployee(ctx, e));
       break;
@@ -447,7 +506,7 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest
     }
     case cti::v1::RouteTarget::kUnitId: {
       cti::v1::Unit unit;
-      CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(txn, t, target.unit_id(), &unit));
+      CTI_ASSIGN_OR_RETURN(bool found, route::LoadUnit(ctx, target.unit_id(), &unit));
       if (!found) return internal::NotFound("target.unit_id", target.unit_id());
       CTI_RETURN_IF_ERROR(RouteToUnit(ctx, unit));
       break;

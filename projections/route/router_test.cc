@@ -323,5 +323,37 @@ TEST_F(RouterTest, TP_5_1_AHotlineAnswersItsTaskUntilItEnds) {
   EXPECT_EQ(after.steps(0).employee_id(), "e1");
 }
 
+TEST_F(RouterTest, TheCacheAnswersAsTheStoreDoesAndForgetsOnChange) {
+  RouteCache cache({store_->AppliedPosition(0)});
+  const Router cached(store_.get(), zone_, &cache, /*partition=*/0);
+  const Router plain(store_.get(), zone_);
+  cti::v1::RouteRequest request;
+  request.set_tenant(kTenant);
+  request.mutable_target()->set_unit_id("borgerservice");
+  request.mutable_at()->set_seconds(absl::ToUnixSeconds(Utc(2024, 3, 1, 9, 0)));
+  absl::StatusOr<cti::v1::RouteResponse> first = cached.Route(request, absl::UnixEpoch());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_GT(cache.size(), 0u) << "the call should have filled the cache";
+  absl::StatusOr<cti::v1::RouteResponse> second = cached.Route(request, absl::UnixEpoch());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->SerializeAsString(), first->SerializeAsString());
+
+  // A change the cache has not been told of: the snapshot is ahead, the cache is bypassed.
+  ApplyAll({UpsertEntry("e2", "ferie", absl::ToUnixSeconds(Utc(2024, 2, 26, 0, 0)),
+                        absl::ToUnixSeconds(Utc(2024, 3, 8, 0, 0)), "Ferie",
+                        cti::v1::ABSENCE_KIND_VACATION)});
+  absl::StatusOr<cti::v1::RouteResponse> ahead = cached.Route(request, absl::UnixEpoch());
+  ASSERT_TRUE(ahead.ok());
+  EXPECT_EQ(ahead->SerializeAsString(),
+            plain.Route(request, absl::UnixEpoch())->SerializeAsString());
+  EXPECT_EQ(ahead->steps(0).members_size(), 1);
+  // Told of it: entries of the old version are not used.
+  cache.NoteApplied(0, store_->AppliedPosition(0), /*routing_changed=*/true);
+  absl::StatusOr<cti::v1::RouteResponse> told = cached.Route(request, absl::UnixEpoch());
+  ASSERT_TRUE(told.ok());
+  EXPECT_EQ(told->steps(0).members_size(), 1);
+  EXPECT_EQ(told->SerializeAsString(), ahead->SerializeAsString());
+}
+
 }  // namespace
 }  // namespace cti::projections

@@ -1,0 +1,88 @@
+// RouteCache: parsed routing records (employees, units, hours, groups, forwardings,
+// calendar entries, rules) shared by Route calls, so that a route to a known target reads
+// no RocksDB and parses no protobuf.
+//
+// Validity. Records only change when staff or calendar records are applied. The owner
+// tells the cache, in position order per partition, how far the projector has applied
+// and whether routing data changed (NoteApplied). A Route call reads the checkpoint of
+// its snapshot (position P) and asks VersionFor(partition, P): the position of the last
+// routing change at or before P, when the cache knows it — P must not be ahead of what
+// the cache was told, nor before the last change it was told. Entries are tagged with
+// the version they were read at and used only by calls of the same version, so a call
+// never mixes records of two states. Because apply is deterministic, positions mean
+// the same state in every store generation (a rebuild's store included).
+//
+// Concurrency: thread-safe. Memory: at most kMaxEntries entries (then it starts over).
+#ifndef CTI_PROJECTIONS_ROUTE_CACHE_H_
+#define CTI_PROJECTIONS_ROUTE_CACHE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
+namespace cti::projections {
+
+class RouteCache {
+ public:
+  static constexpr size_t kMaxEntries = 200000;
+
+  // `published[p]`: the applied position of partition p when the cache starts (treated as
+  // a routing change: nothing earlier is known).
+  explicit RouteCache(std::vector<uint64_t> published);
+
+  // Records of `partition` up to `applied` are applied; `routing_changed` when any of
+  // them was an applied staff or calendar record. Calls for one partition come in
+  // position order.
+  void NoteApplied(int partition, uint64_t applied, bool routing_changed);
+
+  // The version a call whose snapshot is at `position` may use, or nullopt (bypass the
+  // cache) when `position` is ahead of what the cache knows or before its last change.
+  std::optional<uint64_t> VersionFor(int partition, uint64_t position) const;
+
+  // The entry under `key` read at `version` (a null pointer for a remembered absence),
+  // or nullopt when there is none. The value must have been put with the same T.
+  template <typename T>
+  std::optional<std::shared_ptr<const T>> Find(int partition, uint64_t version,
+                                               const std::string& key) const {
+    std::optional<std::shared_ptr<const void>> found = FindErased(partition, version, key);
+    if (!found.has_value()) return std::nullopt;
+    return std::static_pointer_cast<const T>(*std::move(found));
+  }
+  // Remembers `value` (which may be a null pointer: "absent") under `key` for `version`.
+  template <typename T>
+  void Put(int partition, uint64_t version, const std::string& key,
+           std::shared_ptr<const T> value) {
+    PutErased(partition, version, key, std::move(value));
+  }
+
+  size_t size() const;
+
+ private:
+  struct Entry {
+    uint64_t version = 0;
+    std::shared_ptr<const void> value;
+  };
+  struct Partition {
+    uint64_t published = 0;    // applied position the cache has been told of
+    uint64_t last_change = 0;  // position of the last routing change
+    absl::flat_hash_map<std::string, Entry> entries;
+  };
+  std::optional<std::shared_ptr<const void>> FindErased(int partition, uint64_t version,
+                                                        const std::string& key) const;
+  void PutErased(int partition, uint64_t version, const std::string& key,
+                 std::shared_ptr<const void> value);
+
+  mutable absl::Mutex mu_;
+  std::vector<Partition> partitions_ ABSL_GUARDED_BY(mu_);
+  size_t size_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace cti::projections
+
+#endif  // CTI_PROJECTIONS_ROUTE_CACHE_H_

@@ -1,0 +1,40 @@
+// RouteCacheFeed: tells the RouteCache (projections/route_cache.h) how far the projector
+// has applied each partition and whether routing data changed, from the batches the
+// projector publishes. A batch changes routing data when it applied a staff or calendar
+// record; call records never do (the hunt order's last-call times are read fresh).
+// Concurrency: OnBatch is called by the hub, in order per partition; never blocks.
+#ifndef CTI_SERVER_ROUTE_CACHE_FEED_H_
+#define CTI_SERVER_ROUTE_CACHE_FEED_H_
+
+#include <memory>
+
+#include "projections/route_cache.h"
+#include "server/subscription_hub.h"
+
+namespace cti::server {
+
+class RouteCacheFeed final : public HubListener {
+ public:
+  // `cache` must outlive the feed.
+  explicit RouteCacheFeed(cti::projections::RouteCache* cache) : cache_(cache) {}
+
+  void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override {
+    bool changed = false;
+    for (const cti::v1::LogRecord& record : batch->records) {
+      if (record.outcome().rejected()) continue;
+      if (record.event().has_staff() || record.event().has_calendar()) {
+        changed = true;
+        break;
+      }
+    }
+    cache_->NoteApplied(batch->partition, batch->applied_position, changed);
+  }
+  void OnShutdown() override {}
+
+ private:
+  cti::projections::RouteCache* cache_;
+};
+
+}  // namespace cti::server
+
+#endif  // CTI_SERVER_ROUTE_CACHE_FEED_H_
