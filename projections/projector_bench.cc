@@ -67,8 +67,6 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
       flags->mixes = {Mix::kStaffCalendar};
     } else if (flag == "--mix" && value == MixName(Mix::kCallHeavy)) {
       flags->mixes = {Mix::kCallHeavy};
-    } else if (flag == "--mix" && value == MixName(Mix::kOffered)) {
-      flags->mixes = {Mix::kOffered};
     } else {
       return false;
     }
@@ -79,7 +77,6 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
 struct RebuildResult {
   Timing timing;
   double end_seconds = 0;  // of it in EndBulkLoad (flush, compaction)
-  double digest_seconds = 0;  // Store::Digest afterwards (not in `timing`)
   std::string digest;
   uint64_t rejected = 0;
 };
@@ -107,10 +104,8 @@ absl::StatusOr<RebuildResult> Rebuild(const std::vector<std::string>& events, co
   result.end_seconds = end_timer.Elapsed().wall;
   result.timing = timer.Elapsed();
   result.rejected = (*store)->records_rejected();
-  const Timer digest_timer;
   absl::StatusOr<std::string> digest = (*store)->Digest();
   if (!digest.ok()) return digest.status();
-  result.digest_seconds = digest_timer.Elapsed().wall;
   result.digest = *digest;
   if (absl::Status s = (*store)->Close(); !s.ok()) return s;
   std::filesystem::remove_all(dir);
@@ -171,7 +166,7 @@ int RunMix(Mix mix, const Flags& flags) {
   std::fflush(stdout);
   const std::string base = absl::StrCat(flags.dir, "/projector-bench-", getpid());
   std::vector<Timing> live, bulk, raw;
-  std::vector<double> bulk_end, digest_seconds;
+  std::vector<double> bulk_end;
   std::string live_digest, bulk_digest;
   uint64_t rejected = 0;
   for (int r = 0; r < flags.repeat; ++r) {
@@ -188,7 +183,6 @@ int RunMix(Mix mix, const Flags& flags) {
       if (!b.ok()) return Fail(b.status());
       bulk.push_back(b->timing);
       bulk_end.push_back(b->end_seconds);
-      digest_seconds.push_back(b->digest_seconds);
       bulk_digest = b->digest;
       rejected = b->rejected;
     }
@@ -212,9 +206,6 @@ int RunMix(Mix mix, const Flags& flags) {
     std::sort(bulk_end.begin(), bulk_end.end());
     std::printf("   %-22s %.2f s of it (median) in EndBulkLoad: flush, compaction\n", "",
                 bulk_end[bulk_end.size() / 2]);
-    std::sort(digest_seconds.begin(), digest_seconds.end());
-    std::printf("   %-22s %.2f s (median) for Store::Digest afterwards (not in the rate)\n", "",
-                digest_seconds[digest_seconds.size() / 2]);
   }
   if (!live.empty()) Report("rebuild, live writes", n, live);
   if (!raw.empty()) raw_rate = Report("raw WriteBatch", n, raw);
@@ -236,7 +227,7 @@ int main(int argc, char** argv) {
   if (!ParseFlags(argc, argv, &flags)) {
     std::fprintf(stderr,
                  "usage: projector_bench [--records N] [--batch N] "
-                 "[--mix staff-calendar|call-heavy|offered|both] [--repeat N] [--no-pipeline] "
+                 "[--mix staff-calendar|call-heavy|both] [--repeat N] [--no-pipeline] "
                  "[--only live|bulk|raw] [--dir DIR]\n");
     return 2;
   }

@@ -178,12 +178,7 @@ absl::Status StoreImpl::OpenDb(const std::string& dir, bool* fresh) {
   }
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &all_handles_, &db_);
   if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", dir));
-  dir_ = dir;
-  handle_list_.clear();
-  for (int i = 0; i < kCfCount; ++i) {
-    handles_[i] = all_handles_[i + 1];
-    handle_list_.push_back(handles_[i]);
-  }
+  for (int i = 0; i < kCfCount; ++i) handles_[i] = all_handles_[i + 1];
   return absl::OkStatus();
 }
 
@@ -287,20 +282,11 @@ absl::StatusOr<cti::v1::ApplyOutcome> StoreImpl::OutcomeAt(int partition, uint64
         absl::StrCat("position ", position, " of partition ", partition, " has not been applied"));
   }
   cti::v1::ApplyOutcome outcome;
-  const std::string key = OutcomeKey(partition, position);
   std::string value;
-  const std::string* staged_value = nullptr;
-  const ReadCache::Known staged_known =
-      staged_ != nullptr ? staged_->Lookup(Cf::kOutcomes, key, &staged_value)
-                         : ReadCache::Known::kUnknown;
-  if (staged_known == ReadCache::Known::kAbsent) return outcome;
-  if (staged_known == ReadCache::Known::kPresent) {
-    value = *staged_value;
-  } else {
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kOutcomes), key, &value);
-    if (s.IsNotFound()) return outcome;  // only rejections are stored
-    if (!s.ok()) return FromRocks(s, "reading an outcome");
-  }
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(Cf::kOutcomes), OutcomeKey(partition, position), &value);
+  if (s.IsNotFound()) return outcome;  // only rejections are stored
+  if (!s.ok()) return FromRocks(s, "reading an outcome");
   if (!outcome.ParseFromString(value)) {
     return absl::DataLossError(
         absl::StrCat("projection store: outcome at position ", position, " cannot be parsed"));
@@ -309,49 +295,36 @@ absl::StatusOr<cti::v1::ApplyOutcome> StoreImpl::OutcomeAt(int partition, uint64
 }
 
 absl::StatusOr<std::string> StoreImpl::Digest() const {
-  if (private_bulk_.load(std::memory_order_relaxed)) {
-    return absl::FailedPreconditionError(
-        "projection store: no digest during a private bulk load (the store is incomplete)");
-  }
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
   read.fill_cache = false;
-  read.readahead_size = 2 << 20;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   // Framing: 'C' len name for a family, 'E' len key len value for an entry; lengths are
-  // big-endian 32-bit, so no two different states hash the same bytes. The frames are
-  // hashed in large pieces: SHA-256 costs far more per call than per byte.
-  constexpr size_t kChunk = 256 << 10;
-  std::string buffer;
-  buffer.reserve(kChunk + 4096);
-  auto flush = [&] {
-    EVP_DigestUpdate(ctx, buffer.data(), buffer.size());
-    buffer.clear();
-  };
-  auto add = [&](char tag, absl::string_view a, const rocksdb::Slice* b) {
-    buffer.push_back(tag);
-    AppendBigEndian32(&buffer, static_cast<uint32_t>(a.size()));
-    buffer.append(a.data(), a.size());
+  // big-endian 32-bit, so no two different states hash the same bytes.
+  std::string frame;
+  auto add = [&](char tag, absl::string_view a, const absl::string_view* b) {
+    frame.clear();
+    frame.push_back(tag);
+    AppendBigEndian32(&frame, static_cast<uint32_t>(a.size()));
+    frame.append(a.data(), a.size());
     if (b != nullptr) {
-      AppendBigEndian32(&buffer, static_cast<uint32_t>(b->size()));
-      buffer.append(b->data(), b->size());
+      AppendBigEndian32(&frame, static_cast<uint32_t>(b->size()));
+      frame.append(b->data(), b->size());
     }
-    if (buffer.size() >= kChunk) flush();
+    EVP_DigestUpdate(ctx, frame.data(), frame.size());
   };
   absl::Status status;
   for (int i = 0; i < kCfCount && status.ok(); ++i) {
     add('C', CfName(static_cast<Cf>(i)), nullptr);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, handles_[i]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const rocksdb::Slice key = it->key();
-      const rocksdb::Slice value = it->value();
-      add('E', absl::string_view(key.data(), key.size()), &value);
+      const absl::string_view value(it->value().data(), it->value().size());
+      add('E', absl::string_view(it->key().data(), it->key().size()), &value);
     }
     if (!it->status().ok()) status = FromRocks(it->status(), "reading for the digest");
   }
-  flush();
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
   EVP_DigestFinal_ex(ctx, md, &md_len);

@@ -9,12 +9,6 @@
 // with the WAL must not follow unflushed writes without it (a replayed WAL would then
 // sit on a state missing the earlier batches), so EndBulkLoad flushes before it turns
 // the WAL back on.
-//
-// A private bulk load also stages the writes of some families in memory (staged.h) and
-// ingests them as table files; what is on disk is then not a consistent prefix until
-// EndBulkLoad has ingested and flushed everything. So the load starts by deleting the
-// schema version (a synced write) and EndBulkLoad writes it back last (synced): a store
-// opened without it is wiped, as one of another schema version is.
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,25 +22,6 @@ namespace {
 // After a bulk load, level-0 files beyond this count in a family are compacted before
 // the live path writes again: RocksDB slows writes from 20 level-0 files on.
 constexpr uint64_t kMaxLevel0FilesAfterLoad = 8;
-
-// A private bulk load writes its staged families out when they hold more than this many
-// bytes of keys and values (about twice that in memory).
-constexpr size_t kMaxStagedBytes = size_t{64} << 20;
-
-absl::Status WriteSchemaVersion(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta, bool present) {
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  rocksdb::Status s;
-  if (present) {
-    std::string encoded;
-    AppendBigEndian32(&encoded, kSchemaVersion);
-    s = db->Put(sync, meta, ToSlice(kMetaSchemaVersion), encoded);
-  } else {
-    s = db->Delete(sync, meta, ToSlice(kMetaSchemaVersion));
-  }
-  if (!s.ok()) return FromRocks(s, "writing the schema version");
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -76,46 +51,8 @@ absl::Status StoreImpl::BeginBulkLoad() {
   return absl::OkStatus();
 }
 
-absl::Status StoreImpl::BeginPrivateBulkLoad() {
-  if (staged_ != nullptr) return absl::OkStatus();
-  if (bulk_loading()) {
-    return absl::FailedPreconditionError(
-        "projection store: a shared bulk load is running; it cannot become private");
-  }
-  // Marked incomplete before anything is staged (see above).
-  if (absl::Status s = WriteSchemaVersion(db_, cf(Cf::kMeta), /*present=*/false); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = BeginBulkLoad(); !s.ok()) {
-    WriteSchemaVersion(db_, cf(Cf::kMeta), /*present=*/true).IgnoreError();
-    return s;
-  }
-  staged_ = std::make_unique<StagedWrites>();
-  ingest_threshold_ = kMaxStagedBytes;
-  // Staged families are read from the staging area; the read cache must not hold them
-  // (it would keep values that are replaced in the staging area).
-  projector_cache_.SetSkipStaged(true);
-  private_bulk_.store(true, std::memory_order_relaxed);
-  return absl::OkStatus();
-}
-
-absl::Status StoreImpl::IngestStaged(const std::vector<Cf>& families) const {
-  if (staged_ == nullptr || staged_->empty()) return absl::OkStatus();
-  return staged_->Ingest(db_, handle_list_, dir_, families);
-}
-
-void StoreImpl::MaybeIngestStaged() const {
-  if (staged_ == nullptr || staged_->bytes() <= ingest_threshold_) return;
-  if (IngestStaged({}).ok()) {
-    ingest_threshold_ = kMaxStagedBytes;
-  } else {
-    ingest_threshold_ = staged_->bytes() + kMaxStagedBytes;  // try again later
-  }
-}
-
 absl::Status StoreImpl::EndBulkLoad() {
   if (!bulk_loading()) return absl::OkStatus();
-  if (absl::Status s = IngestStaged({}); !s.ok()) return s;
   rocksdb::FlushOptions flush;
   flush.wait = true;
   flush.allow_write_stall = true;
@@ -123,14 +60,6 @@ absl::Status StoreImpl::EndBulkLoad() {
   rocksdb::Status flushed = db_->Flush(flush, handles);
   if (!flushed.ok()) return FromRocks(flushed, "flushing a bulk load");
   // Everything applied is on disk now: later writes may use the WAL again.
-  if (staged_ != nullptr) {
-    if (absl::Status s = WriteSchemaVersion(db_, cf(Cf::kMeta), /*present=*/true); !s.ok()) {
-      return s;
-    }
-    staged_.reset();
-    projector_cache_.SetSkipStaged(false);
-    private_bulk_.store(false, std::memory_order_relaxed);
-  }
   bulk_loading_.store(false, std::memory_order_relaxed);
   written_keys_.reset();
   if (absl::Status s = SetCfOption("disable_auto_compactions", "false"); !s.ok()) return s;

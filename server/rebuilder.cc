@@ -166,8 +166,6 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
 
   // Phase 1: catch up with the live store while it keeps serving: a bulk load, then
   // (after its flush, which the live store runs on meanwhile) logged writes.
-  const absl::Time opened = clock_->Now();
-  absl::Time bulk_applied, bulk_ended;
   absl::Time last_report = clock_->Now();
   progress(make_progress(false));
   for (bool bulk : {true, false}) {
@@ -188,12 +186,10 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
       if (close) break;
     }
     if (bulk) {
-      bulk_applied = clock_->Now();
       if (absl::Status s = next->store->EndBulkLoad(); !s.ok()) {
         StoreGenerations::Discard(*next);
         return s;
       }
-      bulk_ended = clock_->Now();
     }
   }
 
@@ -224,17 +220,11 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
     StoreGenerations::Discard(*next);
     return switched;
   }
-  const absl::Time switched_at = clock_->Now();
+  spdlog::info("rebuild: now serving from {}", next->path);
   *last = make_progress(true);
   absl::StatusOr<std::string> digest = next->store->Digest();
   if (!digest.ok()) return digest.status();
   last->set_state_digest(*digest);
-  const auto ms = [](absl::Duration d) { return absl::ToInt64Milliseconds(d); };
-  spdlog::info(
-      "rebuild: now serving from {} ({} ms: open {}, bulk apply {}, end bulk load {}, "
-      "catch-up and switch {}, digest {})",
-      next->path, ms(clock_->Now() - started), ms(opened - started), ms(bulk_applied - opened),
-      ms(bulk_ended - bulk_applied), ms(switched_at - bulk_ended), ms(clock_->Now() - switched_at));
   return absl::OkStatus();
 }
 

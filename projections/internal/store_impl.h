@@ -18,7 +18,6 @@
 #include "absl/synchronization/mutex.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/read_cache.h"
-#include "projections/internal/staged.h"
 #include "projections/internal/written_keys.h"
 #include "projections/store.h"
 #include "rocksdb/db.h"
@@ -40,7 +39,6 @@ class StoreImpl final : public Store {
   absl::Status BeginBulkLoad() override;
   absl::Status EndBulkLoad() override;
   bool bulk_loading() const override { return bulk_loading_.load(std::memory_order_relaxed); }
-  absl::Status BeginPrivateBulkLoad() override;
   absl::Status Close() override;
   rocksdb::DB* db() const override { return db_; }
 
@@ -64,17 +62,6 @@ class StoreImpl final : public Store {
     return written_keys_ != nullptr && !written_keys_->full() ? written_keys_.get() : nullptr;
   }
 
-  // During a private bulk load: the staged writes (see staged.h); null otherwise. For
-  // the one thread that calls Commit only.
-  StagedWrites* staged() const { return staged_.get(); }
-  // Writes the staged `families` (all when empty) to disk (StagedWrites::Ingest). OK
-  // when nothing is staged. For the one thread that calls Commit only.
-  absl::Status IngestStaged(const std::vector<Cf>& families) const;
-  // After a batch was staged: writes everything staged out when it holds more than
-  // kMaxStagedBytes. A failure is not an error here: what is staged stays staged, and
-  // EndBulkLoad tries again (and reports).
-  void MaybeIngestStaged() const;
-
  private:
   StoreImpl() = default;
   absl::Status OpenDb(const std::string& dir, bool* fresh);
@@ -91,13 +78,6 @@ class StoreImpl final : public Store {
   std::atomic<bool> bulk_loading_{false};
   mutable ReadCache projector_cache_;
   std::unique_ptr<WrittenKeys> written_keys_;
-  std::string dir_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handle_list_;  // handles_ as a vector
-  // A private bulk load: staged_ is set, and private_bulk_ (read by Digest from any
-  // thread) is true.
-  std::unique_ptr<StagedWrites> staged_;
-  std::atomic<bool> private_bulk_{false};
-  mutable size_t ingest_threshold_ = 0;
 
   mutable absl::Mutex mu_;
   std::map<int, uint64_t> checkpoints_ ABSL_GUARDED_BY(mu_);
