@@ -81,11 +81,11 @@ class AppendBatchReactor final : public grpc::ServerUnaryReactor {
         }
         continue;
       }
-      if (!rechecked_ && MayPassLater(checked.status()) &&
+      if (rechecked_ != next_ && MayPassLater(checked.status()) &&
           (!run.empty() || applied < wait_target)) {
         // Earlier appends (this batch's or the client's) may make it pass: append the
         // run, wait for the projection to apply it, then check this event again.
-        rechecked_ = true;
+        rechecked_ = next_;
         store.reset();
         AppendRun(std::move(run), /*then_wait=*/true);
         return;
@@ -196,8 +196,8 @@ class AppendBatchReactor final : public grpc::ServerUnaryReactor {
 
   // The next event to check. Touched by Check and AfterRun only, which never overlap.
   size_t next_ = 0;
-  // Whether event next_ was already given its second check.
-  bool rechecked_ = false;
+  // The event given its second check last (each event gets at most one); SIZE_MAX: none.
+  size_t rechecked_ = SIZE_MAX;
   std::atomic<size_t> outstanding_{0};
 
   absl::Mutex mu_;

@@ -66,6 +66,23 @@ TEST_F(AppendBatchTest, AppendsInOrderAndLaterEventsMayDependOnEarlierOnes) {
   EXPECT_EQ(employee.employee().full_name(), "Bo Lund");
 }
 
+TEST_F(AppendBatchTest, EveryEventMayWaitOnceForTheEarlierEventsItNeeds) {
+  cti::v1::AppendBatchRequest request;
+  *request.add_events() = Administration("sundhed", "Sundhed og Omsorg");
+  *request.add_events() = Hire("e1", "Anna Holm", "sundhed");  // needs event 0
+  *request.add_events() = Administration("teknik", "Teknik og Miljø");
+  *request.add_events() = Hire("e2", "Bo Lund", "teknik");  // needs event 2
+  *request.add_events() = Hire("e3", "Carl Dam", "teknik");
+  cti::v1::AppendBatchResponse response;
+  ASSERT_TRUE(testing::IsOk(Send(request, &response)));
+  ASSERT_EQ(response.results_size(), 5);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(response.results(i).code(), kOk) << i << ": " << response.results(i).message();
+  }
+  EXPECT_EQ(response.appended_count(), 5u);
+  EXPECT_EQ(LogEnd(), 5u);
+}
+
 TEST_F(AppendBatchTest, StopsAtTheFirstRefusalAndLeavesAPrefixInTheLog) {
   cti::v1::AppendBatchRequest request;
   *request.add_events() = Administration("sundhed", "Sundhed og Omsorg");

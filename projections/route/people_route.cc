@@ -192,10 +192,20 @@ absl::StatusOr<bool> ApplyRestriction(RouteContext& ctx, const cti::v1::Unit& un
   ctx.Reason("TP-5.1",
              absl::StrCat(unit.name(), " takes calls only on extension ", r.extension(), reason),
              "unit routing", unit.unit_id());
+  // The extension's holder, when an employee has it, is named in the step.
+  CTI_ASSIGN_OR_RETURN(std::string holder_id, EmployeeWithExtension(ctx, r.extension()));
+  cti::v1::Employee holder;
+  bool named = false;
+  if (!holder_id.empty()) {
+    CTI_ASSIGN_OR_RETURN(named, LoadEmployee(ctx, holder_id, &holder));
+    named = named && holder.active();
+  }
   if (cti::v1::RouteStep* step = ctx.Step(cti::v1::STEP_KIND_RING_EMPLOYEE)) {
     step->set_unit_id(unit.unit_id());
     step->set_number(r.extension());
-    step->set_display_name(absl::StrCat(unit.name(), " (kun dette lokalnummer)"));
+    if (named) step->set_employee_id(holder.employee_id());
+    step->set_display_name(named ? holder.full_name()
+                                 : absl::StrCat(unit.name(), " (kun dette lokalnummer)"));
     step->set_ring_seconds(kDefaultRingSeconds);
     step->set_why("the only extension calls for the unit may go to");
     step->add_rules("TP-5.1");

@@ -1,0 +1,53 @@
+// RouteCache: which calls may use which entries.
+#include "projections/route_cache.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace cti::projections {
+namespace {
+
+TEST(RouteCacheTest, ACallAheadOfWhatTheCacheKnowsBypassesIt) {
+  RouteCache cache({10});
+  EXPECT_EQ(cache.VersionFor(0, 10), 10u);
+  EXPECT_FALSE(cache.VersionFor(0, 11).has_value()) << "position 11 may hold a change";
+  cache.NoteApplied(0, 12, /*routing_changed=*/false);
+  EXPECT_EQ(cache.VersionFor(0, 11), 10u);
+  EXPECT_EQ(cache.VersionFor(0, 12), 10u);
+  EXPECT_FALSE(cache.VersionFor(0, 9).has_value()) << "before the last change known";
+  EXPECT_FALSE(cache.VersionFor(1, 10).has_value()) << "no such partition";
+}
+
+TEST(RouteCacheTest, AChangeRetiresTheEntriesOfTheOldVersion) {
+  RouteCache cache({5});
+  cache.Put<std::string>(0, 5, "e1", std::make_shared<const std::string>("Anna Holm"));
+  cache.Put<std::string>(0, 5, "e9", nullptr);  // a remembered absence
+  ASSERT_TRUE(cache.Find<std::string>(0, 5, "e1").has_value());
+  EXPECT_EQ(**cache.Find<std::string>(0, 5, "e1"), "Anna Holm");
+  ASSERT_TRUE(cache.Find<std::string>(0, 5, "e9").has_value());
+  EXPECT_EQ(*cache.Find<std::string>(0, 5, "e9"), nullptr);
+  EXPECT_FALSE(cache.Find<std::string>(0, 5, "e2").has_value());
+
+  cache.NoteApplied(0, 8, /*routing_changed=*/true);
+  EXPECT_EQ(cache.VersionFor(0, 8), 8u);
+  EXPECT_FALSE(cache.VersionFor(0, 7).has_value()) << "a snapshot from before the change";
+  EXPECT_FALSE(cache.Find<std::string>(0, 8, "e1").has_value());
+  EXPECT_EQ(cache.size(), 0u);
+  // A call still reading the old state cannot put entries any more.
+  cache.Put<std::string>(0, 5, "e1", std::make_shared<const std::string>("stale"));
+  EXPECT_FALSE(cache.Find<std::string>(0, 5, "e1").has_value());
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(RouteCacheTest, CallRecordsDoNotRetireEntries) {
+  RouteCache cache({5});
+  cache.Put<std::string>(0, 5, "u1", std::make_shared<const std::string>("Ydelse"));
+  cache.NoteApplied(0, 50, /*routing_changed=*/false);
+  EXPECT_EQ(cache.VersionFor(0, 50), 5u);
+  EXPECT_TRUE(cache.Find<std::string>(0, 5, "u1").has_value());
+}
+
+}  // namespace
+}  // namespace cti::projections
