@@ -151,7 +151,13 @@ grpc::ServerUnaryReactor* StartPositionGated(grpc::CallbackServerContext* contex
                                              const ServiceDeps& deps, int partition,
                                              uint64_t position, GateOptions options,
                                              std::function<absl::Status()> answer) {
-  (void)context;
+  if (options.pool == nullptr &&
+      (position == 0 || deps.waiters->Applied(partition) >= position)) {
+    // The common case: nothing to wait for, answered here on gRPC's default reactor.
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(answer()));
+    return reactor;
+  }
   auto* reactor =
       new GatedReactor(deps, partition, position, std::move(options), std::move(answer));
   reactor->Begin();
