@@ -84,7 +84,8 @@ absl::Status ApplyStaff(ApplyContext& ctx, const cti::v1::StaffEvent& staff) {
     case S::kHoursChangeSet:
       return ApplyHoursChangeSet(ctx, path / "hours_change_set", staff.hours_change_set());
     case S::kHoursChangeRemoved:
-      return ApplyHoursChangeRemoved(ctx, path / "hours_change_removed", staff.hours_change_removed());
+      return ApplyHoursChangeRemoved(ctx, path / "hours_change_removed",
+                                     staff.hours_change_removed());
     case S::kClosureDaysSet:
       return ApplyClosureDaysSet(ctx, path / "closure_days_set", staff.closure_days_set());
     case S::kGroupDefined:
@@ -94,9 +95,11 @@ absl::Status ApplyStaff(ApplyContext& ctx, const cti::v1::StaffEvent& staff) {
     case S::kUnitRoutingSet:
       return ApplyUnitRoutingSet(ctx, path / "unit_routing_set", staff.unit_routing_set());
     case S::kDistributionRulesSet:
-      return ApplyDistributionRulesSet(ctx, path / "distribution_rules_set", staff.distribution_rules_set());
+      return ApplyDistributionRulesSet(ctx, path / "distribution_rules_set",
+                                       staff.distribution_rules_set());
     case S::kDistributionRulesRemoved:
-      return ApplyDistributionRulesRemoved(ctx, path / "distribution_rules_removed", staff.distribution_rules_removed());
+      return ApplyDistributionRulesRemoved(ctx, path / "distribution_rules_removed",
+                                           staff.distribution_rules_removed());
     case S::kHotlineSet:
       return ApplyHotlineSet(ctx, path / "hotline_set", staff.hotline_set());
     case S::kHotlineEnded:

@@ -62,13 +62,8 @@ std::string NewEventId() {
 
 absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& request,
                                              const cti::v1::Actor& actor) {
-  const google::protobuf::UnknownFieldSet& unknown =
-      request.GetReflection()->GetUnknownFields(request);
-  if (!unknown.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown field number ", unknown.field(0).number(),
-                     " in AppendRequest: this server cannot validate it (is the client "
-                     "newer than the server?)"));
+  if (absl::Status s = CheckNoUnknownTopLevelFields(request, "AppendRequest"); !s.ok()) {
+    return s;
   }
   if (!request.has_event()) return absl::InvalidArgumentError("event is required");
   return PrepareEvent(request.event(), "event", actor);

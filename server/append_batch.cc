@@ -14,6 +14,7 @@
 #include "server/event_service.h"
 #include "server/position_gate.h"
 #include "server/status_mapping.h"
+#include "server/unknown_fields.h"
 
 namespace cti::server {
 namespace {
@@ -220,13 +221,8 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
   };
   absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
   if (!actor.ok()) return refuse(actor.status());
-  const google::protobuf::UnknownFieldSet& unknown =
-      request->GetReflection()->GetUnknownFields(*request);
-  if (!unknown.empty()) {
-    return refuse(absl::InvalidArgumentError(
-        absl::StrCat("unknown field number ", unknown.field(0).number(),
-                     " in AppendBatchRequest: this server cannot validate it (is the client "
-                     "newer than the server?)")));
+  if (absl::Status s = CheckNoUnknownTopLevelFields(*request, "AppendBatchRequest"); !s.ok()) {
+    return refuse(s);
   }
   if (request->events().empty()) {
     return refuse(absl::InvalidArgumentError("events: at least one event is required"));

@@ -169,6 +169,13 @@ TEST_F(AppendBatchTest, RefusesUnusableRequestsWhole) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("at most 1000"));
 
+  cti::v1::AppendBatchRequest newer;
+  *newer.add_events() = CallOffered("c1");
+  newer.GetReflection()->MutableUnknownFields(&newer)->AddVarint(9, 1);
+  status = Send(newer, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("unknown field number 9 in AppendBatchRequest"));
+
   cti::v1::AppendBatchRequest anonymous;
   *anonymous.add_events() = CallOffered("c1");
   status = Send(anonymous, &response, /*identity=*/false);

@@ -10,16 +10,6 @@
 namespace cti::server {
 namespace {
 
-// Finishes at once with INVALID_ARGUMENT when `tenant` is empty; returns nullptr when
-// the call may go on.
-grpc::ServerUnaryReactor* RefuseWithoutTenant(grpc::CallbackServerContext* context,
-                                              const std::string& tenant) {
-  if (!tenant.empty()) return nullptr;
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "tenant is required"));
-  return reactor;
-}
-
 // Runs `query` against the live store and sets the applied position on its answer.
 template <typename Response, typename Query>
 absl::Status AnswerFromStore(const ServiceDeps& deps, int partition, Response* response,

@@ -147,12 +147,19 @@ class GatedReactor final : public grpc::ServerUnaryReactor {
 
 }  // namespace
 
+grpc::ServerUnaryReactor* RefuseWithoutTenant(grpc::CallbackServerContext* context,
+                                              const std::string& tenant) {
+  if (!tenant.empty()) return nullptr;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "tenant is required"));
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* StartPositionGated(grpc::CallbackServerContext* context,
                                              const ServiceDeps& deps, int partition,
                                              uint64_t position, GateOptions options,
                                              std::function<absl::Status()> answer) {
-  if (options.pool == nullptr &&
-      (position == 0 || deps.waiters->Applied(partition) >= position)) {
+  if (options.pool == nullptr && (position == 0 || deps.waiters->Applied(partition) >= position)) {
     // The common case: nothing to wait for, answered here on gRPC's default reactor.
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(answer()));

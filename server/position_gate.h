@@ -88,6 +88,12 @@ struct GateOptions {
   absl::StatusCode timeout_code = absl::StatusCode::kDeadlineExceeded;
 };
 
+// For the queries of one tenant: finishes the call at once with INVALID_ARGUMENT
+// "tenant is required" when `tenant` is empty and returns its reactor; nullptr when the
+// call may go on.
+grpc::ServerUnaryReactor* RefuseWithoutTenant(grpc::CallbackServerContext* context,
+                                              const std::string& tenant);
+
 // Returns the reactor for the call; it finishes with `answer`'s status (mapped by
 // ToGrpcStatus) once `position` is applied (0: at once). `answer` fills the response;
 // it runs at most once.

@@ -48,4 +48,15 @@ absl::Status CheckNoUnknownFields(const Message& message, std::string_view root)
   return Check(message, std::string(root));
 }
 
+absl::Status CheckNoUnknownTopLevelFields(const google::protobuf::Message& message,
+                                          std::string_view name) {
+  const google::protobuf::UnknownFieldSet& unknown =
+      message.GetReflection()->GetUnknownFields(message);
+  if (unknown.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("unknown field number ", unknown.field(0).number(),
+                                                 " in ", std::string(name),
+                                                 ": this server cannot validate it (is the client "
+                                                 "newer than the server?)"));
+}
+
 }  // namespace cti::server

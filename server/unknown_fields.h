@@ -21,6 +21,11 @@ namespace cti::server {
 // `root` names `message` in the path ("event"). Thread-compatible.
 absl::Status CheckNoUnknownFields(const google::protobuf::Message& message, std::string_view root);
 
+// As above for `message`'s own fields only (its nested messages are checked on their
+// own, under shorter names): "unknown field number 7 in AppendRequest: ...".
+absl::Status CheckNoUnknownTopLevelFields(const google::protobuf::Message& message,
+                                          std::string_view name);
+
 }  // namespace cti::server
 
 #endif  // CTI_SERVER_UNKNOWN_FIELDS_H_

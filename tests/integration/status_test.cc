@@ -44,7 +44,8 @@ TEST_F(StatusTest, ReflectionListsEveryService) {
   ASSERT_TRUE(services.ok()) << services.status();
   EXPECT_THAT(*services,
               IsSupersetOf({"cti.v1.EventService", "cti.v1.DirectoryService", "cti.v1.AdminService",
-                            "cti.v1.RouteService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}));
+                            "cti.v1.RouteService", "grpc.health.v1.Health",
+                            "grpc.reflection.v1alpha.ServerReflection"}));
 
   absl::StatusOr<std::vector<std::string>> methods =
       ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.EventService");
