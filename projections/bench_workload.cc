@@ -110,22 +110,62 @@ std::vector<cti::v1::LogRecord> StaffCalendar(size_t n) {
   return log.Take();
 }
 
+// cti_bench's load (tests/support/danish_events.cc, LoadCallEvent): new calls offered.
+std::vector<cti::v1::LogRecord> Offered(size_t n) {
+  Log log(n);
+  while (log.size() < n) {
+    const uint64_t position = log.next_position();
+    const std::string id = absl::StrCat("ld-", position);
+    cti::v1::Event e;
+    Stamp(e, position, id, "pbx", cti::v1::ROLE_SYSTEM);
+    e.clear_recorded_at();
+    e.set_correlation_id(absl::StrCat("call-", id));
+    auto* call = e.mutable_call();
+    call->set_call_id(absl::StrCat("call-", id));
+    call->mutable_offered()->set_caller_number(absl::StrFormat("+4520%06d", position % 1000000));
+    call->mutable_offered()->set_dialled_number("+4573767676");
+    log.Add(std::move(e));
+  }
+  return log.Take();
+}
+
 }  // namespace
 
 const char* MixName(Mix mix) {
-  return mix == Mix::kStaffCalendar ? "staff-calendar" : "call-heavy";
+  switch (mix) {
+    case Mix::kStaffCalendar:
+      return "staff-calendar";
+    case Mix::kCallHeavy:
+      return "call-heavy";
+    case Mix::kOffered:
+      return "offered";
+  }
+  return "?";
 }
 
 const char* MixDescription(Mix mix) {
-  return mix == Mix::kStaffCalendar
-             ? "20% hires, 65% calendar entries, 7% forwardings, 8% task changes"
-             : "~80% call events (offered/ringing/answered/transferred/ended/abandoned, "
-               "voicemail, messages, callbacks), ~15% calendar, ~5% staff";
+  switch (mix) {
+    case Mix::kStaffCalendar:
+      return "20% hires, 65% calendar entries, 7% forwardings, 8% task changes";
+    case Mix::kCallHeavy:
+      return "~80% call events (offered/ringing/answered/transferred/ended/abandoned, "
+             "voicemail, messages, callbacks), ~15% calendar, ~5% staff";
+    case Mix::kOffered:
+      return "cti_bench's load: every record offers a new call";
+  }
+  return "?";
 }
 
 std::vector<cti::v1::LogRecord> MakeWorkload(Mix mix, size_t n) {
-  if (mix == Mix::kStaffCalendar) return StaffCalendar(n);
-  return internal::CallHeavy(n);
+  switch (mix) {
+    case Mix::kStaffCalendar:
+      return StaffCalendar(n);
+    case Mix::kCallHeavy:
+      return internal::CallHeavy(n);
+    case Mix::kOffered:
+      return Offered(n);
+  }
+  return {};
 }
 
 std::string DescribeFamilies(const std::vector<cti::v1::LogRecord>& records) {

@@ -7,6 +7,8 @@
 // requested/completed, in real call flows), ~15% calendar (entries upserted/removed,
 // forwardings set/cleared) and ~5% staff (the initial directory, then hires, contact,
 // task and unit changes, leavers); event and call ids random like the server's own.
+// kOffered: what tests/bench/cti_bench's load appends: every record offers a new call
+// (event id "ld-N", call id "call-ld-N", a correlation id).
 //
 // Every record is valid against the state built by the records before it, so a rebuild
 // rejects none. Not a test helper: bench only.
@@ -21,9 +23,9 @@
 
 namespace cti::projections::bench {
 
-enum class Mix { kStaffCalendar, kCallHeavy };
+enum class Mix { kStaffCalendar, kCallHeavy, kOffered };
 
-// Short name ("staff-calendar", "call-heavy") and a one-line description.
+// Short name ("staff-calendar", "call-heavy", "offered") and a one-line description.
 const char* MixName(Mix mix);
 const char* MixDescription(Mix mix);
 

@@ -1,6 +1,7 @@
 // Projector::Apply and Validate: run the rules (internal/rules.h) over a batch of
 // records against one Overlay of pending writes and commit it, with the checkpoint, as
-// one RocksDB WriteBatch.
+// one RocksDB WriteBatch (in a private bulk load the staged families' writes go to the
+// staging area instead, internal/staged.h).
 #include "projections/projector.h"
 
 #include <string>
@@ -37,33 +38,49 @@ Projector::Projector(Store* store)
 
 Projector::~Projector() = default;
 
-absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
-    int partition, absl::Span<const cti::v1::LogRecord> records) {
+// `at(i)` is the i-th of `n` records.
+template <typename At>
+absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int partition, size_t n,
+                                                                           At at) {
   internal::StoreImpl& store = internal::ImplOf(*store_);
   // RocksDB counts every key comparison into a thread-local perf context by default; in
   // the shared library each count is a TLS lookup. The projector thread does not read
   // those counters.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  store.AdoptKeyFilter();  // once a background scan has built it
   const uint64_t checkpoint = store.AppliedPosition(partition);
-  for (size_t i = 1; i < records.size(); ++i) {
-    if (records[i].position() <= records[i - 1].position()) {
+  for (size_t i = 1; i < n; ++i) {
+    if (at(i).position() <= at(i - 1).position()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("records: positions must be strictly increasing (",
-                       records[i - 1].position(), " then ", records[i].position(), ")"));
+          absl::StrCat("records: positions must be strictly increasing (", at(i - 1).position(),
+                       " then ", at(i).position(), ")"));
     }
   }
-  if (!records.empty() && records.front().position() == 0) {
+  if (n > 0 && at(0).position() == 0) {
     return absl::InvalidArgumentError("records: position 0 is not a log position");
   }
 
   internal::Overlay overlay;
   internal::ReadCache& cache = store.projector_cache();
   internal::Txn txn(store, &overlay, &cache, /*snapshot=*/nullptr);
+  // A private bulk load: accepted writes of the staged families go straight to the
+  // staging area. A batch that then fails leaves them there without its checkpoint, so
+  // the load fails as a whole from then on (the store is discarded: store.h).
+  internal::Staging* staged = store.staged();
+  if (staged != nullptr) {
+    if (absl::Status s = store.private_failure(); !s.ok()) return s;
+    overlay.StageTo(staged, &store);
+  }
+  const auto fail = [&](absl::Status s) {
+    if (staged != nullptr) store.FailPrivateBulkLoad(s);
+    return s;
+  };
   // The batch looks up every record's event_id: one batched read instead of one each.
   internal::ApplyScratch& scratch = *scratch_;
   scratch.event_key_bytes.clear();
   scratch.event_key_ends.clear();
-  for (const cti::v1::LogRecord& record : records) {
+  for (size_t i = 0; i < n; ++i) {
+    const cti::v1::LogRecord& record = at(i);
     if (record.position() <= checkpoint) continue;
     if (internal::AppendEventIdKey(record.event(), &scratch.event_key_bytes)) {
       scratch.event_key_ends.push_back(scratch.event_key_bytes.size());
@@ -78,19 +95,19 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
   if (absl::Status s =
           scratch.prefetched.Load(store, Cf::kEventIds, rocksdb::ReadOptions(), scratch.event_keys);
       !s.ok()) {
-    return s;
+    return fail(s);
   }
   txn.UsePrefetched(&scratch.prefetched);
 
-  std::vector<cti::v1::ApplyOutcome> outcomes(records.size());
+  std::vector<cti::v1::ApplyOutcome> outcomes(n);
   uint64_t applied = 0;
   uint64_t rejected = 0;
   uint64_t last = checkpoint;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const cti::v1::LogRecord& record = records[i];
+  for (size_t i = 0; i < n; ++i) {
+    const cti::v1::LogRecord& record = at(i);
     if (record.position() <= checkpoint) {  // applied before a crash or a re-read
       absl::StatusOr<cti::v1::ApplyOutcome> earlier = store.OutcomeAt(partition, record.position());
-      if (!earlier.ok()) return earlier.status();
+      if (!earlier.ok()) return fail(earlier.status());
       outcomes[i] = *std::move(earlier);
       continue;
     }
@@ -105,17 +122,17 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
       if (absl::Status s = txn.PutProto(
               Cf::kOutcomes, internal::OutcomeKey(partition, record.position()), outcome);
           !s.ok()) {
-        return s;
+        return fail(s);
       }
       if (absl::Status s =
               internal::RememberRejectedEventId(txn, record.event(), record.position());
           !s.ok()) {
-        return s;
+        return fail(s);
       }
       overlay.CommitRecord();
       ++rejected;
     } else {
-      return status;  // storage failure: nothing of this batch is written
+      return fail(status);  // storage failure: nothing of this batch is written
     }
     ++applied;
     last = record.position();
@@ -123,12 +140,25 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
   if (applied == 0) return outcomes;
   rocksdb::WriteBatch& batch = scratch.batch;
   batch.Clear();
-  if (absl::Status s = overlay.AppendTo(store, &batch); !s.ok()) return s;
+  if (absl::Status s = overlay.AppendTo(store, &batch); !s.ok()) return fail(s);
   if (absl::Status s = store.Commit(&batch, partition, last, applied, rejected); !s.ok()) {
-    return s;
+    return fail(s);
   }
   cache.Absorb(overlay);
+  if (staged != nullptr) staged->AfterBatch();
   return outcomes;
+}
+
+absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::Apply(
+    int partition, absl::Span<const cti::v1::LogRecord> records) {
+  return ApplyRecords(partition, records.size(),
+                      [records](size_t i) -> const cti::v1::LogRecord& { return records[i]; });
+}
+
+absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyPointers(
+    int partition, absl::Span<const cti::v1::LogRecord* const> records) {
+  return ApplyRecords(partition, records.size(),
+                      [records](size_t i) -> const cti::v1::LogRecord& { return *records[i]; });
 }
 
 absl::Status Validate(const Store& store, const cti::v1::Event& event) {

@@ -39,8 +39,14 @@ class Projector {
   // batch is then not applied at all); rule violations are outcomes, not errors.
   absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Apply(
       int partition, absl::Span<const cti::v1::LogRecord> records);
+  // Apply, for records held elsewhere (e.g. on a log reader's arena).
+  absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> ApplyPointers(
+      int partition, absl::Span<const cti::v1::LogRecord* const> records);
 
  private:
+  template <typename At>
+  absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> ApplyRecords(int partition, size_t n, At at);
+
   Store* store_;
   // Buffers reused from batch to batch (keys, batched reads, the write batch).
   std::unique_ptr<internal::ApplyScratch> scratch_;

@@ -1,7 +1,6 @@
-// Store: RocksDB open / schema-version handling, checkpoint cache, outcomes, digest.
+// Store: RocksDB open / schema-version handling, checkpoint cache, outcomes (the digest:
+// store_digest.cc; bulk loads: store_bulk.cc).
 #include "projections/store.h"
-
-#include <openssl/evp.h>
 
 #include <utility>
 
@@ -108,7 +107,7 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   // Flushes and the first compactions write data that is rewritten soon: compressing it
   // costs the projector's CPU for little gain. Only the long-lived levels are compressed,
   // with LZ4 (cheaper than Snappy for about the same ratio).
-  cf.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+  cf.compression_per_level = {rocksdb::kNoCompression,  rocksdb::kNoCompression,
                               rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                               rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                               rocksdb::kLZ4Compression};
@@ -158,6 +157,10 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& di
     store->was_reset_ = true;
   }
   if (absl::Status s = store->LoadCache(); !s.ok()) return s;
+  // The projector's filter of keys (store_key_filter.cc): a store that starts empty
+  // gets every key through Commit; any other is scanned in the background once the
+  // projector writes to it.
+  if (store->was_reset_) store->written_keys_ = std::make_unique<WrittenKeys>();
   return store;
 }
 
@@ -176,9 +179,34 @@ absl::Status StoreImpl::OpenDb(const std::string& dir, bool* fresh) {
     for (const auto& d : descriptors) known = known || d.name == name;
     if (!known) descriptors.emplace_back(name, CfOptions(cache));
   }
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &all_handles_, &db_);
+  rocksdb::Status s;
+  if (*fresh) {
+    // A new store starts with automatic compactions off: it is about to be filled by a
+    // bulk load, and turning them off costs a rewrite of the options file per family.
+    // EndBulkLoad turns them on, or the live path once one is due (store_bulk.cc).
+    for (rocksdb::ColumnFamilyDescriptor& d : descriptors)
+      d.options.disable_auto_compactions = true;
+    compactions_off_ = true;
+    // A new database: the families are made in one call after the open. Made one by
+    // one by the open, each costs its own MANIFEST and OPTIONS file writes (some 35
+    // fsyncs in all, most of a rebuild's first 150 ms on this kind of disk).
+    s = rocksdb::DB::Open(options, dir, {descriptors.front()}, &all_handles_, &db_);
+    std::vector<std::string> names;
+    for (size_t i = 1; i < descriptors.size(); ++i) names.push_back(descriptors[i].name);
+    std::vector<rocksdb::ColumnFamilyHandle*> created;
+    if (s.ok()) s = db_->CreateColumnFamilies(descriptors[1].options, names, &created);
+    all_handles_.insert(all_handles_.end(), created.begin(), created.end());
+    if (!s.ok()) CloseDb();
+  } else {
+    s = rocksdb::DB::Open(options, dir, descriptors, &all_handles_, &db_);
+  }
   if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", dir));
-  for (int i = 0; i < kCfCount; ++i) handles_[i] = all_handles_[i + 1];
+  dir_ = dir;
+  handle_list_.clear();
+  for (int i = 0; i < kCfCount; ++i) {
+    handles_[i] = all_handles_[i + 1];
+    handle_list_.push_back(handles_[i]);
+  }
   return absl::OkStatus();
 }
 
@@ -218,6 +246,15 @@ StoreImpl::~StoreImpl() { CloseDb(); }
 
 void StoreImpl::CloseDb() {
   if (db_ == nullptr) return;
+  // A private bulk load left unfinished: its staged writes are dropped (the store is
+  // marked incomplete on disk), after its background ingestion has stopped.
+  staged_.reset();
+  StopKeyFilterScan();
+  if (compaction_thread_.joinable()) {
+    db_->DisableManualCompaction();  // a compaction after a load need not finish
+    compaction_thread_.join();
+  }
+  private_bulk_.store(false, std::memory_order_relaxed);
   for (rocksdb::ColumnFamilyHandle* h : all_handles_)
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   all_handles_.clear();
@@ -269,6 +306,9 @@ absl::Status StoreImpl::Commit(rocksdb::WriteBatch* batch, int partition, uint64
   write.disableWAL = bulk_loading();  // see store_bulk.cc
   if (s.ok()) s = db_->Write(write, batch);
   if (!s.ok()) return FromRocks(s, "writing an applied batch");
+  // A new store written by the live path without a bulk load first: compactions go on
+  // once one is due (store_bulk.cc).
+  if (compactions_off_ && !bulk_loading()) MaybeTurnOnCompactions();
   absl::MutexLock lock(&mu_);
   checkpoints_[partition] = position;
   records_applied_ = new_applied;
@@ -282,56 +322,25 @@ absl::StatusOr<cti::v1::ApplyOutcome> StoreImpl::OutcomeAt(int partition, uint64
         absl::StrCat("position ", position, " of partition ", partition, " has not been applied"));
   }
   cti::v1::ApplyOutcome outcome;
+  const std::string key = OutcomeKey(partition, position);
   std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(Cf::kOutcomes), OutcomeKey(partition, position), &value);
-  if (s.IsNotFound()) return outcome;  // only rejections are stored
-  if (!s.ok()) return FromRocks(s, "reading an outcome");
+  const std::string* staged_value = nullptr;
+  const ReadCache::Known staged_known = staged_ != nullptr
+                                            ? staged_->Lookup(Cf::kOutcomes, key, &staged_value)
+                                            : ReadCache::Known::kUnknown;
+  if (staged_known == ReadCache::Known::kAbsent) return outcome;
+  if (staged_known == ReadCache::Known::kPresent) {
+    value = *staged_value;
+  } else {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kOutcomes), key, &value);
+    if (s.IsNotFound()) return outcome;  // only rejections are stored
+    if (!s.ok()) return FromRocks(s, "reading an outcome");
+  }
   if (!outcome.ParseFromString(value)) {
     return absl::DataLossError(
         absl::StrCat("projection store: outcome at position ", position, " cannot be parsed"));
   }
   return outcome;
-}
-
-absl::StatusOr<std::string> StoreImpl::Digest() const {
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot;
-  read.fill_cache = false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  // Framing: 'C' len name for a family, 'E' len key len value for an entry; lengths are
-  // big-endian 32-bit, so no two different states hash the same bytes.
-  std::string frame;
-  auto add = [&](char tag, absl::string_view a, const absl::string_view* b) {
-    frame.clear();
-    frame.push_back(tag);
-    AppendBigEndian32(&frame, static_cast<uint32_t>(a.size()));
-    frame.append(a.data(), a.size());
-    if (b != nullptr) {
-      AppendBigEndian32(&frame, static_cast<uint32_t>(b->size()));
-      frame.append(b->data(), b->size());
-    }
-    EVP_DigestUpdate(ctx, frame.data(), frame.size());
-  };
-  absl::Status status;
-  for (int i = 0; i < kCfCount && status.ok(); ++i) {
-    add('C', CfName(static_cast<Cf>(i)), nullptr);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, handles_[i]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const absl::string_view value(it->value().data(), it->value().size());
-      add('E', absl::string_view(it->key().data(), it->key().size()), &value);
-    }
-    if (!it->status().ok()) status = FromRocks(it->status(), "reading for the digest");
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  EVP_DigestFinal_ex(ctx, md, &md_len);
-  EVP_MD_CTX_free(ctx);
-  db_->ReleaseSnapshot(snapshot);
-  if (!status.ok()) return status;
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), md_len));
 }
 
 }  // namespace internal

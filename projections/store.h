@@ -74,15 +74,32 @@ class Store {
   // exactly-once contract changes. Idempotent (OK when already bulk loading).
   // REQUIRES: the caller is the one writer (the projector's thread of use).
   virtual absl::Status BeginBulkLoad() = 0;
-  // Ends a bulk load: flushes every column family to disk and waits (after this
-  // returns OK, everything applied is durable), returns to logged writes, turns
-  // automatic compactions back on and compacts families the load left with many
-  // files. When the flush fails the store stays in bulk mode and the call may be
-  // retried; a failed compaction is reported but the bulk load has ended. OK when not
-  // bulk loading.
+  // Ends a bulk load: writes out what a private load staged, flushes every column
+  // family to disk and waits (after this returns OK, everything applied is durable),
+  // returns to logged writes, turns automatic compactions back on and compacts
+  // families the load left with many files (after a private load: once logged writes
+  // come and a family has as many level-0 files as start a compaction, so a new
+  // generation is switched to and digested first). When writing out or the flush fails
+  // the store stays in bulk mode and the call may be retried; a failed compaction is
+  // reported but the bulk load has ended. OK when not bulk loading.
   virtual absl::Status EndBulkLoad() = 0;
-  // True between BeginBulkLoad and a successful flush in EndBulkLoad.
+  // True between BeginBulkLoad (or BeginPrivateBulkLoad) and a successful flush in
+  // EndBulkLoad.
   virtual bool bulk_loading() const = 0;
+
+  // A bulk load of a store that nothing but its one writer reads until EndBulkLoad
+  // returns OK: a new generation of a rebuild. As BeginBulkLoad, and besides: the
+  // writes of the families that take a new key per record (outcomes, event ids, calls)
+  // are held in memory and go to disk as sorted table files (bounded memory: written
+  // out whenever they pass a threshold, and by EndBulkLoad), not through RocksDB's
+  // memtables. The state, the outcomes and the exactly-once contract are as ever.
+  // Crash safety: until EndBulkLoad has returned OK the store on disk is marked
+  // incomplete (no schema version), so Open wipes it (was_reset() then). Until then,
+  // Digest answers FAILED_PRECONDITION and EventPosition may miss applied records;
+  // AppliedPosition, the counters and OutcomeAt are as ever (OutcomeAt from the
+  // writer's thread only). FAILED_PRECONDITION when a shared bulk load (BeginBulkLoad)
+  // is running; OK when a private one is. REQUIRES: the caller is the one writer.
+  virtual absl::Status BeginPrivateBulkLoad() = 0;
 
   // Flushes and closes; further calls are undefined. Also done by the destructor.
   virtual absl::Status Close() = 0;

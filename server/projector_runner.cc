@@ -11,8 +11,12 @@
 
 namespace cti::server {
 
-ReadAhead::ReadAhead(std::unique_ptr<cti::log::LogReader> reader, size_t batch_size, size_t depth)
-    : reader_(std::move(reader)), batch_size_(batch_size), depth_(std::max<size_t>(1, depth)) {
+ReadAhead::ReadAhead(std::unique_ptr<cti::log::LogReader> reader, size_t batch_size, size_t depth,
+                     bool arena)
+    : reader_(std::move(reader)),
+      batch_size_(batch_size),
+      depth_(std::max<size_t>(1, depth)),
+      arena_(arena) {
   thread_ = std::thread([this] { Run(); });
   pthread_setname_np(thread_.native_handle(), "cti-read-ahead");
 }
@@ -30,20 +34,36 @@ void ReadAhead::Run() {
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      while (!stop_ && ready_.size() >= depth_) changed_.Wait(&mu_);
+      while (!stop_ && ready_.size() + ready_records_.size() >= depth_) changed_.Wait(&mu_);
       if (stop_) return;
     }
-    absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
-        reader_->Next(batch_size_, absl::Milliseconds(50));
-    absl::MutexLock lock(&mu_);
-    if (!records.ok()) {
-      error_ = records.status();
+    absl::Status error;
+    if (arena_) {
+      absl::StatusOr<cti::log::RecordBatch> batch =
+          reader_->NextBatch(batch_size_, absl::Milliseconds(50));
+      absl::MutexLock lock(&mu_);
+      if (!batch.ok()) {
+        error = batch.status();
+      } else if (!batch->empty()) {
+        ready_.push_back(*std::move(batch));
+        changed_.SignalAll();
+      }
+    } else {
+      absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+          reader_->Next(batch_size_, absl::Milliseconds(50));
+      absl::MutexLock lock(&mu_);
+      if (!records.ok()) {
+        error = records.status();
+      } else if (!records->empty()) {
+        ready_records_.push_back(*std::move(records));
+        changed_.SignalAll();
+      }
+    }
+    if (!error.ok()) {
+      absl::MutexLock lock(&mu_);
+      error_ = error;
       changed_.SignalAll();
       return;
-    }
-    if (!records->empty()) {
-      ready_.push_back(*std::move(records));
-      changed_.SignalAll();
     }
   }
 }
@@ -51,14 +71,30 @@ void ReadAhead::Run() {
 absl::StatusOr<std::vector<cti::v1::LogRecord>> ReadAhead::Next(absl::Duration wait) {
   absl::MutexLock lock(&mu_);
   const absl::Time deadline = absl::Now() + wait;
+  while (ready_records_.empty() && error_.ok()) {
+    if (changed_.WaitWithDeadline(&mu_, deadline)) break;
+  }
+  if (ready_records_.empty()) {
+    if (!error_.ok()) return error_;
+    return std::vector<cti::v1::LogRecord>();
+  }
+  std::vector<cti::v1::LogRecord> batch = std::move(ready_records_.front());
+  ready_records_.pop_front();
+  changed_.SignalAll();
+  return batch;
+}
+
+absl::StatusOr<cti::log::RecordBatch> ReadAhead::NextBatch(absl::Duration wait) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time deadline = absl::Now() + wait;
   while (ready_.empty() && error_.ok()) {
     if (changed_.WaitWithDeadline(&mu_, deadline)) break;
   }
   if (ready_.empty()) {
     if (!error_.ok()) return error_;
-    return std::vector<cti::v1::LogRecord>();
+    return cti::log::RecordBatch();
   }
-  std::vector<cti::v1::LogRecord> batch = std::move(ready_.front());
+  cti::log::RecordBatch batch = std::move(ready_.front());
   ready_.pop_front();
   changed_.SignalAll();
   return batch;
@@ -101,11 +137,17 @@ absl::Status ProjectorRunner::Start() {
     } else {
       spdlog::info("projector: replaying {} records as a bulk load", behind);
       for (int p = 0; p < partitions; ++p) {
-        replay_.push_back(
+        ahead_.push_back(
             std::make_unique<ReadAhead>(std::move(readers_[p]), options_.replay_batch_size));
       }
+      replaying_ = true;
       absl::MutexLock lock(&mu_);
       bulk_replay_ = true;
+    }
+  }
+  if (!replaying_ && options_.live_read_ahead) {
+    for (int p = 0; p < partitions; ++p) {
+      ahead_.push_back(std::make_unique<ReadAhead>(std::move(readers_[p]), options_.batch_size));
     }
   }
   if (std::all_of(partition_caught_up_.begin(), partition_caught_up_.end(),
@@ -138,7 +180,10 @@ void ProjectorRunner::Pause() {
   while (running_ && !paused_ && !stopping_) changed_.Wait(&mu_);
 }
 
+void ProjectorRunner::ExpectPause(bool soon) { pause_soon_.store(soon, std::memory_order_relaxed); }
+
 void ProjectorRunner::Resume() {
+  pause_soon_.store(false, std::memory_order_relaxed);
   absl::MutexLock lock(&mu_);
   pause_requested_ = false;
   changed_.SignalAll();
@@ -181,16 +226,17 @@ void ProjectorRunner::Run() {
       absl::MutexLock lock(&mu_);
       if (stopping_) break;
     }
-    if (!replay_.empty() && store_ != nullptr) MaybeFinishCatchUp();  // a failed finish
+    if (replaying_ && store_ != nullptr) MaybeFinishCatchUp();  // a failed finish
     for (int p = 0; p < partitions; ++p) {
       if (Step(p, wait)) continue;
       if (SleepUnlessStopping(options_.retry_pause)) break;
       // Start again after the store's checkpoint: the failed batch was not applied.
       absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
           log_->OpenReader(p, stores_->Get()->AppliedPosition(p) + 1);
-      if (reader.ok() && !replay_.empty()) {
-        replay_[p].reset();  // stops the old read-ahead before the next one starts
-        replay_[p] = std::make_unique<ReadAhead>(*std::move(reader), options_.replay_batch_size);
+      if (reader.ok() && !ahead_.empty()) {
+        ahead_[p].reset();  // stops the old read-ahead before the next one starts
+        ahead_[p] = std::make_unique<ReadAhead>(
+            *std::move(reader), replaying_ ? options_.replay_batch_size : options_.batch_size);
       } else if (reader.ok()) {
         readers_[p] = *std::move(reader);
       } else {
@@ -201,15 +247,16 @@ void ProjectorRunner::Run() {
   }
   // Release the store here: the owner closes it after Stop (which flushes a bulk load
   // that did not finish: what it applied is kept).
-  replay_.clear();
+  ahead_.clear();
   projector_.reset();
   store_.reset();
 }
 
 bool ProjectorRunner::Step(int partition, absl::Duration wait) {
+  if (pause_soon_.load(std::memory_order_relaxed)) wait = std::min(wait, kPauseSoonWait);
   absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
-      replay_.empty() ? readers_[partition]->Next(options_.batch_size, wait)
-                      : replay_[partition]->Next(wait);
+      ahead_.empty() ? readers_[partition]->Next(options_.batch_size, wait)
+                     : ahead_[partition]->Next(wait);
   if (!records.ok()) {
     spdlog::error("projector: reading partition {} failed: {}", partition,
                   records.status().ToString());
@@ -264,16 +311,16 @@ bool ProjectorRunner::MaybeFinishCatchUp() {
 }
 
 bool ProjectorRunner::FinishReplay() {
-  if (replay_.empty()) return true;
+  if (!replaying_) return true;
   if (absl::Status s = store_->EndBulkLoad(); !s.ok()) {
     spdlog::error("projector: ending the replay's bulk load failed (will retry): {}", s.ToString());
     absl::MutexLock lock(&mu_);
     last_error_ = s;
     return false;
   }
-  // Live from here: read directly (no hand-over between threads), from the checkpoint.
+  // Live from here, from the checkpoint: in live-sized batches, read ahead or directly.
   std::vector<std::unique_ptr<cti::log::LogReader>> direct;
-  for (size_t p = 0; p < replay_.size(); ++p) {
+  for (size_t p = 0; p < ahead_.size(); ++p) {
     const int partition = static_cast<int>(p);
     absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
         log_->OpenReader(partition, store_->AppliedPosition(partition) + 1);
@@ -286,8 +333,15 @@ bool ProjectorRunner::FinishReplay() {
     }
     direct.push_back(*std::move(reader));
   }
-  readers_ = std::move(direct);
-  replay_.clear();
+  ahead_.clear();  // stops the replay's read-ahead threads first
+  if (options_.live_read_ahead) {
+    for (std::unique_ptr<cti::log::LogReader>& reader : direct) {
+      ahead_.push_back(std::make_unique<ReadAhead>(std::move(reader), options_.batch_size));
+    }
+  } else {
+    readers_ = std::move(direct);
+  }
+  replaying_ = false;
   absl::MutexLock lock(&mu_);
   bulk_replay_ = false;
   return true;

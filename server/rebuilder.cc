@@ -2,11 +2,11 @@
 
 #include <pthread.h>
 
-#include <deque>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "projections/projector.h"
 #include "spdlog/spdlog.h"
@@ -14,37 +14,42 @@
 namespace cti::server {
 namespace {
 
-// Reads one partition for the rebuild (on a ReadAhead thread) and applies it up to a
-// target position.
+// Reads one partition for the rebuild (on a ReadAhead thread, parsed onto one arena per
+// batch) and applies it up to a target position.
 class PartitionFeed {
  public:
   PartitionFeed(int partition, std::unique_ptr<cti::log::LogReader> reader, size_t batch)
-      : partition_(partition), reader_(std::make_unique<ReadAhead>(std::move(reader), batch)) {}
+      : partition_(partition),
+        reader_(std::make_unique<ReadAhead>(std::move(reader), batch, /*depth=*/2,
+                                            /*arena=*/true)) {}
 
   // Applies the next records at or below `target` (at most `batch`). OK with nothing
   // done when none are there yet.
   absl::Status Step(cti::projections::Projector& projector, uint64_t target, size_t batch) {
-    if (read_ahead_.empty()) {
-      absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
-          reader_->Next(absl::Milliseconds(20));
-      if (!records.ok()) return records.status();
-      for (cti::v1::LogRecord& record : *records) read_ahead_.push_back(std::move(record));
+    if (next_ == current_.size()) {
+      absl::StatusOr<cti::log::RecordBatch> read = reader_->NextBatch(absl::Milliseconds(20));
+      if (!read.ok()) return read.status();
+      current_ = *std::move(read);  // the batch applied before is freed here, at once
+      next_ = 0;
     }
-    std::vector<cti::v1::LogRecord> ready;
-    while (!read_ahead_.empty() && read_ahead_.front().position() <= target &&
-           ready.size() < batch) {
-      ready.push_back(std::move(read_ahead_.front()));
-      read_ahead_.pop_front();
+    const absl::Span<const cti::v1::LogRecord* const> records = current_.records();
+    size_t end = next_;
+    while (end < records.size() && records[end]->position() <= target && end - next_ < batch) {
+      ++end;
     }
-    if (ready.empty()) return absl::OkStatus();
-    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> applied = projector.Apply(partition_, ready);
-    return applied.status();
+    if (end == next_) return absl::OkStatus();
+    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> applied =
+        projector.ApplyPointers(partition_, records.subspan(next_, end - next_));
+    if (!applied.ok()) return applied.status();
+    next_ = end;
+    return absl::OkStatus();
   }
 
  private:
   const int partition_;
   std::unique_ptr<ReadAhead> reader_;
-  std::deque<cti::v1::LogRecord> read_ahead_;
+  cti::log::RecordBatch current_;
+  size_t next_ = 0;  // in current_
 };
 
 }  // namespace
@@ -70,7 +75,11 @@ absl::Status Rebuilder::Start(ProgressCallback progress, DoneCallback done) {
   cancel_ = false;
   thread_ = std::thread([this, progress = std::move(progress), done = std::move(done)] {
     cti::v1::RebuildProgress last;
-    absl::Status status = Run(progress, &last);
+    // What the rebuild used (readers, its projector, the old generation's store) is let
+    // go after `done`: the caller's answer does not wait for threads to stop or for the
+    // old generation to be closed and deleted.
+    std::vector<std::shared_ptr<void>> release_after_done;
+    absl::Status status = Run(progress, &last, &release_after_done);
     if (status.ok()) {
       spdlog::info("rebuild done: {} records, digest {}", last.applied(), last.state_digest());
     } else {
@@ -81,6 +90,7 @@ absl::Status Rebuilder::Start(ProgressCallback progress, DoneCallback done) {
       running_ = false;
     }
     done(status, last);
+    for (std::shared_ptr<void>& held : release_after_done) held.reset();  // in order
   });
   pthread_setname_np(thread_.native_handle(), "cti-rebuild");
   return absl::OkStatus();
@@ -112,33 +122,45 @@ bool Rebuilder::cancelled() const {
   return cancel_;
 }
 
-absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildProgress* last) {
+absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildProgress* last,
+                            std::vector<std::shared_ptr<void>>* release_after_done) {
   const absl::Time started = clock_->Now();
   const int partitions = log_->partition_count();
+  // The rebuild ends by holding the live runner still for a moment: it should not be
+  // caught in a long wait for new records then. However the rebuild ends, the runner
+  // goes back to its usual waits.
+  runner_->ExpectPause(true);
+  const absl::Cleanup no_pause_expected = [this] { runner_->ExpectPause(false); };
   uint64_t total = 0;
   for (int p = 0; p < partitions; ++p) {
     absl::StatusOr<uint64_t> end = log_->EndPosition(p);
     if (!end.ok()) return end.status();
     total += *end;
   }
+  // The log is read (and parsed) from the start while the new generation is made.
+  auto feeds_holder = std::make_shared<std::vector<PartitionFeed>>();
+  std::vector<PartitionFeed>& feeds = *feeds_holder;
+  release_after_done->push_back(feeds_holder);  // released first: the readers
+  for (int p = 0; p < partitions; ++p) {
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(p, 1);
+    if (!reader.ok()) return reader.status();
+    feeds.emplace_back(p, *std::move(reader), options_.batch_size);
+  }
   const std::shared_ptr<cti::projections::Store> live = stores_->Get();
   absl::StatusOr<StoreGeneration> next = generations_->CreateNext();
   if (!next.ok()) return next.status();
   spdlog::info("rebuild: building {} from the log ({} records)", next->path, total);
-  if (absl::Status s = next->store->BeginBulkLoad(); !s.ok()) {
+  // Nothing reads the new generation until it is current: a private bulk load.
+  if (absl::Status s = next->store->BeginPrivateBulkLoad(); !s.ok()) {
     StoreGenerations::Discard(*next);
     return s;
   }
-  cti::projections::Projector projector(next->store.get());
-  std::vector<PartitionFeed> feeds;
-  for (int p = 0; p < partitions; ++p) {
-    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(p, 1);
-    if (!reader.ok()) {
-      StoreGenerations::Discard(*next);
-      return reader.status();
-    }
-    feeds.emplace_back(p, *std::move(reader), options_.batch_size);
-  }
+  auto projector_holder = std::make_shared<cti::projections::Projector>(next->store.get());
+  cti::projections::Projector& projector = *projector_holder;
+  // Then the projector, then the stores it used.
+  release_after_done->push_back(projector_holder);
+  release_after_done->push_back(next->store);
+  release_after_done->push_back(live);
   auto make_progress = [&](bool done) {
     cti::v1::RebuildProgress report;
     report.set_applied(next->store->records_applied());
@@ -166,6 +188,8 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
 
   // Phase 1: catch up with the live store while it keeps serving: a bulk load, then
   // (after its flush, which the live store runs on meanwhile) logged writes.
+  const absl::Time opened = clock_->Now();
+  absl::Time bulk_applied, bulk_ended;
   absl::Time last_report = clock_->Now();
   progress(make_progress(false));
   for (bool bulk : {true, false}) {
@@ -186,10 +210,12 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
       if (close) break;
     }
     if (bulk) {
+      bulk_applied = clock_->Now();
       if (absl::Status s = next->store->EndBulkLoad(); !s.ok()) {
         StoreGenerations::Discard(*next);
         return s;
       }
+      bulk_ended = clock_->Now();
     }
   }
 
@@ -220,11 +246,17 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
     StoreGenerations::Discard(*next);
     return switched;
   }
-  spdlog::info("rebuild: now serving from {}", next->path);
+  const absl::Time switched_at = clock_->Now();
   *last = make_progress(true);
   absl::StatusOr<std::string> digest = next->store->Digest();
   if (!digest.ok()) return digest.status();
   last->set_state_digest(*digest);
+  const auto ms = [](absl::Duration d) { return absl::ToInt64Milliseconds(d); };
+  spdlog::info(
+      "rebuild: now serving from {} ({} ms: open {}, bulk apply {}, end bulk load {}, "
+      "catch-up and switch {}, digest {})",
+      next->path, ms(clock_->Now() - started), ms(opened - started), ms(bulk_applied - opened),
+      ms(bulk_ended - bulk_applied), ms(switched_at - bulk_ended), ms(clock_->Now() - switched_at));
   return absl::OkStatus();
 }
 

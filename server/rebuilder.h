@@ -1,18 +1,21 @@
 // Rebuilder: AdminService.Rebuild's engine. Rebuilds every projection from the log into
 // a fresh store generation while the live one keeps serving, then switches to it.
 //
-// Operation: creates DIR/projections-(N+1) and fills it as a bulk load
-// (Store::BeginBulkLoad: no WAL, no compactions), applying the log from position 1 with
-// its own Projector (never past what the live projector has applied) while a ReadAhead
-// thread per partition reads and parses the next batches; progress about every
+// Operation: creates DIR/projections-(N+1) and fills it as a private bulk load
+// (Store::BeginPrivateBulkLoad: no WAL, the new-key families written as sorted table
+// files), applying the log from position 1 with its own Projector (never past what the
+// live projector has applied) while a ReadAhead thread per partition reads and parses
+// the next batches onto one arena each; progress about every
 // Options::progress_interval. Once within Options::pause_gap records of the live store
-// in every partition, it ends the bulk load (everything applied is flushed to disk),
+// in every partition, it ends the bulk load (everything applied is on disk),
 // catches up again with logged writes, then pauses the live ProjectorRunner, applies
 // the remainder up to exactly the live applied positions, makes the new generation
 // current (CURRENT_PROJECTIONS, atomically: only a flushed generation ever becomes
 // current), swaps the StoreHolder and resumes the runner, which continues from the same
-// positions on the new store. The old generation is deleted once the last query using
-// it has finished.
+// positions on the new store; the digest of the new store ends the rebuild. The old
+// generation is deleted once the last query using it has finished (and the rebuild's
+// own references go only after the DoneCallback). While a rebuild runs, the live
+// runner waits for new records in short slices (ProjectorRunner::ExpectPause).
 // A cancelled or failed rebuild discards the new generation and leaves the live store
 // as it was; so does a crash (StoreGenerations deletes it at the next start).
 // Concurrency: one rebuild at a time (Start answers FAILED_PRECONDITION otherwise); it
@@ -23,7 +26,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -70,7 +75,10 @@ class Rebuilder {
   bool running() const;
 
  private:
-  absl::Status Run(const ProgressCallback& progress, cti::v1::RebuildProgress* last);
+  // Runs one rebuild. What it used and may only release after the DoneCallback goes to
+  // `release_after_done`.
+  absl::Status Run(const ProgressCallback& progress, cti::v1::RebuildProgress* last,
+                   std::vector<std::shared_ptr<void>>* release_after_done);
   bool cancelled() const;
 
   cti::log::EventLog* const log_;

@@ -31,6 +31,12 @@ inline constexpr int kCfCount = 8;
 // RocksDB name of `cf`.
 absl::string_view CfName(Cf cf);
 
+// The families a private bulk load stages in memory (staged.h): those that take a new
+// key per record and are read by point lookups only.
+inline constexpr bool StagedFamily(Cf cf) {
+  return cf == Cf::kOutcomes || cf == Cf::kEventIds || cf == Cf::kCalls;
+}
+
 // Meta keys.
 inline constexpr absl::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr absl::string_view kMetaRecordsApplied = "records_applied";

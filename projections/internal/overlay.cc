@@ -4,6 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "projections/internal/key_order.h"
+#include "projections/internal/staged.h"
 #include "projections/internal/store_impl.h"
 
 namespace cti::projections::internal {
@@ -13,19 +15,32 @@ const Overlay::Entry* Overlay::Find(Cf cf, absl::string_view key) const {
     if (it->cf == cf && it->key == key) return &it->entry;
   }
   const Map& map = batch_[static_cast<int>(cf)];
+  if (map.empty()) return nullptr;
   auto it = map.find(key);
   return it == map.end() ? nullptr : &it->second;
 }
 
-void Overlay::Set(Cf cf, absl::string_view key, bool deleted, absl::string_view value) {
+Overlay::Entry& Overlay::RecordEntry(Cf cf, absl::string_view key) {
   for (RecordWrite& w : record_) {
-    if (w.cf == cf && w.key == key) {
-      w.entry.deleted = deleted;
-      w.entry.value.assign(value.data(), value.size());
-      return;
-    }
+    if (w.cf == cf && w.key == key) return w.entry;
   }
-  record_.push_back(RecordWrite{cf, std::string(key), Entry{deleted, std::string(value)}});
+  RecordWrite& w = record_.emplace_back();
+  w.cf = cf;
+  w.key.assign(key.data(), key.size());
+  return w.entry;
+}
+
+void Overlay::Set(Cf cf, absl::string_view key, bool deleted, absl::string_view value) {
+  Entry& entry = RecordEntry(cf, key);
+  entry.deleted = deleted;
+  entry.value.assign(value.data(), value.size());
+}
+
+std::string* Overlay::PutInPlace(Cf cf, absl::string_view key) {
+  Entry& entry = RecordEntry(cf, key);
+  entry.deleted = false;
+  entry.value.clear();
+  return &entry.value;
 }
 
 void Overlay::Put(Cf cf, absl::string_view key, absl::string_view value) {
@@ -35,9 +50,23 @@ void Overlay::Put(Cf cf, absl::string_view key, absl::string_view value) {
 void Overlay::Delete(Cf cf, absl::string_view key) { Set(cf, key, true, absl::string_view()); }
 
 void Overlay::CommitRecord() {
-  for (RecordWrite& w : record_) {
-    batch_[static_cast<int>(w.cf)].insert_or_assign(std::move(w.key), std::move(w.entry));
+  if (staged_ == nullptr) {
+    for (RecordWrite& w : record_) {
+      batch_[static_cast<int>(w.cf)].insert_or_assign(std::move(w.key), std::move(w.entry));
+    }
+    record_.clear();
+    return;
   }
+  store_->WithKeyFilter([&](WrittenKeys* written) {
+    for (RecordWrite& w : record_) {
+      if (!StagedFamily(w.cf)) {
+        batch_[static_cast<int>(w.cf)].insert_or_assign(std::move(w.key), std::move(w.entry));
+        continue;
+      }
+      if (written != nullptr && !w.entry.deleted) written->Add(w.cf, w.key);
+      staged_->Put(w.cf, std::move(w.key), std::move(w.entry.value), w.entry.deleted);
+    }
+  });
   record_.clear();
 }
 
@@ -69,24 +98,28 @@ bool Overlay::empty() const {
 
 absl::Status Overlay::AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batch) const {
   std::vector<const Map::value_type*> sorted;
-  WrittenKeys* written = store.written_keys();
-  for (int i = 0; i < kCfCount; ++i) {
-    rocksdb::ColumnFamilyHandle* cf = store.cf(static_cast<Cf>(i));
-    sorted.clear();
-    sorted.reserve(batch_[i].size());
-    for (const auto& kv : batch_[i]) sorted.push_back(&kv);
-    std::sort(sorted.begin(), sorted.end(), [](const Map::value_type* a, const Map::value_type* b) {
-      return a->first < b->first;
-    });
-    for (const Map::value_type* kv : sorted) {
-      const Entry& entry = kv->second;
-      if (written != nullptr && !entry.deleted) written->Add(static_cast<Cf>(i), kv->first);
-      rocksdb::Status s =
-          entry.deleted ? batch->Delete(cf, kv->first) : batch->Put(cf, kv->first, entry.value);
-      if (!s.ok()) return FromRocks(s, "building a write batch");
+  absl::Status status;
+  store.WithKeyFilter([&](WrittenKeys* written) {
+    for (int i = 0; i < kCfCount && status.ok(); ++i) {
+      if (batch_[i].empty()) continue;
+      rocksdb::ColumnFamilyHandle* cf = store.cf(static_cast<Cf>(i));
+      sorted.clear();
+      sorted.reserve(batch_[i].size());
+      for (const auto& kv : batch_[i]) sorted.push_back(&kv);
+      SortByKey(&sorted, [](const Map::value_type* kv) { return absl::string_view(kv->first); });
+      for (const Map::value_type* kv : sorted) {
+        const Entry& entry = kv->second;
+        if (written != nullptr && !entry.deleted) written->Add(static_cast<Cf>(i), kv->first);
+        rocksdb::Status s =
+            entry.deleted ? batch->Delete(cf, kv->first) : batch->Put(cf, kv->first, entry.value);
+        if (!s.ok()) {
+          status = FromRocks(s, "building a write batch");
+          break;
+        }
+      }
     }
-  }
-  return absl::OkStatus();
+  });
+  return status;
 }
 
 }  // namespace cti::projections::internal

@@ -22,7 +22,9 @@
 
 namespace cti::projections::internal {
 
+class Staging;
 class StoreImpl;
+class WrittenKeys;
 
 class Overlay {
  public:
@@ -37,10 +39,23 @@ class Overlay {
   const Entry* Find(Cf cf, absl::string_view key) const;
   // Writes go to the record layer.
   void Put(Cf cf, absl::string_view key, absl::string_view value);
+  // Put, with the value written in place: the returned string (empty) becomes the
+  // value; valid until the next change of the overlay.
+  std::string* PutInPlace(Cf cf, absl::string_view key);
   void Delete(Cf cf, absl::string_view key);
 
-  // Folds the record layer into the batch layer (the record was accepted).
+  // Folds the record layer into the batch layer (the record was accepted). After
+  // StageTo, the writes of the staged families go to the staging area instead.
   void CommitRecord();
+
+  // During a private bulk load: accepted writes of the staged families (keys.h) go
+  // straight to `staged` (and their keys to the store's key filter), not to the batch
+  // layer. The caller answers for what is staged when the batch is not written (see
+  // Store::BeginPrivateBulkLoad). Both must outlive the Overlay.
+  void StageTo(Staging* staged, const StoreImpl* store) {
+    staged_ = staged;
+    store_ = store;
+  }
   // Drops the record layer (the record was rejected).
   void DiscardRecord();
 
@@ -56,11 +71,13 @@ class Overlay {
   bool empty() const;
 
   // Adds every write of the batch layer to `batch`, family by family, in key order, and
-  // the written keys to store.written_keys() when there is one.
+  // the written keys to the store's key filter (StoreImpl::WithKeyFilter).
   // REQUIRES: the record layer is empty (committed or discarded).
   absl::Status AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batch) const;
 
  private:
+  // The record layer's entry for `key` (made when there is none).
+  Entry& RecordEntry(Cf cf, absl::string_view key);
   void Set(Cf cf, absl::string_view key, bool deleted, absl::string_view value);
 
   std::array<Map, kCfCount> batch_;
@@ -71,6 +88,8 @@ class Overlay {
     Entry entry;
   };
   std::vector<RecordWrite> record_;
+  Staging* staged_ = nullptr;
+  const StoreImpl* store_ = nullptr;
 };
 
 }  // namespace cti::projections::internal

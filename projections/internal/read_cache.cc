@@ -49,6 +49,16 @@ void ReadCache::Absorb(Overlay& overlay) {
   }
 }
 
+void ReadCache::SetSkipStaged(bool skip) {
+  skip_staged_ = skip;
+  if (!skip) return;
+  for (int i = 0; i < kCfCount; ++i) {
+    if (!StagedFamily(static_cast<Cf>(i))) continue;
+    entries_ -= maps_[i].size();
+    decltype(maps_)::value_type().swap(maps_[i]);
+  }
+}
+
 void ReadCache::Clear() {
   for (auto& map : maps_) map.clear();
   entries_ = 0;

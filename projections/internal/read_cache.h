@@ -39,14 +39,21 @@ class ReadCache {
 
   void Clear();
 
+  // While `skip` (a private bulk load): the staged families (staged.h) are not cached,
+  // and what was cached of them is dropped.
+  void SetSkipStaged(bool skip);
+
  private:
   // Directory records and call state are read again and again; calendar entries, event
   // ids and the search index are mostly written once or scanned.
-  static bool Cached(Cf cf) { return cf == Cf::kDirectory || cf == Cf::kCalls; }
+  bool Cached(Cf cf) const {
+    return (cf == Cf::kDirectory || cf == Cf::kCalls) && !(skip_staged_ && StagedFamily(cf));
+  }
   void MakeRoom();
 
   const size_t max_entries_;
   size_t entries_ = 0;
+  bool skip_staged_ = false;
   // nullopt: known absent.
   std::array<absl::flat_hash_map<std::string, std::optional<std::string>>, kCfCount> maps_;
 };

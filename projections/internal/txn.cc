@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "projections/internal/status_macros.h"
+
 namespace cti::projections::internal {
 
 Txn::Txn(const StoreImpl& store, Overlay* overlay, ReadCache* cache,
@@ -17,6 +19,24 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
   if (const Overlay::Entry* pending = overlay_->Find(cf, key); pending != nullptr) {
     *value = &pending->value;
     return !pending->deleted;
+  }
+  // The projector's own Txn (the one with the cache) may know the key was never written
+  // (then nothing below has it: the filter holds every key the store ever had).
+  if (const WrittenKeys* written = cache_ != nullptr ? store_.written_keys() : nullptr;
+      written != nullptr && cf != Cf::kMeta && !written->MayContain(cf, key)) {
+    return false;
+  }
+  // It reads what a private bulk load staged before anything else.
+  if (const Staging* staged = cache_ != nullptr ? store_.staged() : nullptr;
+      staged != nullptr && StagedFamily(cf)) {
+    switch (staged->Lookup(cf, key, value)) {
+      case ReadCache::Known::kPresent:
+        return true;
+      case ReadCache::Known::kAbsent:
+        return false;
+      case ReadCache::Known::kUnknown:
+        break;
+    }
   }
   if (prefetched_ != nullptr && prefetched_->cf() == cf) {
     switch (prefetched_->Lookup(key, value)) {
@@ -38,12 +58,6 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
         break;
     }
   }
-  // The projector's own Txn (the one with the cache) may know the key was never written.
-  if (const WrittenKeys* written = cache_ != nullptr ? store_.written_keys() : nullptr;
-      written != nullptr && !written->MayContain(cf, key)) {
-    cache_->Remember(cf, key, nullptr);
-    return false;
-  }
   rocksdb::Status s = store_.db()->Get(read_, store_.cf(cf), ToSlice(key), buffer);
   if (s.IsNotFound()) {
     if (cache_ != nullptr) cache_->Remember(cf, key, nullptr);
@@ -60,11 +74,17 @@ absl::Status Prefetched::Load(const StoreImpl& store, Cf cf, const rocksdb::Read
   Clear();
   cf_ = cf;
   answers_.reserve(keys.size());
-  // Keys the store never had are answered without a lookup (see written_keys.h).
+  // Keys the store never had are answered without a lookup (see written_keys.h); staged
+  // keys are read from the staging area by Txn::Read, before it asks here.
   const WrittenKeys* written = store.written_keys();
+  const Staging* staged = StagedFamily(cf) ? store.staged() : nullptr;
   for (absl::string_view key : keys) {
+    const std::string* unused = nullptr;
     if (written != nullptr && !written->MayContain(cf, key)) {
-      answers_.try_emplace(key, -1);
+      continue;  // Txn::Read asks the filter first: nothing to remember
+    } else if (staged != nullptr &&
+               staged->Lookup(cf, key, &unused) != ReadCache::Known::kUnknown) {
+      continue;
     } else {
       slices_.push_back(ToSlice(key));
     }
@@ -139,11 +159,12 @@ absl::Status Txn::Put(Cf cf, absl::string_view key, absl::string_view value) {
 }
 
 absl::Status Txn::PutProto(Cf cf, absl::string_view key, const google::protobuf::MessageLite& msg) {
-  scratch_.clear();
-  if (!msg.SerializeToString(&scratch_)) {
+  // Serialized straight into the pending write (a failure is a storage failure: the
+  // caller discards the batch).
+  if (!msg.AppendToString(overlay_->PutInPlace(cf, key))) {
     return absl::InternalError(absl::StrCat("cannot serialize a ", msg.GetTypeName()));
   }
-  return Put(cf, key, scratch_);
+  return absl::OkStatus();
 }
 
 absl::Status Txn::Delete(Cf cf, absl::string_view key) {
@@ -158,6 +179,12 @@ absl::Status Txn::Scan(Cf cf, absl::string_view prefix,
 
 absl::Status Txn::ScanFrom(Cf cf, absl::string_view prefix, absl::string_view start,
                            absl::FunctionRef<bool(absl::string_view, absl::string_view)> fn) {
+  // Staged writes are not in the database: a staged family is written out before it
+  // is scanned (the rules do not scan them; this keeps any scan correct).
+  if (cache_ != nullptr && StagedFamily(cf) && store_.staged() != nullptr &&
+      !store_.staged()->empty()) {
+    CTI_RETURN_IF_ERROR(store_.staged()->IngestAll());
+  }
   const std::string upper = PrefixSuccessor(prefix);
   rocksdb::ReadOptions read = read_;
   rocksdb::Slice upper_slice(upper);

@@ -38,7 +38,9 @@ class WrittenKeys {
   };
   static constexpr int kProbes = 6;
   static constexpr size_t kBitsPerKey = 12;
-  static constexpr size_t kFirstSegmentKeys = size_t{1} << 16;
+  // Every segment is probed for a key it does not have (a cache miss each): the first
+  // one is large enough for most stores (1.5 MiB).
+  static constexpr size_t kFirstSegmentKeys = size_t{1} << 20;
   static uint64_t HashOf(Cf cf, absl::string_view key);
   static bool SegmentMayContain(const Segment& segment, uint64_t hash);
 

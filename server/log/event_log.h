@@ -23,7 +23,9 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "cti/v1/event.pb.h"
+#include "google/protobuf/arena.h"
 
 namespace cti::log {
 
@@ -33,6 +35,38 @@ struct AppendResult {
   bool duplicate = false;  // True: the event_id was already in the log with the same
                            // payload; position and recorded_at are the original's.
   absl::Time recorded_at;  // When the log recorded it.
+};
+
+// Records read by one LogReader::NextBatch, freed together: a backend may make them on
+// one protobuf arena, which is cheaper to fill and to free than records allocated one
+// by one (what a rebuild reads is used once and dropped). Movable, not copyable; the
+// records live as long as the batch. Not thread-safe.
+class RecordBatch {
+ public:
+  RecordBatch();
+  // A batch that owns `records` (no arena).
+  explicit RecordBatch(std::vector<cti::v1::LogRecord> records);
+  ~RecordBatch();
+  RecordBatch(RecordBatch&&) noexcept;
+  RecordBatch& operator=(RecordBatch&&) noexcept;
+  RecordBatch(const RecordBatch&) = delete;
+  RecordBatch& operator=(const RecordBatch&) = delete;
+
+  // The records, in position order.
+  absl::Span<const cti::v1::LogRecord* const> records() const { return records_; }
+  size_t size() const { return records_.size(); }
+  bool empty() const { return records_.empty(); }
+
+  // For backends: a new empty record at the end, on the batch's arena (made on first
+  // use, with blocks of about `block_bytes`).
+  cti::v1::LogRecord* AddOnArena(size_t block_bytes = 256 << 10);
+  // For backends: drops the last record (one that could not be filled).
+  void PopBack() { records_.pop_back(); }
+
+ private:
+  std::unique_ptr<google::protobuf::Arena> arena_;
+  std::vector<cti::v1::LogRecord> owned_;
+  std::vector<const cti::v1::LogRecord*> records_;
 };
 
 // Reads one partition in order. Not thread-safe: one reader per thread of use.
@@ -47,6 +81,10 @@ class LogReader {
   // DATA_LOSS (a record cannot be decoded; the position is named).
   virtual absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
                                                                absl::Duration wait) = 0;
+
+  // Next, as a RecordBatch (the same records, the same errors). The default wraps
+  // Next; the embedded backend parses onto an arena.
+  virtual absl::StatusOr<RecordBatch> NextBatch(size_t max_records, absl::Duration wait);
 };
 
 // Thread safety: all methods are safe to call concurrently.

@@ -180,6 +180,33 @@ TYPED_TEST(EventLogContractTest, ReadersStartAnywhereAndContinue) {
   EXPECT_EQ(twelve[0].event().event_id(), "e12");
 }
 
+TYPED_TEST(EventLogContractTest, NextBatchReadsWhatNextReads) {
+  for (int i = 0; i < 25; ++i) this->MustAppend(MakeEvent("aarhus", absl::StrCat("e", i)));
+  const std::vector<cti::v1::LogRecord> expected = this->ReadAll(3);
+  auto reader = this->log_->OpenReader(0, 3);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::vector<RecordBatch> batches;  // records stay valid as long as their batch
+  std::vector<const cti::v1::LogRecord*> got;
+  for (;;) {
+    absl::StatusOr<RecordBatch> batch = (*reader)->NextBatch(4, absl::ZeroDuration());
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    if (batch->empty()) break;
+    EXPECT_LE(batch->size(), 4u);
+    for (const cti::v1::LogRecord* record : batch->records()) got.push_back(record);
+    batches.push_back(*std::move(batch));  // moving keeps the records where they are
+  }
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(*got[i], expected[i])) << got[i]->DebugString();
+  }
+  // The reader goes on where the batches stopped, with either call.
+  this->MustAppend(MakeEvent("aarhus", "late"));
+  auto next = (*reader)->Next(10, absl::ZeroDuration());
+  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].position(), 26u);
+}
+
 TYPED_TEST(EventLogContractTest, ReaderWaitsForAnAppendAndWakesUp) {
   auto reader = *this->log_->OpenReader(0, 1);
   absl::Notification started;

@@ -4,12 +4,13 @@
 // RocksDB WriteBatch baseline of the same bytes, measured in the same run.
 //
 //   cti_bench [--events N] [--in-flight N] [--channels N] [--latency-samples N]
-//             [--out results.md]
+//             [--rebuilds N] [--out results.md]
 //
 // Prints the figures and, with --out, writes them as a Markdown table. Not a test: it
 // asserts nothing, but says which targets were met.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -73,7 +74,8 @@ absl::StatusOr<std::vector<std::string>> ReadLogBytes(CtiClient& client, uint64_
 
 constexpr char kUsage[] =
     "usage: cti_bench [--events N] [--in-flight N] [--channels N] [--latency-samples N]\n"
-    "                 [--batch N] [--per-call N] [--unary-events N] [--out FILE]\n"
+    "                 [--batch N] [--per-call N] [--unary-events N] [--rebuilds N]\n"
+    "                 [--out FILE]\n"
     "  --events N           events in the batched load, also most of the rebuild input (500000)\n"
     "  --in-flight N        calls outstanding during the load (64 Append; a quarter of\n"
     "                       it, at least 1, for AppendBatch)\n"
@@ -82,11 +84,12 @@ constexpr char kUsage[] =
     "  --channels N         gRPC channels the load is spread over (4)\n"
     "  --latency-samples N  one-at-a-time append->visible samples (2000)\n"
     "  --batch N            records per WriteBatch in the RocksDB baseline (1000)\n"
+    "  --rebuilds N         Rebuild RPCs one after the other (1); the median is shown\n"
     "  --out FILE           also write the figures as Markdown to FILE\n";
 
 // Parses "--name value" pairs. False (after printing why) on anything else.
 bool ParseFlags(int argc, char** argv, LoadOptions* load, int* latency_samples, size_t* batch_size,
-                uint64_t* unary_events, std::string* out) {
+                uint64_t* unary_events, int* rebuilds, std::string* out) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -120,6 +123,8 @@ bool ParseFlags(int argc, char** argv, LoadOptions* load, int* latency_samples, 
       load->per_call = static_cast<int>(n);
     } else if (flag == "--unary-events") {
       *unary_events = n;
+    } else if (flag == "--rebuilds") {
+      *rebuilds = static_cast<int>(n);
     } else {
       std::fprintf(stderr, "cti_bench: unknown flag %s\n%s", flag.c_str(), kUsage);
       return false;
@@ -160,9 +165,11 @@ int Main(int argc, char** argv) {
   int latency_samples = 2000;
   size_t batch_size = 1000;
   uint64_t unary_events = 100000;
+  int rebuilds = 1;
   load.per_call = 100;
   std::string out;
-  if (!ParseFlags(argc, argv, &load, &latency_samples, &batch_size, &unary_events, &out)) {
+  if (!ParseFlags(argc, argv, &load, &latency_samples, &batch_size, &unary_events, &rebuilds,
+                  &out)) {
     return 2;
   }
 
@@ -216,26 +223,55 @@ int Main(int argc, char** argv) {
   }
   const uint64_t end = status->log_end_position();
   status = client.Status(end, "", absl::Seconds(300));
-  std::printf("cti_bench: rebuilding %llu records...\n", static_cast<unsigned long long>(end));
-  const absl::Time rebuild_start = absl::Now();
-  absl::StatusOr<std::vector<cti::v1::RebuildProgress>> rebuilt =
-      client.Rebuild(absl::Seconds(1200));
-  const absl::Duration rebuild_took = absl::Now() - rebuild_start;
+  // The first rebuild follows the load directly; later ones (--rebuilds) find the
+  // server idle. The row shows the median of them all, and each one's rate.
   double rebuild_rate = 0;
   const size_t rebuild_row = rows.size();  // labelled with the log's mix below
-  if (rebuilt.ok()) {
+  std::vector<double> rates;
+  std::string each, failure;
+  uint64_t applied = 0;
+  double seconds = 0, server_rate = 0;
+  bool same = status.ok();
+  for (int r = 0; r < rebuilds && failure.empty(); ++r) {
+    std::printf("cti_bench: rebuilding %llu records (%d of %d)...\n",
+                static_cast<unsigned long long>(end), r + 1, rebuilds);
+    const absl::Time rebuild_start = absl::Now();
+    absl::StatusOr<std::vector<cti::v1::RebuildProgress>> rebuilt =
+        client.Rebuild(absl::Seconds(1200));
+    const absl::Duration rebuild_took = absl::Now() - rebuild_start;
+    if (!rebuilt.ok()) {
+      failure = rebuilt.status().ToString();
+      break;
+    }
     const cti::v1::RebuildProgress& done = rebuilt->back();
-    rebuild_rate = static_cast<double>(done.applied()) / Seconds(rebuild_took);
-    const bool same = status.ok() && done.state_digest() == status->state_digest();
+    const double rate = static_cast<double>(done.applied()) / Seconds(rebuild_took);
+    rates.push_back(rate);
+    absl::StrAppend(&each, each.empty() ? "" : ", ", Rate(rate));
+    same = same && done.state_digest() == status->state_digest();
+    if (rates.size() == 1 || rate == *std::max_element(rates.begin(), rates.end())) {
+      applied = done.applied();
+      seconds = Seconds(rebuild_took);
+      server_rate = done.records_per_second();
+    }
+  }
+  if (!rates.empty()) {
+    std::vector<double> sorted = rates;
+    std::sort(sorted.begin(), sorted.end());
+    rebuild_rate = sorted[sorted.size() / 2];
+    const std::string detail =
+        rates.size() == 1
+            ? absl::StrCat(Rate(rebuild_rate), " events/s (", applied, " in ",
+                           absl::StrFormat("%.2f", seconds), " s; server says ", Rate(server_rate),
+                           "/s; digest ", same ? "equal" : "DIFFERENT", ")")
+            : absl::StrCat(Rate(rebuild_rate), " events/s median of ", rates.size(),
+                           " rebuilds (each: ", each, "; best ", applied, " in ",
+                           absl::StrFormat("%.2f", seconds), " s, server says ", Rate(server_rate),
+                           "/s; digests ", same ? "all equal" : "DIFFERENT", ")");
     rows.push_back(
-        {"rebuild (Rebuild RPC, wall clock at the client)",
-         absl::StrCat(Rate(rebuild_rate), " events/s (", done.applied(), " in ",
-                      absl::StrFormat("%.2f", Seconds(rebuild_took)), " s; server says ",
-                      Rate(done.records_per_second()), "/s; digest ", same ? "equal" : "DIFFERENT",
-                      ")"),
+        {"rebuild (Rebuild RPC, wall clock at the client)", detail,
          rebuild_rate >= 250000 ? ">= 250,000 events/s: met" : ">= 250,000 events/s: NOT met"});
   } else {
-    rows.push_back({"rebuild", absl::StrCat("FAILED: ", rebuilt.status().ToString()), ""});
+    rows.push_back({"rebuild", absl::StrCat("FAILED: ", failure), ""});
   }
 
   // 5. The same bytes into a bare RocksDB.
