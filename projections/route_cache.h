@@ -12,10 +12,14 @@
 // never mixes records of two states. Because apply is deterministic, positions mean
 // the same state in every store generation (a rebuild's store included).
 //
+// Whole Route answers are kept too (Router): under the same version, with the span of
+// instants they hold for.
+//
 // Concurrency: thread-safe. Memory: at most kMaxEntries entries (then it starts over).
 #ifndef CTI_PROJECTIONS_ROUTE_CACHE_H_
 #define CTI_PROJECTIONS_ROUTE_CACHE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -37,13 +41,19 @@ class RouteCache {
   explicit RouteCache(std::vector<uint64_t> published);
 
   // Records of `partition` up to `applied` are applied; `routing_changed` when any of
-  // them was an applied staff or calendar record. Calls for one partition come in
-  // position order.
-  void NoteApplied(int partition, uint64_t applied, bool routing_changed);
+  // them was an applied staff or calendar record, `calls_changed` when any was an applied
+  // call record (the last-call times hunt groups order by). Calls for one partition come
+  // in position order.
+  void NoteApplied(int partition, uint64_t applied, bool routing_changed,
+                   bool calls_changed = false);
 
   // The version a call whose snapshot is at `position` may use, or nullopt (bypass the
   // cache) when `position` is ahead of what the cache knows or before its last change.
   std::optional<uint64_t> VersionFor(int partition, uint64_t position) const;
+  // Likewise for call records: the position of the last call change at or before
+  // `position`, for answers that read call state (a round-robin or least-recent order).
+  // Call changes do not retire entries: an answer remembers the calls version it read.
+  std::optional<uint64_t> CallsVersionFor(int partition, uint64_t position) const;
 
   // The entry under `key` read at `version` (a null pointer for a remembered absence),
   // or nullopt when there is none. The value must have been put with the same T.
@@ -51,6 +61,18 @@ class RouteCache {
   std::optional<std::shared_ptr<const T>> Find(int partition, uint64_t version,
                                                const std::string& key) const {
     std::optional<std::shared_ptr<const void>> found = FindErased(partition, version, key);
+    if (!found.has_value()) return std::nullopt;
+    return std::static_pointer_cast<const T>(*std::move(found));
+  }
+  // One lookup for a call whose snapshot is at `position` (VersionFor, Find and
+  // CallsVersionFor under one lock): the entry under `key` of the version `position` may
+  // use, or nullopt. `*calls_version` is set to CallsVersionFor(partition, position).
+  template <typename T>
+  std::optional<std::shared_ptr<const T>> FindAt(int partition, uint64_t position,
+                                                 const std::string& key,
+                                                 std::optional<uint64_t>* calls_version) const {
+    std::optional<std::shared_ptr<const void>> found =
+        FindAtErased(partition, position, key, calls_version);
     if (!found.has_value()) return std::nullopt;
     return std::static_pointer_cast<const T>(*std::move(found));
   }
@@ -63,24 +85,44 @@ class RouteCache {
 
   size_t size() const;
 
+  // Route answers served whole from the cache, and answers built from records (for
+  // figures and tests; Router counts them).
+  struct AnswerCounts {
+    uint64_t reused = 0;
+    uint64_t built = 0;
+  };
+  void CountAnswer(bool reused) {
+    (reused ? answers_reused_ : answers_built_).fetch_add(1, std::memory_order_relaxed);
+  }
+  AnswerCounts answer_counts() const {
+    return {answers_reused_.load(std::memory_order_relaxed),
+            answers_built_.load(std::memory_order_relaxed)};
+  }
+
  private:
   struct Entry {
     uint64_t version = 0;
     std::shared_ptr<const void> value;
   };
   struct Partition {
-    uint64_t published = 0;    // applied position the cache has been told of
-    uint64_t last_change = 0;  // position of the last routing change
+    uint64_t published = 0;         // applied position the cache has been told of
+    uint64_t last_change = 0;       // position of the last routing change
+    uint64_t last_call_change = 0;  // position of the last call change
     absl::flat_hash_map<std::string, Entry> entries;
   };
   std::optional<std::shared_ptr<const void>> FindErased(int partition, uint64_t version,
                                                         const std::string& key) const;
+  std::optional<std::shared_ptr<const void>> FindAtErased(
+      int partition, uint64_t position, const std::string& key,
+      std::optional<uint64_t>* calls_version) const;
   void PutErased(int partition, uint64_t version, const std::string& key,
                  std::shared_ptr<const void> value);
 
   mutable absl::Mutex mu_;
   std::vector<Partition> partitions_ ABSL_GUARDED_BY(mu_);
   size_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<uint64_t> answers_reused_{0};
+  std::atomic<uint64_t> answers_built_{0};
 };
 
 }  // namespace cti::projections

@@ -20,6 +20,18 @@ TEST(RouteCacheTest, ACallAheadOfWhatTheCacheKnowsBypassesIt) {
   EXPECT_FALSE(cache.VersionFor(1, 10).has_value()) << "no such partition";
 }
 
+TEST(RouteCacheTest, ACallChangeMovesTheCallsVersionButKeepsTheEntries) {
+  RouteCache cache({10});
+  cache.Put<std::string>(0, 10, "e1", std::make_shared<const std::string>("Anna Holm"));
+  EXPECT_EQ(cache.CallsVersionFor(0, 10), 10u);
+  cache.NoteApplied(0, 13, /*routing_changed=*/false, /*calls_changed=*/true);
+  EXPECT_EQ(cache.VersionFor(0, 13), 10u) << "calls are not routing records";
+  EXPECT_EQ(cache.CallsVersionFor(0, 13), 13u);
+  EXPECT_FALSE(cache.CallsVersionFor(0, 12).has_value()) << "before the last call change";
+  EXPECT_FALSE(cache.CallsVersionFor(0, 14).has_value()) << "ahead of what the cache knows";
+  EXPECT_TRUE(cache.Find<std::string>(0, 10, "e1").has_value());
+}
+
 TEST(RouteCacheTest, AChangeRetiresTheEntriesOfTheOldVersion) {
   RouteCache cache({5});
   cache.Put<std::string>(0, 5, "e1", std::make_shared<const std::string>("Anna Holm"));

@@ -14,6 +14,10 @@
 #ifndef CTI_PROJECTIONS_ROUTER_H_
 #define CTI_PROJECTIONS_ROUTER_H_
 
+#include <memory>
+#include <optional>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cti/v1/route_service.pb.h"
@@ -21,6 +25,8 @@
 #include "projections/store.h"
 
 namespace cti::projections {
+
+struct CachedAnswer;  // a kept answer (router.cc)
 
 class Router {
  public:
@@ -38,11 +44,34 @@ class Router {
   absl::StatusOr<cti::v1::RouteResponse> Route(const cti::v1::RouteRequest& request,
                                                absl::Time now) const;
 
+  // Route's answer as wire bytes, for a server that sends them as they are. `body` is
+  // the RouteResponse serialized without `at` and `position`; appending a serialized
+  // RouteResponse that holds just those two fields gives the whole answer (protobuf
+  // parsers merge concatenated messages). A kept answer's bytes are shared, not copied.
+  struct WireAnswer {
+    std::shared_ptr<const std::string> body;
+    absl::Time at;  // the instant routed for
+  };
+  // `applied`, when given, is the store's applied position of the partition as the
+  // caller read it (saves reading it again).
+  absl::StatusOr<WireAnswer> RouteWire(const cti::v1::RouteRequest& request, absl::Time now,
+                                       std::optional<uint64_t> applied = std::nullopt) const;
+
   // See RouteService.Check, as of `now` (hotlines and forwardings in force then).
   absl::StatusOr<cti::v1::CheckResponse> Check(const cti::v1::CheckRequest& request,
                                                absl::Time now) const;
 
  private:
+  // The kept answer under `key` valid at `at` for the store's applied position
+  // (`applied`, else read from the store), or null.
+  std::shared_ptr<const CachedAnswer> Kept(const std::string& key, absl::Time at,
+                                           std::optional<uint64_t> applied) const;
+  // Builds the answer from the records; keeps it under `key` (unless empty or not
+  // allowed) and then sets `*wire` (when given) to its kept serialized form.
+  absl::StatusOr<cti::v1::RouteResponse> Build(const cti::v1::RouteRequest& request, absl::Time at,
+                                               const std::string& key,
+                                               std::shared_ptr<const std::string>* wire) const;
+
   const Store* store_;
   absl::TimeZone zone_;
   RouteCache* cache_;

@@ -1,7 +1,8 @@
 // RouteCacheFeed: tells the RouteCache (projections/route_cache.h) how far the projector
 // has applied each partition and whether routing data changed, from the batches the
 // projector publishes. A batch changes routing data when it applied a staff or calendar
-// record; call records never do (the hunt order's last-call times are read fresh).
+// record; call records change the calls version (round-robin and least-recent hunt
+// orders follow the last-call times).
 // Concurrency: OnBatch is called by the hub, in order per partition; never blocks.
 #ifndef CTI_SERVER_ROUTE_CACHE_FEED_H_
 #define CTI_SERVER_ROUTE_CACHE_FEED_H_
@@ -20,14 +21,14 @@ class RouteCacheFeed final : public HubListener {
 
   void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override {
     bool changed = false;
+    bool calls = false;
     for (const cti::v1::LogRecord& record : batch->records) {
       if (record.outcome().rejected()) continue;
-      if (record.event().has_staff() || record.event().has_calendar()) {
-        changed = true;
-        break;
-      }
+      changed = changed || record.event().has_staff() || record.event().has_calendar();
+      calls = calls || record.event().has_call();
+      if (changed && calls) break;
     }
-    cache_->NoteApplied(batch->partition, batch->applied_position, changed);
+    cache_->NoteApplied(batch->partition, batch->applied_position, changed, calls);
   }
   void OnShutdown() override {}
 

@@ -1,6 +1,10 @@
 #include "server/route_service.h"
 
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/slice.h>
+
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "projections/router.h"
@@ -25,23 +29,55 @@ absl::Status AnswerFromRouter(const ServiceDeps& deps, int partition, Response* 
   return absl::OkStatus();
 }
 
+// The answer's bytes, shared (the slice keeps `body` alive), then `at` and `position`.
+grpc::ByteBuffer WireResponse(const cti::projections::Router::WireAnswer& answer,
+                              uint64_t position) {
+  cti::v1::RouteResponse tail;
+  const int64_t seconds = absl::ToUnixSeconds(answer.at);
+  tail.mutable_at()->set_seconds(seconds);
+  tail.mutable_at()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(answer.at - absl::FromUnixSeconds(seconds))));
+  tail.set_position(position);
+  const std::string tail_bytes = tail.SerializeAsString();
+  auto* holder = new std::shared_ptr<const std::string>(answer.body);
+  grpc::Slice slices[2] = {
+      grpc::Slice(
+          const_cast<char*>((*holder)->data()), (*holder)->size(),
+          [](void* p) { delete static_cast<std::shared_ptr<const std::string>*>(p); }, holder),
+      grpc::Slice(tail_bytes)};
+  return grpc::ByteBuffer(slices, 2);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* context,
-                                                  const cti::v1::RouteRequest* request,
-                                                  cti::v1::RouteResponse* response) {
+                                                  const grpc::ByteBuffer* request_bytes,
+                                                  grpc::ByteBuffer* response) {
+  auto request = std::make_shared<cti::v1::RouteRequest>();
+  grpc::ByteBuffer bytes(*request_bytes);  // Deserialize consumes its buffer
+  if (!grpc::SerializationTraits<cti::v1::RouteRequest>::Deserialize(&bytes, request.get()).ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: not a cti.v1.RouteRequest"));
+    return reactor;
+  }
   if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const ServiceDeps& deps = deps_;
   const int partition = deps.log->PartitionOf(request->tenant());
   // No pool: answered inline on the gRPC thread when min_position is applied already
   // (the common case), on deps.work after a wait.
-  return StartPositionGated(
-      context, deps, partition, request->min_position(), {}, [&deps, partition, request, response] {
-        return AnswerFromRouter(deps, partition, response,
-                                [request](const cti::projections::Router& router, absl::Time now) {
-                                  return router.Route(*request, now);
-                                });
-      });
+  return StartPositionGated(context, deps, partition, request->min_position(), {},
+                            [&deps, partition, request, response]() -> absl::Status {
+                              std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
+                              const uint64_t position = store->AppliedPosition(partition);
+                              const cti::projections::Router router(store.get(), deps.zone,
+                                                                    deps.route_cache, partition);
+                              absl::StatusOr<cti::projections::Router::WireAnswer> answer =
+                                  router.RouteWire(*request, deps.clock->Now(), position);
+                              if (!answer.ok()) return answer.status();
+                              *response = WireResponse(*answer, position);
+                              return absl::OkStatus();
+                            });
 }
 
 grpc::ServerUnaryReactor* RouteServiceImpl::Check(grpc::CallbackServerContext* context,

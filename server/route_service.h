@@ -8,6 +8,10 @@
 // tenant's partition, read before the route is computed (so it is >= min_position).
 // When no wait is needed the answer is computed inline on the gRPC thread: Route reads a
 // handful of records from one snapshot and never blocks on anything but RocksDB reads.
+// Route is a raw method: it parses the request itself and sends Router::RouteWire's bytes
+// (a kept answer is shared, not copied or serialized again) followed by the call's `at`
+// and position; clients see an ordinary RouteResponse. A request that is not a
+// RouteRequest is INVALID_ARGUMENT.
 // Check: the same gate, then Router::Check, always on ServiceDeps::work (it scans the
 // tenant's groups, routings, rules, hotlines and forwardings).
 //
@@ -22,18 +26,20 @@
 
 namespace cti::server {
 
-class RouteServiceImpl final : public cti::v1::RouteService::CallbackService {
+class RouteServiceImpl final
+    : public cti::v1::RouteService::WithRawCallbackMethod_Route<
+          cti::v1::RouteService::WithCallbackMethod_Check<cti::v1::RouteService::Service>> {
  public:
   // The generated synchronous overloads stay visible (and unimplemented).
-  using cti::v1::RouteService::CallbackService::Check;
-  using cti::v1::RouteService::CallbackService::Route;
+  using WithCallbackMethod_Check::Check;
+  using WithRawCallbackMethod_Route::Route;
 
   // `deps` must outlive the service.
   explicit RouteServiceImpl(const ServiceDeps* deps) : deps_(*deps) {}
 
   grpc::ServerUnaryReactor* Route(grpc::CallbackServerContext* context,
-                                  const cti::v1::RouteRequest* request,
-                                  cti::v1::RouteResponse* response) override;
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
                                   const cti::v1::CheckRequest* request,
                                   cti::v1::CheckResponse* response) override;

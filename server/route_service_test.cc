@@ -10,8 +10,10 @@
 //       kontanthjælp cases (rules v3): born on day 1-15 bo, 16-31 carl
 //     sundhedspleje (department, own phone hours Mon-Fri 08-09, TP-3.4)
 //       dorte 4720
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <future>
 #include <string>
 #include <vector>
 
@@ -471,6 +473,62 @@ TEST_F(RouteServiceTest, WithoutAtRoutesAtTheServersNow) {
   ASSERT_TRUE(IsOk(Call(request, &response)));
   EXPECT_EQ(FromProto(response.at()), kFriday1400);
   EXPECT_FALSE(response.tell_caller().open_now());
+}
+
+// The hunt group's members of `response`, in order.
+std::vector<std::string> HuntMembers(const cti::v1::RouteResponse& response) {
+  std::vector<std::string> members;
+  for (const cti::v1::RouteStep& step : response.steps()) {
+    if (step.kind() != cti::v1::STEP_KIND_HUNT_GROUP) continue;
+    for (const cti::v1::RouteStep& member : step.members()) members.push_back(member.employee_id());
+  }
+  return members;
+}
+
+TEST_F(RouteServiceTest, TP_3_7_AKeptAnswerCarriesItsOwnInstantAndPositionAndEndsWithAChange) {
+  // The second call is answered from the kept answer (same target, routing version and
+  // hours): it must still carry its own `at` (to the nanosecond) and position.
+  cti::v1::RouteResponse first;
+  ASSERT_TRUE(IsOk(Route(UnitTarget("ydelse"), kFridayMorning, &first)));
+  cti::v1::RouteResponse second;
+  const absl::Time later = kFridayMorning + absl::Minutes(7) + absl::Milliseconds(250);
+  ASSERT_TRUE(IsOk(Route(UnitTarget("ydelse"), later, &second)));
+  EXPECT_EQ(FromProto(second.at()), later);
+  EXPECT_EQ(second.at().nanos(), 250000000);
+  EXPECT_GE(second.position(), last_position_);
+  cti::v1::RouteResponse without_instant_and_position = second;
+  without_instant_and_position.clear_at();
+  without_instant_and_position.set_position(first.position());
+  *without_instant_and_position.mutable_at() = first.at();
+  EXPECT_EQ(without_instant_and_position.SerializeAsString(), first.SerializeAsString());
+  EXPECT_THAT(HuntMembers(second), ElementsAre("bo", "carl"));
+
+  // Bo falls ill: the next answer (reading that write) leaves him out too.
+  const uint64_t sick = AppendOk(Sick("bo", "sick-bo", kFridayMorning, kSickUntil));
+  cti::v1::RouteRequest request;
+  request.set_tenant(kTenant);
+  request.mutable_target()->set_unit_id("ydelse");
+  *request.mutable_at() = ToProtoTimestamp(later);
+  request.set_min_position(sick);
+  cti::v1::RouteResponse after;
+  ASSERT_TRUE(IsOk(Call(request, &after)));
+  EXPECT_GE(after.position(), sick);
+  EXPECT_THAT(HuntMembers(after), ElementsAre("carl")) << Describe(after);
+}
+
+TEST_F(RouteServiceTest, BytesThatAreNotARouteRequestAreInvalidArgument) {
+  grpc::GenericStub generic(fixture_.channel());
+  const char garbage[] = {'\x0a', '\x7f', '\x01'};  // field 1, length 127, 1 byte
+  grpc::Slice slice(garbage, sizeof garbage);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::unique_ptr<grpc::ClientContext> context = NewContext(true, absl::Seconds(10));
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(context.get(), "/cti.v1.RouteService/Route", grpc::StubOptions(), &request,
+                    &response, [&done](grpc::Status status) { done.set_value(status); });
+  const grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("RouteRequest"));
 }
 
 TEST_F(RouteServiceTest, UnknownEmployeeIsNotFound) {

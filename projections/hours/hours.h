@@ -107,6 +107,17 @@ OpenAnswer OpenAt(const UnitHours&& hours, HoursKind kind, absl::Time t, absl::T
 OpenAnswer OpenAt(const UnitHours& hours, HoursKind kind, absl::Time t, absl::TimeZone tz,
                   const HolidayCalendar&& holidays) = delete;
 
+// The first instant after `t` at which OpenAt or NextOpening for this unit and kind may
+// answer differently than at `t` (same `hours` and `holidays`): the next local midnight,
+// the next start or end of an interval of t's local day (weekly, reduced or extended
+// hours, and the weekly intervals behind within_weekly_hours), or the next start or end of
+// an applicable unmanned period. Conservative: the answers may also be unchanged there,
+// but every instant in [t, NextChange) gets the answers `t` gets. For callers that reuse
+// an answer until it may change (the Route answer cache). InfiniteFuture() for an
+// infinite `t`.
+absl::Time NextChange(const UnitHours& hours, HoursKind kind, absl::Time t, absl::TimeZone tz,
+                      const HolidayCalendar& holidays);
+
 inline constexpr int kDefaultHorizonDays = 400;
 inline constexpr int kMaxHorizonDays = 3660;
 

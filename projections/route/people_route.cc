@@ -64,6 +64,7 @@ absl::StatusOr<std::vector<cti::v1::GroupMember>> RingOrder(RouteContext& ctx,
       group.strategy() != cti::v1::GROUP_STRATEGY_HUNT_LEAST_RECENT) {
     return members;
   }
+  ctx.reads_calls = true;  // the order follows calls, which change without a routing record
   std::vector<std::pair<absl::Time, size_t>> last(members.size());
   for (size_t i = 0; i < members.size(); ++i) {
     CTI_ASSIGN_OR_RETURN(absl::Time when,

@@ -90,6 +90,12 @@ absl::StatusOr<Presence> PresenceOf(RouteContext& ctx, absl::string_view employe
             return std::make_shared<const Entries>(std::move(entries));
           }));
   const Entries& entries = *cached;
+  for (const cti::v1::CalendarEntryUpserted& entry : entries) {
+    ctx.ChangesAt(TimeOf(entry.start()));
+    ctx.ChangesAt(TimeOf(entry.end()));
+  }
+  // A cut list (by end time) knows nothing past its last end.
+  if (entries.size() >= kMaxEntriesPerEmployee) ctx.ChangesAt(TimeOf(entries.back().end()));
   Presence presence;
   for (const cti::v1::CalendarEntryUpserted& entry : entries) {
     if (TimeOf(entry.end()) <= ctx.at) continue;   // over already
@@ -139,6 +145,11 @@ absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(
                                                                       ctx.txn, ctx.t, employee_id));
                             return std::make_shared<const Forwardings>(std::move(all));
                           }));
+  for (const cti::v1::ForwardingSet& f : *forwardings) {
+    if (f.condition() != condition) continue;
+    if (f.has_valid_from()) ctx.ChangesAt(TimeOf(f.valid_from()));
+    if (f.has_valid_until()) ctx.ChangesAt(TimeOf(f.valid_until()));
+  }
   for (const cti::v1::ForwardingSet& f : *forwardings) {
     if (f.condition() != condition) continue;
     if (f.has_valid_from() && TimeOf(f.valid_from()) > ctx.at) continue;
@@ -299,6 +310,8 @@ absl::Status PhoneHoursOf(RouteContext& ctx, const cti::v1::Unit& unit, UnitPhon
   const cti::hours::HolidayCalendar& holidays = *ctx.holidays;
   out->now =
       cti::hours::OpenAt(out->hours(), cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, holidays);
+  ctx.ChangesAt(cti::hours::NextChange(out->hours(), cti::hours::HoursKind::kPhone, ctx.at,
+                                       ctx.zone, holidays));
   if (!out->now.open) {
     absl::StatusOr<cti::hours::Opening> next = cti::hours::NextOpening(
         out->hours(), cti::hours::HoursKind::kPhone, ctx.at, ctx.zone, holidays);

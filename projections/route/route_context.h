@@ -43,6 +43,21 @@ struct RouteContext {
   std::shared_ptr<const cti::hours::HolidayCalendar> holidays;
   // Employees and units already routed to in this answer (forwarding loops).
   absl::flat_hash_set<std::string> visited;
+  // How long this answer holds, for the answer cache (RouteCache::FindAnswer): every
+  // time-bound record the call consults reports, through ChangesAt, the instants after
+  // `at` at which it may decide differently (an entry's start or end, a forwarding's
+  // dates, the next hours change, a hotline's end); the answer is the same for every
+  // instant in [at, valid_until) at the same routing version.
+  absl::Time valid_until = absl::InfiniteFuture();
+  // True when the answer read call state, which changes without a staff or calendar
+  // record (the last calls of a round-robin or least-recent hunt group): it is reused
+  // only while no call record has been applied since (RouteCache::CallsVersionFor).
+  bool reads_calls = false;
+
+  // Notes that what the call read may decide differently from `when` on.
+  void ChangesAt(absl::Time when) {
+    if (when > at && when < valid_until) valid_until = when;
+  }
 
   // Adds a reason citing `rule` and, when given, one deciding record.
   void Reason(absl::string_view rule, std::string text, absl::string_view record_kind = "",

@@ -214,6 +214,10 @@ absl::Status RouteToTask(RouteContext& ctx, const Store& store, const std::strin
                                 return std::make_shared<const Hotlines>(std::move(all));
                               }));
   for (const cti::v1::HotlineSet& hotline : *hotlines) {
+    ctx.ChangesAt(TimeOf(hotline.from()));
+    ctx.ChangesAt(TimeOf(hotline.until()));
+  }
+  for (const cti::v1::HotlineSet& hotline : *hotlines) {
     if (TimeOf(hotline.from()) > ctx.at || TimeOf(hotline.until()) <= ctx.at) continue;
     cti::v1::Group group;
     CTI_ASSIGN_OR_RETURN(bool found, route::LoadGroup(ctx, hotline.group_id(), &group));
@@ -440,22 +444,99 @@ void ComposeSay(RouteContext& ctx) {
   tell->set_say(absl::StrJoin(parts, " "));
 }
 
-}  // namespace
+// The answer cache's key for `request`, or "" when its answer must not be kept: a case
+// target given as a CPR number, address or surname keeps the citizen's data out of
+// memory beyond the call (TP-4.2).
+std::string AnswerKey(const cti::v1::RouteRequest& request) {
+  const cti::v1::RouteTarget& target = request.target();
+  if (target.has_case_target() &&
+      target.case_target().key_case() != cti::v1::CaseTarget::kCaseKey) {
+    return std::string();
+  }
+  std::string key = absl::StrCat("R", request.tenant(), absl::string_view("\0", 1));
+  if (!target.AppendToString(&key)) return std::string();
+  return key;
+}
 
-absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest& request,
-                                                     absl::Time now) const {
+// The instant `request` routes for (its `at`, else `now`) once tenant and `at` are valid.
+absl::StatusOr<absl::Time> InstantOf(const cti::v1::RouteRequest& request, absl::Time now) {
   if (request.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
   if (!internal::IsValidId(request.tenant())) {
     return absl::InvalidArgumentError("tenant: must be 1 to 64 characters [A-Za-z0-9._:-]");
   }
-  absl::Time at = now;
-  if (request.has_at()) {
-    if (request.at().seconds() < internal::kMinSeconds ||
-        request.at().seconds() >= internal::kMaxSecondsExclusive) {
-      return absl::InvalidArgumentError("at: must lie between 1970 and 2200");
-    }
-    at = TimeOf(request.at());
+  if (!request.has_at()) return now;
+  if (request.at().seconds() < internal::kMinSeconds ||
+      request.at().seconds() >= internal::kMaxSecondsExclusive) {
+    return absl::InvalidArgumentError("at: must lie between 1970 and 2200");
   }
+  return TimeOf(request.at());
+}
+
+}  // namespace
+
+// A finished answer, reused by calls of the same routing version for instants in
+// [from, until) (RouteContext::valid_until says why that is safe). `response` and `wire`
+// (its serialized form) have no `at` and no position: each call sets its own.
+struct CachedAnswer {
+  absl::Time from;
+  absl::Time until;
+  // Set when the answer read call state: the calls version it read at.
+  std::optional<uint64_t> calls_version;
+  cti::v1::RouteResponse response;
+  std::shared_ptr<const std::string> wire;
+};
+
+std::shared_ptr<const CachedAnswer> Router::Kept(const std::string& key, absl::Time at,
+                                                 std::optional<uint64_t> applied) const {
+  if (key.empty()) return nullptr;
+  std::optional<uint64_t> calls_version;
+  std::optional<std::shared_ptr<const CachedAnswer>> kept = cache_->FindAt<CachedAnswer>(
+      partition_, applied.has_value() ? *applied : store_->AppliedPosition(partition_), key,
+      &calls_version);
+  if (!kept.has_value() || *kept == nullptr) return nullptr;
+  const CachedAnswer& answer = **kept;
+  if (at < answer.from || at >= answer.until) return nullptr;
+  if (answer.calls_version.has_value() && calls_version != answer.calls_version) return nullptr;
+  cache_->CountAnswer(/*reused=*/true);
+  return *std::move(kept);
+}
+
+absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest& request,
+                                                     absl::Time now) const {
+  CTI_ASSIGN_OR_RETURN(const absl::Time at, InstantOf(request, now));
+  const std::string key = cache_ != nullptr ? AnswerKey(request) : std::string();
+  if (std::shared_ptr<const CachedAnswer> kept = Kept(key, at, std::nullopt)) {
+    cti::v1::RouteResponse response = kept->response;
+    *response.mutable_at() = ToProto(at);
+    return response;
+  }
+  return Build(request, at, key, nullptr);
+}
+
+absl::StatusOr<Router::WireAnswer> Router::RouteWire(const cti::v1::RouteRequest& request,
+                                                     absl::Time now,
+                                                     std::optional<uint64_t> applied) const {
+  CTI_ASSIGN_OR_RETURN(const absl::Time at, InstantOf(request, now));
+  const std::string key = cache_ != nullptr ? AnswerKey(request) : std::string();
+  if (std::shared_ptr<const CachedAnswer> kept = Kept(key, at, applied)) {
+    return WireAnswer{kept->wire, at};
+  }
+  std::shared_ptr<const std::string> wire;
+  CTI_ASSIGN_OR_RETURN(cti::v1::RouteResponse response, Build(request, at, key, &wire));
+  if (wire == nullptr) {
+    response.clear_at();
+    auto bytes = std::make_shared<std::string>();
+    if (!response.SerializeToString(bytes.get())) {
+      return absl::InternalError("route answer: cannot serialize");
+    }
+    wire = std::move(bytes);
+  }
+  return WireAnswer{std::move(wire), at};
+}
+
+absl::StatusOr<cti::v1::RouteResponse> Router::Build(
+    const cti::v1::RouteRequest& request, absl::Time at, const std::string& answer_key,
+    std::shared_ptr<const std::string>* wire) const {
   const internal::StoreImpl& impl = internal::ImplOf(*store_);
   const rocksdb::Snapshot* snapshot = impl.db()->GetSnapshot();
   struct Release {
@@ -470,15 +551,17 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest
   cti::v1::RouteResponse response;
   *response.mutable_at() = ToProto(at);
   RouteContext ctx{txn, t, at, zone_, &response, nullptr, 0, std::nullopt, nullptr, {}};
+  uint64_t snapshot_position = 0;
   if (cache_ != nullptr) {
     // The snapshot's checkpoint tells which cached records this call may use.
     std::string checkpoint;
     CTI_ASSIGN_OR_RETURN(
         bool has, txn.Get(internal::Cf::kMeta, internal::CheckpointKey(partition_), &checkpoint));
     if (has && checkpoint.size() == 8) {
+      snapshot_position = internal::DecodeBigEndian64(checkpoint);
       ctx.cache = cache_;
       ctx.partition = partition_;
-      ctx.version = cache_->VersionFor(partition_, internal::DecodeBigEndian64(checkpoint));
+      ctx.version = cache_->VersionFor(partition_, snapshot_position);
     }
   }
   CTI_ASSIGN_OR_RETURN(ctx.holidays, route::HolidaysOf(ctx));
@@ -528,6 +611,26 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Route(const cti::v1::RouteRequest
       ctx, response.resolved_target().empty() ? "the caller" : response.resolved_target());
   ctx.Reason("TP-6.2", "the last resort: reception takes a message and the call is returned");
   ComposeSay(ctx);
+  std::optional<uint64_t> calls_version;
+  if (ctx.reads_calls && ctx.version.has_value()) {
+    calls_version = cache_->CallsVersionFor(partition_, snapshot_position);
+  }
+  if (!answer_key.empty() && ctx.version.has_value() &&
+      (!ctx.reads_calls || calls_version.has_value())) {
+    auto kept = std::make_shared<CachedAnswer>();
+    kept->from = at;
+    kept->until = ctx.valid_until;
+    kept->calls_version = calls_version;
+    kept->response = response;
+    kept->response.clear_at();
+    auto bytes = std::make_shared<std::string>();
+    if (kept->response.SerializeToString(bytes.get())) {
+      kept->wire = std::move(bytes);
+      if (wire != nullptr) *wire = kept->wire;
+      cache_->Put<CachedAnswer>(partition_, *ctx.version, answer_key, std::move(kept));
+    }
+  }
+  if (cache_ != nullptr) cache_->CountAnswer(/*reused=*/false);
   return response;
 }
 

@@ -2,7 +2,8 @@
 // same ctid in the same run (issue 3, item 9), at 1 and 64 requests in flight.
 //
 //   route_bench [--duration SECONDS] [--rounds N] [--channels N] [--warmup SECONDS]
-//               [--cost-seconds S] [--demo FILE | --generated] [--at RFC3339] [--out FILE]
+//               [--cost-seconds S] [--demo FILE | --generated] [--at RFC3339] [--pin]
+//               [--out FILE]
 //
 // Starts ctid (tests/support CtidProcess: a temp data dir, 127.0.0.1:0), loads the demo
 // municipality as deploy/run.sh does (or a generated one), takes Route targets of every
@@ -11,11 +12,15 @@
 // in flight, each completion starting the next, for a fixed time. Ping and Route
 // alternate in rounds so that both see the same machine. Prints p50 / p99 latency and
 // QPS of both, the ratios against the targets (Route p50 <= 1.2x Ping, p99 <= 1.5x, QPS
-// >= 0.8x) and says met / NOT met; --out also writes them as Markdown. Not a test: it
+// >= 0.8x) and says met / NOT met; --out also writes them as Markdown. --pin puts ctid on
+// CPU 0 and this client on CPU 1 (on a 2-core machine otherwise the client's work, e.g.
+// parsing answers, is taken from the server's CPU time). Not a test: it
 // asserts nothing.
+#include <sched.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -47,7 +52,7 @@ using test_support::CtidProcess;
 constexpr char kUsage[] =
     "usage: route_bench [--duration SECONDS] [--rounds N] [--channels N] [--warmup SECONDS]\n"
     "                   [--cost-seconds S] [--demo FILE | --generated] [--at RFC3339]\n"
-    "                   [--out FILE]\n"
+    "                   [--pin] [--out FILE]\n"
     "  --duration SECONDS  measuring time per RPC and level, split into rounds (6)\n"
     "  --rounds N          Ping/Route alternations per level (3)\n"
     "  --channels N        gRPC channels (TCP connections) the calls are spread over (4)\n"
@@ -58,6 +63,7 @@ constexpr char kUsage[] =
     "  --generated         load a generated organisation instead of the demo\n"
     "  --at RFC3339        the instant every Route is for (default: Monday 10:00\n"
     "                      Europe/Copenhagen in the loaded data's week)\n"
+    "  --pin               ctid on CPU 0, this client on CPU 1 (needs 2 CPUs)\n"
     "  --out FILE          also write the figures as Markdown to FILE\n";
 
 // Targets (Route / Ping): p50 and p99 at most, QPS at least.
@@ -73,6 +79,7 @@ struct Flags {
   double cost_seconds = 3;
   std::string demo = std::string(CTI_SOURCE_DIR) + "/deploy/demo/demo.jsonl";
   bool generated = false;
+  bool pin = false;
   std::string at;
   std::string out;
 };
@@ -86,6 +93,10 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     }
     if (flag == "--generated") {
       flags->generated = true;
+      continue;
+    }
+    if (flag == "--pin") {
+      flags->pin = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -121,6 +132,23 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     }
   }
   return flags->rounds >= 1 && flags->channels >= 1;
+}
+
+// Sets the CPU affinity of every thread of process `pid` to `cpu` (threads started later
+// inherit it from the thread that starts them). False when the kernel refuses.
+bool PinProcess(pid_t pid, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  std::error_code error;
+  bool all = true;
+  for (const auto& task :
+       std::filesystem::directory_iterator(absl::StrCat("/proc/", pid, "/task"), error)) {
+    int tid = 0;
+    if (!absl::SimpleAtoi(task.path().filename().string(), &tid)) continue;
+    all = sched_setaffinity(tid, sizeof set, &set) == 0 && all;
+  }
+  return all && !error;
 }
 
 std::string Us(double us) { return absl::StrFormat("%.0f µs", us); }
@@ -261,7 +289,21 @@ int Main(int argc, char** argv) {
     return 1;
   }
 
+  // Pinned: ctid's threads on CPU 0, this process's (gRPC's client threads included) on 1;
+  // re-applied before every run for threads started since.
+  const auto pin = [&] {
+    if (!flags.pin) return;
+    if (!PinProcess(ctid.pid(), 0) || !PinProcess(getpid(), 1)) {
+      std::fprintf(stderr, "route_bench: --pin: cannot set CPU affinity\n");
+    }
+  };
+  if (flags.pin && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+    std::fprintf(stderr, "route_bench: --pin needs 2 CPUs\n");
+    return 2;
+  }
+  pin();
   LoopClient client(ctid.address(), flags.channels);
+  pin();
   std::printf("route_bench: warm-up %.1f s per RPC...\n", flags.warmup_seconds);
   const absl::Duration warmup = absl::Seconds(flags.warmup_seconds);
   client.Run(LoopRpc::kPing, 64, warmup, requests);
@@ -273,7 +315,9 @@ int Main(int argc, char** argv) {
     Level level;
     level.in_flight = in_flight;
     for (int round = 0; round < flags.rounds; ++round) {
+      pin();
       level.ping.Add(client.Run(LoopRpc::kPing, in_flight, slice, requests));
+      pin();
       level.route.Add(client.Run(LoopRpc::kRoute, in_flight, slice, requests));
     }
     std::printf("route_bench: %s\n", Summary("Ping ", in_flight, level.ping).c_str());
@@ -289,13 +333,14 @@ int Main(int argc, char** argv) {
   if (cost.ok()) {
     std::vector<std::string> kinds;
     for (const auto& [kind, us] : cost->mean_us) {
-      kinds.push_back(absl::StrFormat("%s %.0f µs / %.0f B", kind, us, cost->mean_bytes[kind]));
+      kinds.push_back(absl::StrFormat("%s %.1f µs / %.0f B", kind, us, cost->mean_bytes[kind]));
     }
     cost_line = absl::StrFormat(
-        "Router::Route in process, one thread, no gRPC: %.0f µs and %.0f answer bytes per call "
-        "over the mix (%s; %llu calls)",
-        cost->overall_us, cost->overall_bytes, absl::StrJoin(kinds, ", "),
-        static_cast<unsigned long long>(cost->calls));
+        "Router::Route in process, one thread, no gRPC: %.1f µs and %.0f answer bytes per call "
+        "over the mix, %.0f%% kept answers (%s; %llu calls); %.0f µs per call without any "
+        "cache",
+        cost->overall_us, cost->overall_bytes, 100 * cost->kept_share, absl::StrJoin(kinds, ", "),
+        static_cast<unsigned long long>(cost->calls), cost->uncached_us);
   } else {
     cost_line =
         absl::StrCat("Router::Route in process: not measured (", cost.status().ToString(), ")");
@@ -338,9 +383,11 @@ int Main(int argc, char** argv) {
         "# route_bench results\n\n", "Run ",
         absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(), absl::UTCTimeZone()), " on ", host,
         " (", sysconf(_SC_NPROCESSORS_ONLN),
-        " cores; client and server share them; load average before the run ", load_before,
-        "). ctid on the embedded log with ", org.source, " (last position ", *last, "). ",
-        "Every Route is for ", absl::FormatTime("%Y-%m-%d %H:%M %Z", at, Copenhagen()),
+        flags.pin ? " cores; ctid pinned to CPU 0, the client to CPU 1"
+                  : " cores; client and server share them",
+        "; load average before the run ", load_before, "). ctid on the embedded log with ",
+        org.source, " (last position ", *last, "). ", "Every Route is for ",
+        absl::FormatTime("%Y-%m-%d %H:%M %Z", at, Copenhagen()),
         ", targets taken in turn from: ", absl::StrJoin(notes, "; "), ". ",
         "Each level: ", flags.rounds, " rounds of ",
         absl::StrFormat("%.1f", absl::ToDoubleSeconds(slice)),

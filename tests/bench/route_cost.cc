@@ -1,5 +1,6 @@
 #include "tests/bench/route_cost.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -108,6 +109,18 @@ absl::StatusOr<RouteCost> MeasureRouteCost(const std::string& data_dir,
     }
   }
   if (absl::Status s = Time(router, all, slice, &cost.overall_us, &cost.overall_bytes, &cost.calls);
+      !s.ok()) {
+    return s;
+  }
+  const projections::RouteCache::AnswerCounts counts = cache.answer_counts();
+  cost.kept_share = static_cast<double>(counts.reused) /
+                    static_cast<double>(std::max<uint64_t>(1, counts.reused + counts.built));
+  // Every answer built from the records, read from RocksDB and parsed each time.
+  const projections::Router uncached(store->get(), *zone);
+  double uncached_bytes = 0;
+  uint64_t uncached_calls = 0;
+  if (absl::Status s =
+          Time(uncached, all, slice, &cost.uncached_us, &uncached_bytes, &uncached_calls);
       !s.ok()) {
     return s;
   }
