@@ -75,7 +75,8 @@ grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* c
                               absl::StatusOr<cti::projections::Router::WireAnswer> answer =
                                   router.RouteWire(*request, deps.clock->Now(), position);
                               if (!answer.ok()) return answer.status();
-                              *response = WireResponse(*answer, position);
+                              grpc::ByteBuffer reply = WireResponse(*answer, position);
+                              response->Swap(&reply);
                               return absl::OkStatus();
                             });
 }
