@@ -83,9 +83,19 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
                                                                ": ", opened.status().message()));
     }
     log_ = *std::move(opened);
+  } else if (options_.log_backend == "kafka") {
+    absl::StatusOr<std::unique_ptr<cti::log::KafkaLog>> opened =
+        cti::log::KafkaLog::Open(options_.kafka, clock_);
+    if (!opened.ok()) {
+      return absl::Status(
+          opened.status().code(),
+          absl::StrCat("opening the Kafka log (topic ", options_.kafka.topic, " on ",
+                       options_.kafka.brokers, "): ", opened.status().message()));
+    }
+    log_ = *std::move(opened);
   } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--log: unknown backend \"", options_.log_backend, "\" (expected embedded)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--log: unknown backend \"", options_.log_backend, "\" (expected embedded or kafka)"));
   }
   identity_ =
       identity != nullptr ? std::move(identity) : std::make_unique<MetadataIdentityResolver>();

@@ -27,6 +27,7 @@
 #include "server/clock.h"
 #include "server/identity.h"
 #include "server/log/event_log.h"
+#include "server/log/kafka_log.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
 #include "server/routing_check_monitor.h"
@@ -39,8 +40,11 @@ struct CtidOptions {
   std::string data_dir = "./var/ctid";
   // HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:7878";
-  // Log backend opened in data_dir when no log is handed to Start: "embedded".
+  // Log backend opened when no log is handed to Start: "embedded" (in data_dir/log) or
+  // "kafka" (the topic of `kafka`; data_dir holds only the projections).
   std::string log_backend = "embedded";
+  // For log_backend "kafka": brokers, topic and client properties.
+  cti::log::KafkaLogOptions kafka;
   // Threads for query answers after a wait, Subscribe catch-up and digests.
   int work_threads = 4;
   // How long Shutdown lets calls in flight finish before cancelling them.

@@ -1,0 +1,464 @@
+#include "server/log/kafka_log.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+
+namespace cti::log {
+namespace {
+
+constexpr char kTypeHeader[] = "cti-event-type";
+constexpr char kSchemaHeader[] = "cti-schema-version";
+constexpr char kEventIdHeader[] = "cti-event-id";
+
+int Millis(absl::Duration d) {
+  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 1 << 30));
+}
+
+// The status for a librdkafka error: UNAVAILABLE with its words for everything the
+// cluster or the network may cure; others as they are.
+absl::Status KafkaError(RdKafka::ErrorCode code, const std::string& what) {
+  const std::string words = absl::StrCat(what, ": ", RdKafka::err2str(code));
+  switch (code) {
+    case RdKafka::ERR_NO_ERROR:
+      return absl::OkStatus();
+    case RdKafka::ERR__QUEUE_FULL:
+      return absl::ResourceExhaustedError(words);
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:
+      return absl::ResourceExhaustedError(words);
+    case RdKafka::ERR__UNKNOWN_TOPIC:
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+      return absl::NotFoundError(words);
+    case RdKafka::ERR__UNKNOWN_PARTITION:
+    case RdKafka::ERR__INVALID_ARG:
+      return absl::InvalidArgumentError(words);
+    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RdKafka::ERR_CLUSTER_AUTHORIZATION_FAILED:
+      return absl::PermissionDeniedError(words);
+    default:
+      return absl::UnavailableError(words);
+  }
+}
+
+// Sets `name` to `value` on `conf`; INVALID_ARGUMENT naming it when librdkafka refuses.
+absl::Status Set(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
+  std::string error;
+  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka property ", name, ": ", error));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetAll(RdKafka::Conf& conf, const std::map<std::string, std::string>& properties) {
+  for (const auto& [name, value] : properties) {
+    if (absl::Status s = Set(conf, name, value); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// One append on its way: what to call, and the recorded_at the event carries.
+struct Pending {
+  EventLog::AppendCallback done;
+  absl::Time recorded_at;
+};
+
+class KafkaReader final : public LogReader {
+ public:
+  KafkaReader(std::unique_ptr<RdKafka::KafkaConsumer> consumer, std::string topic, int partition,
+              uint64_t from, std::shared_ptr<const std::atomic<bool>> log_closed,
+              std::shared_ptr<const std::vector<std::atomic<uint64_t>>> acked_end)
+      : log_closed_(std::move(log_closed)),
+        acked_end_(std::move(acked_end)),
+        consumer_(std::move(consumer)),
+        topic_(std::move(topic)),
+        partition_(partition),
+        next_(from) {}
+  ~KafkaReader() override {
+    if (consumer_ != nullptr) consumer_->close();
+  }
+
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
+                                                       absl::Duration wait) override {
+    if (log_closed_->load(std::memory_order_acquire)) {
+      return absl::UnavailableError("log closed");
+    }
+    if (max_records == 0) return absl::InvalidArgumentError("max_records must be at least 1");
+    const absl::Time start = absl::Now();
+    const absl::Time deadline = start + wait;
+    // A reader opened past the end (or moved there) starts fetching once the partition
+    // reaches its position: Kafka refuses a fetch beyond the end.
+    while (!assigned_) {
+      absl::StatusOr<bool> ready = AssignIfReached();
+      if (!ready.ok()) return ready.status();
+      if (*ready) break;
+      if (absl::Now() >= deadline) return std::vector<cti::v1::LogRecord>();
+      absl::SleepFor(std::min(absl::Milliseconds(20), deadline - absl::Now()));
+    }
+    // Records the topic holds already are answered without the caller having to wait for
+    // them (the contract of LogReader::Next), up to kCatchUpWait for their fetch.
+    const absl::Time catch_up_deadline = start + kCatchUpWait;
+    std::vector<cti::v1::LogRecord> records;
+    while (records.size() < max_records) {
+      const bool behind = KnownEnd() >= next_;
+      const absl::Time now = absl::Now();
+      absl::Duration timeout = absl::ZeroDuration();
+      if (behind) {
+        timeout = catch_up_deadline - now;
+      } else if (records.empty()) {
+        timeout = deadline - now;
+      }
+      std::unique_ptr<RdKafka::Message> message(
+          consumer_->consume(Millis(std::max(timeout, absl::ZeroDuration()))));
+      const RdKafka::ErrorCode code = message->err();
+      if (code == RdKafka::ERR__TIMED_OUT) break;
+      if (code == RdKafka::ERR__PARTITION_EOF) {
+        // An end reached before a record we know of was fetched, or with time left to
+        // wait for an append: go on.
+        if (KnownEnd() >= next_ && absl::Now() < catch_up_deadline) continue;
+        if (records.empty() && absl::Now() < deadline) continue;
+        break;
+      }
+      if (code == RdKafka::ERR__AUTO_OFFSET_RESET || code == RdKafka::ERR_OFFSET_OUT_OF_RANGE) {
+        // Past the end: wait for the partition to get there. Before its start: lost.
+        int64_t low = -1;
+        int64_t high = -1;
+        const RdKafka::ErrorCode asked = consumer_->query_watermark_offsets(
+            topic_, partition_, &low, &high, Millis(kCatchUpWait));
+        if (asked == RdKafka::ERR_NO_ERROR && static_cast<int64_t>(next_ - 1) > high) {
+          consumer_->unassign();
+          assigned_ = false;
+          break;
+        }
+        return absl::DataLossError(
+            absl::StrCat("kafka topic ", topic_, " partition ", partition_, ": position ", next_,
+                         " is no longer in the topic (", message->errstr(), ")"));
+      }
+      if (code != RdKafka::ERR_NO_ERROR) {
+        if (!records.empty()) break;  // answer what was read; the error comes again
+        return KafkaError(code, absl::StrCat("kafka topic ", topic_, " partition ", partition_,
+                                             ": ", message->errstr()));
+      }
+      const uint64_t position = static_cast<uint64_t>(message->offset()) + 1;
+      if (position < next_) continue;  // re-delivered after a seek; already answered
+      cti::v1::LogRecord record;
+      record.set_position(position);
+      if (!record.mutable_event()->ParseFromArray(message->payload(),
+                                                  static_cast<int>(message->len()))) {
+        return absl::DataLossError(absl::StrCat("kafka topic ", topic_, " partition ", partition_,
+                                                ": the record at position ", position,
+                                                " is not a cti.v1.Event"));
+      }
+      next_ = position + 1;
+      records.push_back(std::move(record));
+    }
+    return records;
+  }
+
+  // Longest a reader waits for the fetch of a record it knows the topic holds.
+  static constexpr absl::Duration kCatchUpWait = absl::Seconds(5);
+
+ private:
+  // Assigns the partition at next_ once the partition holds next_ - 1 records (a fetch
+  // at the end waits for the next record; beyond it Kafka answers out of range).
+  absl::StatusOr<bool> AssignIfReached() {
+    uint64_t end = (*acked_end_)[partition_].load(std::memory_order_acquire);
+    if (end + 1 < next_) {
+      int64_t low = -1;
+      int64_t high = -1;
+      const RdKafka::ErrorCode code =
+          consumer_->query_watermark_offsets(topic_, partition_, &low, &high, Millis(kCatchUpWait));
+      if (code != RdKafka::ERR_NO_ERROR) {
+        return KafkaError(
+            code, absl::StrCat("kafka topic ", topic_, " partition ", partition_, ": end offset"));
+      }
+      end = std::max<uint64_t>(end, high < 0 ? 0 : static_cast<uint64_t>(high));
+    }
+    if (end + 1 < next_) return false;
+    std::unique_ptr<RdKafka::TopicPartition> at(
+        RdKafka::TopicPartition::create(topic_, partition_, static_cast<int64_t>(next_ - 1)));
+    std::vector<RdKafka::TopicPartition*> assignment = {at.get()};
+    if (const RdKafka::ErrorCode code = consumer_->assign(assignment);
+        code != RdKafka::ERR_NO_ERROR) {
+      return KafkaError(code,
+                        absl::StrCat("kafka assign of topic ", topic_, " partition ", partition_));
+    }
+    assigned_ = true;
+    return true;
+  }
+
+  // The position of the last record the partition is known to hold (its high watermark,
+  // as last fetched; asked of the cluster when none was fetched yet), or 0.
+  uint64_t KnownEnd() {
+    int64_t low = -1;
+    int64_t high = -1;
+    consumer_->get_watermark_offsets(topic_, partition_, &low, &high);
+    if (high < 0 && !asked_end_) {
+      asked_end_ = true;
+      if (consumer_->query_watermark_offsets(topic_, partition_, &low, &high,
+                                             Millis(kCatchUpWait)) != RdKafka::ERR_NO_ERROR) {
+        high = -1;
+      }
+      remote_end_ = high;
+    }
+    if (high < 0) high = remote_end_;
+    const uint64_t acked = (*acked_end_)[partition_].load(std::memory_order_acquire);
+    return std::max<uint64_t>(acked, high < 0 ? 0 : static_cast<uint64_t>(high));
+  }
+
+  bool assigned_ = false;
+  bool asked_end_ = false;
+  int64_t remote_end_ = -1;
+  const std::shared_ptr<const std::atomic<bool>> log_closed_;
+  const std::shared_ptr<const std::vector<std::atomic<uint64_t>>> acked_end_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  const std::string topic_;
+  const int partition_;
+  uint64_t next_;
+};
+
+}  // namespace
+
+// Answers each delivery report from the message's opaque Pending.
+class KafkaLog::DeliveryReports final : public RdKafka::DeliveryReportCb {
+ public:
+  // `acked_end` gets each acknowledged position (the highest per partition).
+  void set_acked_end(std::vector<std::atomic<uint64_t>>* acked_end) { acked_end_ = acked_end; }
+
+  void dr_cb(RdKafka::Message& message) override {
+    std::unique_ptr<Pending> pending(static_cast<Pending*>(message.msg_opaque()));
+    if (pending == nullptr) return;
+    if (message.err() != RdKafka::ERR_NO_ERROR) {
+      const bool purged = message.err() == RdKafka::ERR__PURGE_QUEUE ||
+                          message.err() == RdKafka::ERR__PURGE_INFLIGHT;
+      std::move(pending->done)(
+          purged ? absl::UnavailableError("log closing")
+                 : KafkaError(message.err(), absl::StrCat("kafka append not acknowledged (",
+                                                          message.errstr(), ")")));
+      return;
+    }
+    AppendResult result;
+    result.position = static_cast<uint64_t>(message.offset()) + 1;
+    result.recorded_at = pending->recorded_at;
+    if (acked_end_ != nullptr && message.partition() >= 0 &&
+        static_cast<size_t>(message.partition()) < acked_end_->size()) {
+      std::atomic<uint64_t>& end = (*acked_end_)[static_cast<size_t>(message.partition())];
+      uint64_t seen = end.load(std::memory_order_relaxed);
+      while (seen < result.position &&
+             !end.compare_exchange_weak(seen, result.position, std::memory_order_release)) {
+      }
+    }
+    std::move(pending->done)(result);
+  }
+
+ private:
+  std::vector<std::atomic<uint64_t>>* acked_end_ = nullptr;
+};
+
+std::string EventTypeOf(const cti::v1::Event& event) {
+  const google::protobuf::Reflection* reflection = event.GetReflection();
+  const google::protobuf::OneofDescriptor* payload =
+      event.GetDescriptor()->FindOneofByName("payload");
+  const google::protobuf::FieldDescriptor* family =
+      payload == nullptr ? nullptr : reflection->GetOneofFieldDescriptor(event, payload);
+  if (family == nullptr) return "unknown";
+  const google::protobuf::Message& inner = reflection->GetMessage(event, family);
+  // Every family (call, staff, calendar) says what happened in its oneof "change".
+  const google::protobuf::OneofDescriptor* change =
+      inner.GetDescriptor()->FindOneofByName("change");
+  const google::protobuf::FieldDescriptor* kind =
+      change == nullptr ? nullptr : inner.GetReflection()->GetOneofFieldDescriptor(inner, change);
+  if (kind == nullptr) return std::string(family->name());
+  return absl::StrCat(family->name(), ".", kind->name());
+}
+
+int KafkaPartitionOf(std::string_view tenant, int partitions) {
+  uint64_t hash = 14695981039346656037ull;
+  for (const char c : tenant) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return partitions <= 1 ? 0 : static_cast<int>(hash % static_cast<uint64_t>(partitions));
+}
+
+KafkaLog::KafkaLog(KafkaLogOptions options, cti::Clock* clock)
+    : options_(std::move(options)), clock_(clock), reports_(std::make_unique<DeliveryReports>()) {}
+
+absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options,
+                                                         cti::Clock* clock) {
+  if (options.brokers.empty()) return absl::InvalidArgumentError("--brokers: must not be empty");
+  if (options.topic.empty()) return absl::InvalidArgumentError("--topic: must not be empty");
+  std::unique_ptr<KafkaLog> log(new KafkaLog(std::move(options), clock));
+  const KafkaLogOptions& o = log->options_;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers", o.brokers},
+           {"enable.idempotence", "true"},
+           {"acks", "all"},
+           {"message.timeout.ms", std::to_string(std::max(1, Millis(o.append_timeout)))},
+           {"linger.ms", std::to_string(Millis(o.linger))},
+           {"message.max.bytes", std::to_string(5 << 20)},
+           {"client.id", "ctid"}}) {
+    if (absl::Status s = Set(*conf, name, value); !s.ok()) return s;
+  }
+  if (absl::Status s = SetAll(*conf, o.properties); !s.ok()) return s;
+  std::string error;
+  if (conf->set("dr_cb", log->reports_.get(), error) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(absl::StrCat("kafka dr_cb: ", error));
+  }
+  log->producer_.reset(RdKafka::Producer::create(conf.get(), error));
+  if (log->producer_ == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", error));
+  }
+
+  // The partition count, from the cluster's metadata.
+  std::string topic_error;
+  std::unique_ptr<RdKafka::Topic> topic(
+      RdKafka::Topic::create(log->producer_.get(), o.topic, nullptr, topic_error));
+  if (topic == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--topic ", o.topic, ": ", topic_error));
+  }
+  RdKafka::Metadata* raw = nullptr;
+  const RdKafka::ErrorCode code =
+      log->producer_->metadata(false, topic.get(), &raw, Millis(o.metadata_timeout));
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != RdKafka::ERR_NO_ERROR) {
+    return KafkaError(code, absl::StrCat("kafka metadata of topic ", o.topic, " from ", o.brokers));
+  }
+  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+    if (t->topic() != o.topic) continue;
+    if (t->err() != RdKafka::ERR_NO_ERROR) {
+      return KafkaError(t->err(), absl::StrCat("kafka topic ", o.topic));
+    }
+    log->partitions_ = static_cast<int>(t->partitions()->size());
+  }
+  if (log->partitions_ == 0) {
+    return absl::NotFoundError(absl::StrCat("kafka topic ", o.topic, " has no partitions on ",
+                                            o.brokers, " (create it first)"));
+  }
+  log->acked_end_ =
+      std::make_shared<std::vector<std::atomic<uint64_t>>>(static_cast<size_t>(log->partitions_));
+  log->reports_->set_acked_end(log->acked_end_.get());
+  log->poller_ = std::thread([raw_log = log.get()] { raw_log->PollLoop(); });
+  return log;
+}
+
+void KafkaLog::PollLoop() {
+  pthread_setname_np(pthread_self(), "cti-kafka-dr");
+  while (!closing_.load(std::memory_order_acquire)) producer_->poll(50);
+}
+
+KafkaLog::~KafkaLog() {
+  closed_->store(true, std::memory_order_release);
+  if (producer_ != nullptr && poller_.joinable()) {
+    // Deliver what can be delivered, then answer the rest "log closing".
+    producer_->flush(Millis(options_.close_timeout));
+    producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+    producer_->flush(Millis(options_.close_timeout));
+    closing_.store(true, std::memory_order_release);
+    poller_.join();
+    producer_->poll(0);  // reports that came after the thread stopped
+  }
+}
+
+void KafkaLog::AppendAsync(cti::v1::Event event, AppendCallback done) {
+  if (event.tenant().empty()) {
+    std::move(done)(absl::InvalidArgumentError("tenant is required"));
+    return;
+  }
+  if (event.event_id().empty()) {
+    std::move(done)(absl::InvalidArgumentError("event_id is required"));
+    return;
+  }
+  if (closing_.load(std::memory_order_acquire)) {
+    std::move(done)(absl::UnavailableError("log closing"));
+    return;
+  }
+  // recorded_at is taken and the record handed to the producer under one lock, so that
+  // within a partition (one producer keeps its order) recorded_at never decreases. `done`
+  // is never called under it (it may append again).
+  auto pending = std::make_unique<Pending>(Pending{std::move(done), absl::InfinitePast()});
+  RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
+  {
+    absl::MutexLock lock(&recorded_mu_);
+    const absl::Time now = std::max(clock_->Now(), last_recorded_at_);
+    const int64_t seconds = absl::ToUnixSeconds(now);
+    event.mutable_recorded_at()->set_seconds(seconds);
+    event.mutable_recorded_at()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(now - absl::FromUnixSeconds(seconds))));
+    std::string value;
+    if (!event.SerializeToString(&value)) {
+      code = RdKafka::ERR__INVALID_ARG;
+    } else {
+      RdKafka::Headers* headers = RdKafka::Headers::create();
+      headers->add(kTypeHeader, EventTypeOf(event));
+      headers->add(kSchemaHeader, std::to_string(event.schema_version()));
+      headers->add(kEventIdHeader, event.event_id());
+      pending->recorded_at = now;
+      const std::string& tenant = event.tenant();
+      code = producer_->produce(options_.topic, PartitionOf(tenant), RdKafka::Producer::RK_MSG_COPY,
+                                value.data(), value.size(), tenant.data(), tenant.size(),
+                                absl::ToUnixMillis(now), headers, pending.get());
+      if (code == RdKafka::ERR_NO_ERROR) {
+        last_recorded_at_ = now;
+        pending.release();  // the delivery report owns it now
+      } else {
+        delete headers;  // produce() frees them only when it succeeds
+      }
+    }
+  }
+  if (pending != nullptr) std::move(pending->done)(KafkaError(code, "kafka append refused"));
+}
+
+absl::StatusOr<uint64_t> KafkaLog::EndPosition(int partition) {
+  if (partition < 0 || partition >= partitions_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition ", partition, " is not in 0..", partitions_ - 1));
+  }
+  int64_t low = 0;
+  int64_t high = 0;
+  const RdKafka::ErrorCode code = producer_->query_watermark_offsets(
+      options_.topic, partition, &low, &high, Millis(options_.metadata_timeout));
+  if (code != RdKafka::ERR_NO_ERROR) {
+    return KafkaError(
+        code, absl::StrCat("kafka end of topic ", options_.topic, " partition ", partition));
+  }
+  return static_cast<uint64_t>(std::max<int64_t>(0, high));
+}
+
+absl::StatusOr<std::unique_ptr<LogReader>> KafkaLog::OpenReader(int partition, uint64_t from) {
+  if (partition < 0 || partition >= partitions_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition ", partition, " is not in 0..", partitions_ - 1));
+  }
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers", options_.brokers},
+           // Required by the KafkaConsumer; never joined: partitions are assign()ed and
+           // nothing is committed.
+           {"group.id", "ctid-reader"},
+           {"enable.auto.commit", "false"},
+           {"enable.auto.offset.store", "false"},
+           {"auto.offset.reset", "error"},
+           {"enable.partition.eof", "true"},
+           {"fetch.wait.max.ms", "5"},
+           {"fetch.error.backoff.ms", "50"},
+           {"client.id", "ctid-reader"}}) {
+    if (absl::Status s = Set(*conf, name, value); !s.ok()) return s;
+  }
+  if (absl::Status s = SetAll(*conf, options_.properties); !s.ok()) return s;
+  std::string error;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (consumer == nullptr) return absl::InvalidArgumentError(absl::StrCat("kafka reader: ", error));
+  return std::unique_ptr<LogReader>(new KafkaReader(std::move(consumer), options_.topic, partition,
+                                                    std::max<uint64_t>(from, 1), closed_,
+                                                    acked_end_));
+}
+
+}  // namespace cti::log
