@@ -48,6 +48,11 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
   }
   absl::StatusOr<uint64_t> end =
       PositionOf(partition, partitions, [&deps](int p) { return deps.log->EndPosition(p); });
+  if (!end.ok() && end.status().code() == absl::StatusCode::kUnavailable) {
+    // The state is still answered; that the log is out of reach is said.
+    response->set_log_unreachable(std::string(end.status().message()));
+    end = applied_position;
+  }
   if (!end.ok()) return end.status();
   response->set_log_backend(std::string(deps.log->backend_name()));
   response->set_log_end_position(*end);

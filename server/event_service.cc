@@ -1,5 +1,6 @@
 #include "server/event_service.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,8 +120,8 @@ grpc::ServerUnaryReactor* EventServiceImpl::Append(grpc::CallbackServerContext* 
   absl::StatusOr<uint64_t> end = deps_.log->EndPosition(partition);
   if (!end.ok()) return refuse(end.status());
   const bool client_event_id = !request->event().event_id().empty();
-  auto* reactor =
-      new AppendReactor(deps_, *std::move(event), client_event_id, partition, *end, response);
+  auto* reactor = new AppendReactor(deps_, *std::move(event), client_event_id, partition,
+                                    std::max(*end, request->min_position()), response);
   reactor->Start();
   return reactor;
 }

@@ -95,8 +95,12 @@ std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_
          RenderFields({
              {"tenant", tenant.empty() ? std::string("(all)") : std::string(tenant)},
              {"backend", status.log_backend()},
-             {"log end", absl::StrCat(status.log_end_position())},
-             {"applied", absl::StrCat(status.applied_position(), " (lag ", lag, ")")},
+             {"log end", status.log_unreachable().empty()
+                             ? absl::StrCat(status.log_end_position())
+                             : absl::StrCat("unreachable: ", status.log_unreachable())},
+             {"applied", status.log_unreachable().empty()
+                             ? absl::StrCat(status.applied_position(), " (lag ", lag, ")")
+                             : absl::StrCat(status.applied_position(), " (lag unknown)")},
              {"state digest", status.state_digest().empty() ? "-" : status.state_digest()},
              {"schema version", absl::StrCat(status.projection_schema_version())},
              {"records", absl::StrCat(status.records_applied(), " applied, ",

@@ -303,6 +303,8 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
            {"message.timeout.ms", std::to_string(std::max(1, Millis(o.append_timeout)))},
            {"linger.ms", std::to_string(Millis(o.linger))},
            {"message.max.bytes", std::to_string(5 << 20)},
+           // Back within a second of a broker's return (librdkafka's default waits up to 10).
+           {"reconnect.backoff.max.ms", "1000"},
            {"client.id", "ctid"}}) {
     if (absl::Status s = Set(*conf, name, value); !s.ok()) return s;
   }
@@ -344,13 +346,65 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
   log->acked_end_ =
       std::make_shared<std::vector<std::atomic<uint64_t>>>(static_cast<size_t>(log->partitions_));
   log->reports_->set_acked_end(log->acked_end_.get());
+  // The ends as they are now, so that EndPosition answers from the start.
+  std::vector<uint64_t> ends(static_cast<size_t>(log->partitions_));
+  for (int p = 0; p < log->partitions_; ++p) {
+    int64_t low = 0;
+    int64_t high = 0;
+    const RdKafka::ErrorCode end_code = log->producer_->query_watermark_offsets(
+        o.topic, p, &low, &high, Millis(o.metadata_timeout));
+    if (end_code != RdKafka::ERR_NO_ERROR) {
+      return KafkaError(end_code, absl::StrCat("kafka end of topic ", o.topic, " partition ", p));
+    }
+    ends[static_cast<size_t>(p)] = static_cast<uint64_t>(std::max<int64_t>(0, high));
+  }
+  {
+    absl::MutexLock lock(&log->ends_mu_);
+    log->ends_ = std::move(ends);
+    log->ends_heard_ = absl::Now();
+  }
   log->poller_ = std::thread([raw_log = log.get()] { raw_log->PollLoop(); });
+  log->watcher_ = std::thread([raw_log = log.get()] { raw_log->WatchEnds(); });
   return log;
 }
 
 void KafkaLog::PollLoop() {
   pthread_setname_np(pthread_self(), "cti-kafka-dr");
   while (!closing_.load(std::memory_order_acquire)) producer_->poll(50);
+}
+
+void KafkaLog::WatchEnds() {
+  pthread_setname_np(pthread_self(), "cti-kafka-end");
+  while (!closing_.load(std::memory_order_acquire)) {
+    std::vector<uint64_t> ends(static_cast<size_t>(partitions_));
+    absl::Status failed;
+    for (int p = 0; p < partitions_ && failed.ok(); ++p) {
+      int64_t low = 0;
+      int64_t high = 0;
+      const RdKafka::ErrorCode code = producer_->query_watermark_offsets(
+          options_.topic, p, &low, &high, Millis(options_.end_staleness));
+      if (code != RdKafka::ERR_NO_ERROR) {
+        failed =
+            KafkaError(code, absl::StrCat("kafka end of topic ", options_.topic, " partition ", p));
+      }
+      ends[static_cast<size_t>(p)] = static_cast<uint64_t>(std::max<int64_t>(0, high));
+    }
+    {
+      absl::MutexLock lock(&ends_mu_);
+      if (failed.ok()) {
+        for (size_t p = 0; p < ends.size(); ++p) ends_[p] = std::max(ends_[p], ends[p]);
+        ends_heard_ = absl::Now();
+      } else {
+        ends_error_ = std::string(failed.message());
+      }
+      // Sleeps until the next refresh, or until the log closes.
+      ends_mu_.AwaitWithTimeout(
+          absl::Condition(
+              +[](std::atomic<bool>* closing) { return closing->load(std::memory_order_acquire); },
+              &closing_),
+          options_.end_refresh);
+    }
+  }
 }
 
 KafkaLog::~KafkaLog() {
@@ -360,8 +414,12 @@ KafkaLog::~KafkaLog() {
     producer_->flush(Millis(options_.close_timeout));
     producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
     producer_->flush(Millis(options_.close_timeout));
-    closing_.store(true, std::memory_order_release);
+    {
+      absl::MutexLock lock(&ends_mu_);  // wakes the watcher
+      closing_.store(true, std::memory_order_release);
+    }
     poller_.join();
+    if (watcher_.joinable()) watcher_.join();
     producer_->poll(0);  // reports that came after the thread stopped
   }
 }
@@ -420,15 +478,19 @@ absl::StatusOr<uint64_t> KafkaLog::EndPosition(int partition) {
     return absl::InvalidArgumentError(
         absl::StrCat("partition ", partition, " is not in 0..", partitions_ - 1));
   }
-  int64_t low = 0;
-  int64_t high = 0;
-  const RdKafka::ErrorCode code = producer_->query_watermark_offsets(
-      options_.topic, partition, &low, &high, Millis(options_.metadata_timeout));
-  if (code != RdKafka::ERR_NO_ERROR) {
-    return KafkaError(
-        code, absl::StrCat("kafka end of topic ", options_.topic, " partition ", partition));
+  const uint64_t acked =
+      (*acked_end_)[static_cast<size_t>(partition)].load(std::memory_order_acquire);
+  absl::MutexLock lock(&ends_mu_);
+  const absl::Duration age = absl::Now() - ends_heard_;
+  if (age > options_.end_staleness) {
+    return absl::UnavailableError(absl::StrCat(
+        "kafka topic ", options_.topic, ": the end of partition ", partition,
+        " is not known (the cluster last answered ",
+        ends_heard_ == absl::InfinitePast() ? std::string("never")
+                                            : absl::StrCat(absl::FormatDuration(age), " ago"),
+        ends_error_.empty() ? std::string() : absl::StrCat("; ", ends_error_), ")"));
   }
-  return static_cast<uint64_t>(std::max<int64_t>(0, high));
+  return std::max(acked, ends_[static_cast<size_t>(partition)]);
 }
 
 absl::StatusOr<std::unique_ptr<LogReader>> KafkaLog::OpenReader(int partition, uint64_t from) {
@@ -448,6 +510,7 @@ absl::StatusOr<std::unique_ptr<LogReader>> KafkaLog::OpenReader(int partition, u
            {"enable.partition.eof", "true"},
            {"fetch.wait.max.ms", "5"},
            {"fetch.error.backoff.ms", "50"},
+           {"reconnect.backoff.max.ms", "1000"},
            {"client.id", "ctid-reader"}}) {
     if (absl::Status s = Set(*conf, name, value); !s.ok()) return s;
   }

@@ -66,8 +66,14 @@ struct KafkaLogOptions {
   // An append not acknowledged by the cluster within this fails UNAVAILABLE
   // (message.timeout.ms).
   absl::Duration append_timeout = absl::Seconds(10);
-  // How long Open and EndPosition wait for the cluster's metadata.
+  // How long Open waits for the cluster's metadata.
   absl::Duration metadata_timeout = absl::Seconds(10);
+  // EndPosition answers from the partitions' ends as a watcher thread last heard them
+  // (asking every `end_refresh`), never waiting on the network: it runs on request
+  // threads (Append asks it), which a broker outage must not hold. Ends older than
+  // `end_staleness` are not answered: UNAVAILABLE (the cluster is out of reach).
+  absl::Duration end_refresh = absl::Milliseconds(200);
+  absl::Duration end_staleness = absl::Seconds(2);
   // How long the destructor flushes before it gives up on queued appends.
   absl::Duration close_timeout = absl::Seconds(5);
   // How long the producer gathers appends into one request (linger.ms): the group commit
@@ -108,6 +114,7 @@ class KafkaLog final : public EventLog {
  private:
   KafkaLog(KafkaLogOptions options, cti::Clock* clock);
   void PollLoop();
+  void WatchEnds();
 
   const KafkaLogOptions options_;
   cti::Clock* const clock_;
@@ -126,6 +133,12 @@ class KafkaLog final : public EventLog {
   absl::Mutex recorded_mu_;
   absl::Time last_recorded_at_ ABSL_GUARDED_BY(recorded_mu_) = absl::InfinitePast();
   std::thread poller_;
+  // The partitions' ends as the watcher last heard them, and when.
+  absl::Mutex ends_mu_;
+  std::vector<uint64_t> ends_ ABSL_GUARDED_BY(ends_mu_);
+  absl::Time ends_heard_ ABSL_GUARDED_BY(ends_mu_) = absl::InfinitePast();
+  std::string ends_error_ ABSL_GUARDED_BY(ends_mu_);
+  std::thread watcher_;
 };
 
 }  // namespace cti::log

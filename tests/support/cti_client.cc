@@ -19,9 +19,11 @@ CtiClient::CtiClient(std::shared_ptr<grpc::Channel> channel)
       admin_(cti::v1::AdminService::NewStub(channel_)) {}
 
 absl::StatusOr<cti::v1::AppendResponse> CtiClient::Append(const cti::v1::Event& event,
-                                                          absl::Duration timeout) {
+                                                          absl::Duration timeout,
+                                                          uint64_t min_position) {
   cti::v1::AppendRequest request;
   *request.mutable_event() = event;
+  request.set_min_position(min_position);
   cti::v1::AppendResponse response;
   auto ctx = Ctx(timeout);
   grpc::Status status = events_->Append(ctx.get(), request, &response);

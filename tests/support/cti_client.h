@@ -38,7 +38,8 @@ class CtiClient {
   cti::v1::AdminService::Stub& admin() { return *admin_; }
 
   absl::StatusOr<cti::v1::AppendResponse> Append(const cti::v1::Event& event,
-                                                 absl::Duration timeout = absl::Seconds(10));
+                                                 absl::Duration timeout = absl::Seconds(10),
+                                                 uint64_t min_position = 0);
 
   // GetStatus of the whole log (or of `tenant`), waiting for `min_position`.
   absl::StatusOr<cti::v1::GetStatusResponse> Status(uint64_t min_position = 0,

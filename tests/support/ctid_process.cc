@@ -18,39 +18,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "tests/support/child_process.h"
 
 #ifndef CTID_PATH
 #error "CTID_PATH must be defined by the build (the ctid target's file)"
 #endif
 
 namespace cti::test_support {
-namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string DescribeWaitStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) return absl::StrCat("exited with code ", WEXITSTATUS(wait_status));
-  if (WIFSIGNALED(wait_status)) {
-    return absl::StrCat("killed by signal ", WTERMSIG(wait_status), " (",
-                        strsignal(WTERMSIG(wait_status)), ")");
-  }
-  return absl::StrCat("wait status ", wait_status);
-}
-
-std::string MakeTempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string templ =
-      absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp", "/cti-test-XXXXXX");
-  if (mkdtemp(templ.data()) == nullptr) return "";
-  return templ;
-}
-
-}  // namespace
 
 std::string CtidBinary() {
   const char* env = std::getenv("CTID_PATH");
@@ -71,7 +45,7 @@ absl::StatusOr<std::unique_ptr<CtidProcess>> CtidProcess::Start(CtidOptions opti
   std::string work_dir = options.work_dir;
   const bool owns = work_dir.empty();
   if (owns) {
-    work_dir = MakeTempDir();
+    work_dir = MakeTempDir("cti-test-");
     if (work_dir.empty()) return absl::InternalError("mkdtemp failed");
   } else {
     std::error_code ec;
@@ -109,41 +83,10 @@ absl::Status CtidProcess::Spawn() {
     args.push_back(absl::StrCat(options_.heartbeat_seconds));
   }
   for (const std::string& a : options_.extra_args) args.push_back(a);
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  // Everything the child needs is prepared before fork: after it, only
-  // async-signal-safe calls until exec.
-  const int out_fd = open(stdout_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  const int err_fd = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (out_fd < 0 || err_fd < 0) {
-    if (out_fd >= 0) close(out_fd);
-    if (err_fd >= 0) close(err_fd);
-    return absl::InternalError(absl::StrCat("cannot open output files in ", work_dir_));
-  }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(out_fd);
-    close(err_fd);
-    return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
-  }
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    const int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
-    execv(argv[0], argv.data());
-    const char msg[] = "CtidProcess: execv of ctid failed\n";
-    (void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-    _exit(127);
-  }
-  close(out_fd);
-  close(err_fd);
-  pid_ = pid;
+  absl::StatusOr<pid_t> pid = SpawnChild(std::move(args), stdout_path_, stderr_path_,
+                                         /*truncate=*/false);
+  if (!pid.ok()) return pid.status();
+  pid_ = *pid;
   return absl::OkStatus();
 }
 
@@ -156,7 +99,7 @@ absl::Status CtidProcess::WaitUntilServing() {
           absl::StrCat("ctid (", binary, ") exited before serving; stderr tail:\n", StderrTail()));
     }
     if (port_ == 0) {
-      std::string text(absl::StripAsciiWhitespace(ReadFile(port_file_)));
+      std::string text(absl::StripAsciiWhitespace(ReadWholeFile(port_file_)));
       int port = 0;
       if (!text.empty() && absl::SimpleAtoi(text, &port) && port > 0 && port < 65536) {
         port_ = port;
@@ -185,51 +128,16 @@ absl::Status CtidProcess::Restart() {
   return status;
 }
 
-bool CtidProcess::running() {
-  if (pid_ <= 0) return false;
-  int wait_status = 0;
-  const pid_t r = waitpid(pid_, &wait_status, WNOHANG);
-  if (r == 0) return true;
-  pid_ = -1;
-  return false;
-}
+bool CtidProcess::running() { return ChildRunning(&pid_); }
 
 absl::Status CtidProcess::Stop(absl::Duration timeout) {
-  if (!running()) return absl::FailedPreconditionError("ctid is not running");
-  kill(pid_, SIGTERM);
-  const pid_t pid = pid_;
-  int wait_status = 0;
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    const pid_t r = waitpid(pid, &wait_status, WNOHANG);
-    if (r == pid) break;
-    if (absl::Now() > deadline) {
-      Kill9();
-      return absl::DeadlineExceededError(
-          absl::StrCat("ctid did not exit within ", absl::FormatDuration(timeout),
-                       " of SIGTERM (killed); stderr tail:\n", StderrTail()));
-    }
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  pid_ = -1;
-  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat("ctid ", DescribeWaitStatus(wait_status),
-                                          " after SIGTERM; stderr tail:\n", StderrTail()));
+  return StopChild(&pid_, timeout, "ctid", [this] { return StderrTail(); });
 }
 
-void CtidProcess::Kill9() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  int wait_status = 0;
-  while (waitpid(pid_, &wait_status, 0) < 0 && errno == EINTR) {
-  }
-  pid_ = -1;
-}
+void CtidProcess::Kill9() { KillChild(&pid_); }
 
 std::string CtidProcess::StderrTail(size_t max_bytes) const {
-  std::string text = ReadFile(stderr_path_);
-  if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
-  return text;
+  return FileTail(stderr_path_, max_bytes);
 }
 
 std::shared_ptr<grpc::Channel> CtidProcess::Channel(const Identity& identity) const {

@@ -1,0 +1,195 @@
+// End-to-end on Kafka (issue 4): ctid replicas on one topic of the project's test broker
+// (librdkafka's mock cluster, tests/kafka_broker/), each with its own data directory. A
+// write through one replica is read through another with min_position; replicas agree on
+// the state digest; a replica killed with kill -9, and a new one with an empty directory,
+// catch up; during a broker outage appends fail and are never acknowledged while queries
+// go on, and after it nothing is applied twice.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "tests/support/cti_client.h"
+#include "tests/support/ctid_process.h"
+#include "tests/support/danish_events.h"
+#include "tests/support/grpc_clients.h"
+#include "tests/support/kafka_broker_process.h"
+
+namespace cti::test_support {
+namespace {
+
+constexpr char kTopic[] = "cti-events";
+
+class KafkaReplicasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    KafkaBrokerOptions options;
+    options.topics = {{kTopic, 1, 0}};
+    absl::StatusOr<std::unique_ptr<KafkaBrokerProcess>> kafka = KafkaBrokerProcess::Start(options);
+    ASSERT_TRUE(kafka.ok()) << kafka.status();
+    kafka_ = *std::move(kafka);
+  }
+
+  // A ctid replica on the topic; appends not acknowledged within 3 s fail.
+  std::unique_ptr<CtidProcess> StartReplica() {
+    CtidOptions options;
+    options.extra_args = {"--log",   "kafka", "--brokers",        kafka_->bootstrap_servers(),
+                          "--topic", kTopic,  "--kafka-property", "message.timeout.ms=3000"};
+    absl::StatusOr<std::unique_ptr<CtidProcess>> started = CtidProcess::Start(options);
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? *std::move(started) : nullptr;
+  }
+
+  static CtiClient ClientOf(CtidProcess& ctid) { return CtiClient(ctid.Channel(Admin())); }
+
+  // Appends every event through `client`; returns the last position.
+  static uint64_t AppendAll(CtiClient& client, const std::vector<cti::v1::Event>& events) {
+    uint64_t last = 0;
+    for (const cti::v1::Event& e : events) {
+      absl::StatusOr<cti::v1::AppendResponse> r = client.Append(e);
+      EXPECT_TRUE(r.ok()) << e.ShortDebugString() << ": " << r.status();
+      if (!r.ok()) return last;
+      EXPECT_GT(r->position(), last);
+      last = r->position();
+    }
+    return last;
+  }
+
+  // A mixed workload: the demo organisation, then calendar entries and calls.
+  std::vector<cti::v1::Event> Workload(int calls) {
+    std::vector<cti::v1::Event> events = DemoOrganisation(factory_);
+    for (int i = 0; i < 20; ++i) {
+      events.push_back(factory_.CalendarEntry(
+          demo::kAnnaHolm, absl::StrCat("kal-", i), cti::v1::ABSENCE_KIND_MEETING,
+          BaseTime() + absl::Hours(24 * i), absl::Hours(2), "Møde"));
+    }
+    for (int i = 0; i < calls; ++i) {
+      events.push_back(factory_.CallOffered(absl::StrCat("sip-", i, "@pbx"), "+4520304050"));
+    }
+    return events;
+  }
+
+  // Both replicas' status once each has applied `position`.
+  static void ExpectSameDigest(CtidProcess& a, CtidProcess& b, uint64_t position) {
+    absl::StatusOr<cti::v1::GetStatusResponse> sa = ClientOf(a).Status(position);
+    absl::StatusOr<cti::v1::GetStatusResponse> sb =
+        ClientOf(b).Status(position, "", absl::Seconds(60));
+    ASSERT_TRUE(sa.ok()) << sa.status();
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    EXPECT_EQ(sa->log_backend(), "kafka");
+    EXPECT_EQ(sa->applied_position(), sb->applied_position());
+    EXPECT_EQ(sa->state_digest(), sb->state_digest());
+    EXPECT_EQ(sa->records_applied(), sb->records_applied());
+  }
+
+  EventFactory factory_;
+  std::unique_ptr<KafkaBrokerProcess> kafka_;
+};
+
+TEST_F(KafkaReplicasTest, AWriteThroughOneReplicaIsReadThroughAnother) {
+  std::unique_ptr<CtidProcess> a = StartReplica();
+  std::unique_ptr<CtidProcess> b = StartReplica();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  CtiClient via_a = ClientOf(*a);
+  CtiClient via_b = ClientOf(*b);
+  const uint64_t organisation = AppendAll(via_a, DemoOrganisation(factory_));
+  ASSERT_GT(organisation, 0u);
+  // Hired through B (validated once B has applied what A answered), read through A with
+  // the position B answered.
+  absl::StatusOr<cti::v1::AppendResponse> hired =
+      via_b.Append(factory_.EmployeeHired(MakeEmployee("e2001", "Ida Kjær", "borgerservice")),
+                   absl::Seconds(10), organisation);
+  ASSERT_TRUE(hired.ok()) << hired.status();
+  EXPECT_GT(hired->position(), organisation);
+  absl::StatusOr<cti::v1::GetEmployeeResponse> ida = via_a.GetEmployee("e2001", hired->position());
+  ASSERT_TRUE(ida.ok()) << ida.status();
+  EXPECT_EQ(ida->employee().full_name(), "Ida Kjær");
+  ExpectSameDigest(*a, *b, hired->position());
+}
+
+TEST_F(KafkaReplicasTest, ReplicasAgreeAfterAKillAndANewReplicaBuildsItself) {
+  std::unique_ptr<CtidProcess> a = StartReplica();
+  std::unique_ptr<CtidProcess> b = StartReplica();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  CtiClient via_a = ClientOf(*a);
+  const std::vector<cti::v1::Event> events = Workload(400);
+  const size_t half = events.size() / 2;
+  uint64_t end = AppendAll(via_a, {events.begin(), events.begin() + half});
+  ExpectSameDigest(*a, *b, end);
+
+  b->Kill9();  // B misses the second half while it is down
+  end = AppendAll(via_a, {events.begin() + half, events.end()});
+  ASSERT_TRUE(b->Restart().ok());
+  ExpectSameDigest(*a, *b, end);
+
+  // A third replica with an empty data directory builds itself from the topic.
+  std::unique_ptr<CtidProcess> c = StartReplica();
+  ASSERT_NE(c, nullptr);
+  ExpectSameDigest(*a, *c, end);
+  absl::StatusOr<cti::v1::GetStatusResponse> status = ClientOf(*c).Status(end);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->records_applied(), events.size());
+}
+
+TEST_F(KafkaReplicasTest, DuringABrokerOutageAppendsFailAndQueriesGoOn) {
+  std::unique_ptr<CtidProcess> a = StartReplica();
+  ASSERT_NE(a, nullptr);
+  CtiClient via_a = ClientOf(*a);
+  const uint64_t before = AppendAll(via_a, DemoOrganisation(factory_));
+  ASSERT_GT(before, 0u);
+
+  ASSERT_TRUE(kafka_->Outage().ok());
+  std::vector<cti::v1::Event> during;
+  for (int i = 0; i < 3; ++i) {
+    during.push_back(factory_.CallOffered(absl::StrCat("sip-down-", i, "@pbx"), "+4520304050"));
+    const absl::Time sent = absl::Now();
+    absl::StatusOr<cti::v1::AppendResponse> r = via_a.Append(during.back(), absl::Seconds(10));
+    EXPECT_FALSE(r.ok()) << "acknowledged during an outage: position " << r->position();
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+    EXPECT_LT(absl::Now() - sent, absl::Seconds(10)) << "not within its deadline";
+  }
+  // Queries answer from the last state.
+  absl::StatusOr<cti::v1::GetEmployeeResponse> anna = via_a.GetEmployee(demo::kAnnaHolm);
+  ASSERT_TRUE(anna.ok()) << anna.status();
+  absl::StatusOr<cti::v1::GetStatusResponse> status = via_a.Status();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_LE(status->applied_position(), before);  // acknowledged, maybe not yet fetched
+  EXPECT_THAT(status->log_unreachable(), ::testing::HasSubstr("not known"));
+
+  ASSERT_TRUE(kafka_->Recover().ok());
+  // The client retries with the same event ids, as it must after UNAVAILABLE.
+  uint64_t after = 0;
+  for (const cti::v1::Event& e : during) {
+    absl::StatusOr<cti::v1::AppendResponse> r = absl::UnavailableError("not tried");
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    while (!r.ok() && absl::Now() < give_up) {
+      r = via_a.Append(e, absl::Seconds(10));
+      if (!r.ok()) absl::SleepFor(absl::Milliseconds(250));
+    }
+    ASSERT_TRUE(r.ok()) << r.status();
+    after = std::max<uint64_t>(after, r->position());
+  }
+  absl::StatusOr<cti::v1::GetStatusResponse> back = via_a.Status(after);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->log_unreachable(), "");
+  // Whatever reached the topic during the outage, each event is applied once.
+  cti::v1::SubscribeRequest subscribe;
+  subscribe.set_tenant(kTenant);
+  subscribe.set_after_position(0);
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> records = via_a.ReadRecords(subscribe, after);
+  ASSERT_TRUE(records.ok()) << records.status();
+  std::multiset<std::string> applied;
+  for (const cti::v1::LogRecord& r : *records) {
+    if (!r.outcome().rejected()) applied.insert(r.event().event_id());
+  }
+  for (const cti::v1::Event& e : during) EXPECT_EQ(applied.count(e.event_id()), 1u) << e.event_id();
+}
+
+}  // namespace
+}  // namespace cti::test_support
