@@ -12,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
   libical-dev
-  kcat
+  kcat docker-compose systemd
   python3
 )
 

@@ -3,7 +3,8 @@
 // write through one replica is read through another with min_position; replicas agree on
 // the state digest; a replica killed with kill -9, and a new one with an empty directory,
 // catch up; during a broker outage appends fail and are never acknowledged while queries
-// go on, and after it nothing is applied twice.
+// go on, and after it nothing is applied twice. kcat reads the topic and protoc decodes
+// a record, as the README shows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -18,6 +19,7 @@
 #include "tests/support/danish_events.h"
 #include "tests/support/grpc_clients.h"
 #include "tests/support/kafka_broker_process.h"
+#include "tests/support/subprocess.h"
 
 namespace cti::test_support {
 namespace {
@@ -189,6 +191,35 @@ TEST_F(KafkaReplicasTest, DuringABrokerOutageAppendsFailAndQueriesGoOn) {
     if (!r.outcome().rejected()) applied.insert(r.event().event_id());
   }
   for (const cti::v1::Event& e : during) EXPECT_EQ(applied.count(e.event_id()), 1u) << e.event_id();
+}
+
+TEST_F(KafkaReplicasTest, KcatReadsTheTopicAndProtocDecodesARecord) {
+  std::unique_ptr<CtidProcess> a = StartReplica();
+  ASSERT_NE(a, nullptr);
+  CtiClient via_a = ClientOf(*a);
+  const std::vector<cti::v1::Event> organisation = DemoOrganisation(factory_);
+  const uint64_t end = AppendAll(via_a, organisation);
+  ASSERT_GT(end, 1u);
+  // Key, offset and headers of the first record, as an operator reads them.
+  absl::StatusOr<ProcessResult> listed =
+      RunProcess({"/usr/bin/kcat", "-C", "-b", kafka_->bootstrap_servers(), "-t", kTopic, "-o",
+                  "beginning", "-c", "1", "-e", "-f", "%k %o %h\\n"});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->exit_code, 0) << listed->err;
+  EXPECT_EQ(listed->out,
+            absl::StrCat(kTenant, " 0 cti-event-type=staff.unit_defined,",
+                         "cti-schema-version=1,cti-event-id=", organisation[0].event_id(), "\n"));
+  // The value is a cti.v1.Event: the README's protoc --decode line reads it.
+  absl::StatusOr<ProcessResult> decoded = RunProcess(
+      {"/bin/sh", "-c",
+       absl::StrCat("/usr/bin/kcat -C -b ", kafka_->bootstrap_servers(), " -t ", kTopic,
+                    " -o 1 -c 1 -e -D '' -f '%s' | protoc --decode cti.v1.Event -I ",
+                    CTI_SOURCE_DIR, "/proto ", CTI_SOURCE_DIR, "/proto/cti/v1/event.proto")});
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_EQ(decoded->exit_code, 0) << decoded->err;
+  EXPECT_THAT(decoded->out,
+              ::testing::HasSubstr(absl::StrCat("event_id: \"", organisation[1].event_id(), "\"")));
+  EXPECT_THAT(decoded->out, ::testing::HasSubstr(absl::StrCat("tenant: \"", kTenant, "\"")));
 }
 
 }  // namespace
