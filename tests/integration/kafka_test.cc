@@ -1,4 +1,4 @@
-// End-to-end on Kafka (issue 4): ctid replicas on one topic of the project's test broker
+// End-to-end on Kafka (issue 4): ctid replicas on one 4-partition topic of the test broker
 // (librdkafka's mock cluster, tests/kafka_broker/), each with its own data directory. A
 // write through one replica is read through another with min_position; replicas agree on
 // the state digest; a replica killed with kill -9, and a new one with an empty directory,
@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
@@ -26,11 +28,12 @@ namespace {
 
 constexpr char kTopic[] = "cti-events";
 
+// The topic has 4 partitions: kTenant ("aabenraa") lands on 0, "herning" on 2.
 class KafkaReplicasTest : public ::testing::Test {
  protected:
   void SetUp() override {
     KafkaBrokerOptions options;
-    options.topics = {{kTopic, 1, 0}};
+    options.topics = {{kTopic, 4, 0}};
     absl::StatusOr<std::unique_ptr<KafkaBrokerProcess>> kafka = KafkaBrokerProcess::Start(options);
     ASSERT_TRUE(kafka.ok()) << kafka.status();
     kafka_ = *std::move(kafka);
@@ -75,11 +78,20 @@ class KafkaReplicasTest : public ::testing::Test {
     return events;
   }
 
-  // Both replicas' status once each has applied `position`.
-  static void ExpectSameDigest(CtidProcess& a, CtidProcess& b, uint64_t position) {
-    absl::StatusOr<cti::v1::GetStatusResponse> sa = ClientOf(a).Status(position);
+  // Both replicas' status once each has applied `position` of kTenant's partition (and
+  // `other_position` of `other_tenant`'s, when given).
+  static void ExpectSameDigest(CtidProcess& a, CtidProcess& b, uint64_t position,
+                               const std::string& other_tenant = "", uint64_t other_position = 0) {
+    if (!other_tenant.empty()) {
+      for (CtidProcess* replica : {&a, &b}) {
+        absl::StatusOr<cti::v1::GetStatusResponse> other =
+            ClientOf(*replica).Status(other_position, other_tenant, absl::Seconds(60));
+        ASSERT_TRUE(other.ok()) << other.status();
+      }
+    }
+    absl::StatusOr<cti::v1::GetStatusResponse> sa = ClientOf(a).Status(position, kTenant);
     absl::StatusOr<cti::v1::GetStatusResponse> sb =
-        ClientOf(b).Status(position, "", absl::Seconds(60));
+        ClientOf(b).Status(position, kTenant, absl::Seconds(60));
     ASSERT_TRUE(sa.ok()) << sa.status();
     ASSERT_TRUE(sb.ok()) << sb.status();
     EXPECT_EQ(sa->log_backend(), "kafka");
@@ -120,23 +132,99 @@ TEST_F(KafkaReplicasTest, ReplicasAgreeAfterAKillAndANewReplicaBuildsItself) {
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   CtiClient via_a = ClientOf(*a);
+  CtiClient via_b = ClientOf(*b);
   const std::vector<cti::v1::Event> events = Workload(400);
   const size_t half = events.size() / 2;
   uint64_t end = AppendAll(via_a, {events.begin(), events.begin() + half});
-  ExpectSameDigest(*a, *b, end);
+  // A second municipality, on another partition of the topic, written through B.
+  EventFactory herning("herning", "h");
+  std::vector<cti::v1::Event> others = DemoOrganisation(herning);
+  for (int i = 0; i < 100; ++i) {
+    others.push_back(herning.CallOffered(absl::StrCat("sip-h-", i, "@pbx"), "+4520304050"));
+  }
+  const uint64_t others_end = AppendAll(via_b, others);
+  ExpectSameDigest(*a, *b, end, "herning", others_end);
 
   b->Kill9();  // B misses the second half while it is down
   end = AppendAll(via_a, {events.begin() + half, events.end()});
   ASSERT_TRUE(b->Restart().ok());
-  ExpectSameDigest(*a, *b, end);
+  ExpectSameDigest(*a, *b, end, "herning", others_end);
 
   // A third replica with an empty data directory builds itself from the topic.
   std::unique_ptr<CtidProcess> c = StartReplica();
   ASSERT_NE(c, nullptr);
-  ExpectSameDigest(*a, *c, end);
-  absl::StatusOr<cti::v1::GetStatusResponse> status = ClientOf(*c).Status(end);
+  ExpectSameDigest(*a, *c, end, "herning", others_end);
+  absl::StatusOr<cti::v1::GetStatusResponse> status = ClientOf(*c).Status(end, kTenant);
   ASSERT_TRUE(status.ok()) << status.status();
-  EXPECT_EQ(status->records_applied(), events.size());
+  EXPECT_EQ(status->records_applied(), events.size() + others.size());
+}
+
+// Appends `events` (one tenant) through `client` with AppendBatch, 1000 per call;
+// returns the last position.
+uint64_t AppendBatches(CtiClient& client, const std::vector<cti::v1::Event>& events) {
+  uint64_t last = 0;
+  for (size_t i = 0; i < events.size(); i += 1000) {
+    cti::v1::AppendBatchRequest request;
+    for (size_t j = i; j < std::min(events.size(), i + 1000); ++j) {
+      *request.add_events() = events[j];
+    }
+    cti::v1::AppendBatchResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    const grpc::Status status = client.events().AppendBatch(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.appended_count(), static_cast<uint32_t>(request.events_size()));
+    if (!status.ok() || response.results().empty()) return last;
+    last = std::max<uint64_t>(last, response.results().rbegin()->appended().position());
+  }
+  return last;
+}
+
+TEST_F(KafkaReplicasTest, FiftyThousandMixedEventsOnFourPartitionsLeaveEqualDigests) {
+  std::unique_ptr<CtidProcess> a = StartReplica();
+  std::unique_ptr<CtidProcess> b = StartReplica();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  CtiClient via_a = ClientOf(*a);
+  CtiClient via_b = ClientOf(*b);
+  // Four municipalities, one per partition; each: organisation, calendar entries, calls
+  // (12,500 events, ~2 MB: inside the test broker's ~5 MiB per partition).
+  const std::vector<std::string> tenants = {kTenant, "horsens", "herning", "esbjerg"};
+  std::vector<uint64_t> ends;
+  size_t total = 0;
+  for (size_t t = 0; t < tenants.size(); ++t) {
+    EventFactory f(tenants[t], absl::StrCat("m", t));
+    std::vector<cti::v1::Event> events = DemoOrganisation(f);
+    for (int i = 0; events.size() < 2500; ++i) {
+      events.push_back(f.CalendarEntry(demo::kAnnaHolm, absl::StrCat("kal-", i),
+                                       cti::v1::ABSENCE_KIND_MEETING, BaseTime() + absl::Hours(i),
+                                       absl::Minutes(30), "Møde"));
+    }
+    for (int i = 0; events.size() < 12500; ++i) {
+      events.push_back(LoadCallEvent(tenants[t], f.PeekNextId() + absl::StrCat("-c", i), i));
+    }
+    total += events.size();
+    ends.push_back(AppendBatches(t % 2 == 0 ? via_a : via_b, events));  // through both
+  }
+  ASSERT_GE(total, 50000u);
+  // A new replica builds itself from the topic; all three agree.
+  std::unique_ptr<CtidProcess> c = StartReplica();
+  ASSERT_NE(c, nullptr);
+  for (CtidProcess* replica : {a.get(), b.get(), c.get()}) {
+    for (size_t t = 0; t < tenants.size(); ++t) {
+      absl::StatusOr<cti::v1::GetStatusResponse> s =
+          ClientOf(*replica).Status(ends[t], tenants[t], absl::Seconds(120));
+      ASSERT_TRUE(s.ok()) << tenants[t] << ": " << s.status();
+    }
+  }
+  absl::StatusOr<cti::v1::GetStatusResponse> sa = via_a.Status(0, kTenant);
+  absl::StatusOr<cti::v1::GetStatusResponse> sb = via_b.Status(0, kTenant);
+  absl::StatusOr<cti::v1::GetStatusResponse> sc = ClientOf(*c).Status(0, kTenant);
+  ASSERT_TRUE(sa.ok() && sb.ok() && sc.ok());
+  EXPECT_EQ(sa->records_applied(), total);
+  EXPECT_EQ(sa->state_digest(), sb->state_digest());
+  EXPECT_EQ(sa->state_digest(), sc->state_digest());
+  EXPECT_EQ(sc->records_applied(), total);
 }
 
 TEST_F(KafkaReplicasTest, DuringABrokerOutageAppendsFailAndQueriesGoOn) {
@@ -159,7 +247,7 @@ TEST_F(KafkaReplicasTest, DuringABrokerOutageAppendsFailAndQueriesGoOn) {
   // Queries answer from the last state.
   absl::StatusOr<cti::v1::GetEmployeeResponse> anna = via_a.GetEmployee(demo::kAnnaHolm);
   ASSERT_TRUE(anna.ok()) << anna.status();
-  absl::StatusOr<cti::v1::GetStatusResponse> status = via_a.Status();
+  absl::StatusOr<cti::v1::GetStatusResponse> status = via_a.Status(0, kTenant);
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_LE(status->applied_position(), before);  // acknowledged, maybe not yet fetched
   EXPECT_THAT(status->log_unreachable(), ::testing::HasSubstr("not known"));
@@ -177,7 +265,7 @@ TEST_F(KafkaReplicasTest, DuringABrokerOutageAppendsFailAndQueriesGoOn) {
     ASSERT_TRUE(r.ok()) << r.status();
     after = std::max<uint64_t>(after, r->position());
   }
-  absl::StatusOr<cti::v1::GetStatusResponse> back = via_a.Status(after);
+  absl::StatusOr<cti::v1::GetStatusResponse> back = via_a.Status(after, kTenant);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->log_unreachable(), "");
   // Whatever reached the topic during the outage, each event is applied once.
