@@ -5,15 +5,18 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "projections/hours/time_zone.h"
 #include "server/admin_service.h"
 #include "server/directory_service.h"
 #include "server/event_service.h"
+#include "server/file_util.h"
 #include "server/log/embedded_log.h"
 #include "server/route_cache_feed.h"
 #include "server/route_service.h"
@@ -55,6 +58,38 @@ absl::StatusOr<std::unique_ptr<CtidServer>> CtidServer::Start(
   }
   return server;
 }
+
+namespace {
+
+// The data directory's projections continue only the log they were built from:
+// DIR/LOG_IDENTITY names it (written on first start). A directory without the file whose
+// projections hold records was made before the file existed, on the embedded log.
+absl::Status CheckLogIdentity(const std::string& data_dir, const cti::log::EventLog& log,
+                              const std::vector<uint64_t>& applied) {
+  const std::string path = (std::filesystem::path(data_dir) / "LOG_IDENTITY").string();
+  const std::string identity = log.identity();
+  absl::StatusOr<std::string> recorded = ReadFile(path);
+  if (recorded.ok()) {
+    const std::string was(absl::StripTrailingAsciiWhitespace(*recorded));
+    if (was == identity) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the projections in ", data_dir, " were built from ", was, ", not from ", identity,
+        ": start with an empty --data-dir (it rebuilds from the log) or the log it was "
+        "built from"));
+  }
+  if (recorded.status().code() != absl::StatusCode::kNotFound) return recorded.status();
+  const bool empty = std::all_of(applied.begin(), applied.end(), [](uint64_t p) { return p == 0; });
+  if (!empty && log.backend_name() != "embedded") {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the projections in ", data_dir,
+                     " hold records but do not say which log they were "
+                     "built from (no LOG_IDENTITY): start ",
+                     identity, " with an empty --data-dir"));
+  }
+  return WriteFileAtomically(path, identity + "\n");
+}
+
+}  // namespace
 
 absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
                               std::unique_ptr<IdentityResolver> identity) {
@@ -116,6 +151,9 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   std::vector<uint64_t> applied;
   for (int p = 0; p < log_->partition_count(); ++p) {
     applied.push_back(current->store->AppliedPosition(p));
+  }
+  if (absl::Status same = CheckLogIdentity(options_.data_dir, *log_, applied); !same.ok()) {
+    return same;
   }
   stores_ = std::make_unique<StoreHolder>(current->store);
   current->store = nullptr;

@@ -95,6 +95,11 @@ class EventLog {
   // "embedded" or "kafka".
   virtual std::string_view backend_name() const = 0;
 
+  // Which log this is, stable across restarts: projections built from one log must not
+  // be continued from another (their positions would mean other records). Default: the
+  // backend's name (a log that lives inside the data directory it serves).
+  virtual std::string identity() const { return std::string(backend_name()); }
+
   // Number of partitions; fixed for the life of the log.
   virtual int partition_count() const = 0;
 

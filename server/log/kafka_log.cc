@@ -346,6 +346,11 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
   log->acked_end_ =
       std::make_shared<std::vector<std::atomic<uint64_t>>>(static_cast<size_t>(log->partitions_));
   log->reports_->set_acked_end(log->acked_end_.get());
+  log->cluster_id_ = log->producer_->clusterid(Millis(o.metadata_timeout));
+  if (log->cluster_id_.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("kafka cluster at ", o.brokers, " did not tell its cluster id"));
+  }
   // The ends as they are now, so that EndPosition answers from the start.
   std::vector<uint64_t> ends(static_cast<size_t>(log->partitions_));
   for (int p = 0; p < log->partitions_; ++p) {

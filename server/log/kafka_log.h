@@ -101,6 +101,10 @@ class KafkaLog final : public EventLog {
   ~KafkaLog() override;
 
   std::string_view backend_name() const override { return "kafka"; }
+  // "kafka topic NAME of cluster ID" (the cluster id Kafka reports, read at Open).
+  std::string identity() const override {
+    return "kafka topic " + options_.topic + " of cluster " + cluster_id_;
+  }
   int partition_count() const override { return partitions_; }
   int PartitionOf(std::string_view tenant) const override {
     return KafkaPartitionOf(tenant, partitions_);
@@ -119,6 +123,7 @@ class KafkaLog final : public EventLog {
   const KafkaLogOptions options_;
   cti::Clock* const clock_;
   int partitions_ = 0;
+  std::string cluster_id_;
   std::unique_ptr<RdKafka::Producer> producer_;
   class DeliveryReports;
   std::unique_ptr<DeliveryReports> reports_;

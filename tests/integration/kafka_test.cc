@@ -10,12 +10,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/child_process.h"
 #include "tests/support/cti_client.h"
 #include "tests/support/ctid_process.h"
 #include "tests/support/danish_events.h"
@@ -279,6 +281,35 @@ TEST_F(KafkaReplicasTest, DuringABrokerOutageAppendsFailAndQueriesGoOn) {
     if (!r.outcome().rejected()) applied.insert(r.event().event_id());
   }
   for (const cti::v1::Event& e : during) EXPECT_EQ(applied.count(e.event_id()), 1u) << e.event_id();
+}
+
+TEST_F(KafkaReplicasTest, ProjectionsAreNeverContinuedFromAnotherLog) {
+  // A data directory built on the embedded log...
+  const std::string work = MakeTempDir("cti-kafka-identity-");
+  ASSERT_FALSE(work.empty());
+  CtidOptions embedded;
+  embedded.work_dir = work;
+  absl::StatusOr<std::unique_ptr<CtidProcess>> first = CtidProcess::Start(embedded);
+  ASSERT_TRUE(first.ok()) << first.status();
+  CtiClient client = ClientOf(**first);
+  ASSERT_GT(AppendAll(client, DemoOrganisation(factory_)), 0u);
+  ASSERT_TRUE((*first)->Stop().ok());
+  first->reset();
+  // ... is refused on the topic, naming both logs, and left as it was.
+  CtidOptions on_kafka = embedded;
+  on_kafka.extra_args = {"--log",   "kafka", "--brokers", kafka_->bootstrap_servers(),
+                         "--topic", kTopic};
+  on_kafka.start_timeout = absl::Seconds(20);
+  absl::StatusOr<std::unique_ptr<CtidProcess>> refused = CtidProcess::Start(on_kafka);
+  ASSERT_FALSE(refused.ok());
+  // ctid logs the reason (spdlog writes to stdout).
+  const std::string why = ReadWholeFile(work + "/ctid.stdout");
+  EXPECT_THAT(why, ::testing::HasSubstr("were built from embedded"));
+  EXPECT_THAT(why, ::testing::HasSubstr("kafka topic cti-events"));
+  absl::StatusOr<std::unique_ptr<CtidProcess>> again = CtidProcess::Start(embedded);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE((*again)->Stop().ok());
+  std::filesystem::remove_all(work);
 }
 
 TEST_F(KafkaReplicasTest, KcatReadsTheTopicAndProtocDecodesARecord) {
