@@ -1,12 +1,29 @@
 #include "projections/internal/txn.h"
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "projections/internal/status_macros.h"
 
 namespace cti::projections::internal {
+namespace {
+
+// What a cache's answer decides: present (true), absent (false), or nothing (read on).
+std::optional<bool> Decided(ReadCache::Known known) {
+  switch (known) {
+    case ReadCache::Known::kPresent:
+      return true;
+    case ReadCache::Known::kAbsent:
+      return false;
+    case ReadCache::Known::kUnknown:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Txn::Txn(const StoreImpl& store, Overlay* overlay, ReadCache* cache,
          const rocksdb::Snapshot* snapshot)
@@ -29,34 +46,13 @@ absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer
   // It reads what a private bulk load staged before anything else.
   if (const Staging* staged = cache_ != nullptr ? store_.staged() : nullptr;
       staged != nullptr && StagedFamily(cf)) {
-    switch (staged->Lookup(cf, key, value)) {
-      case ReadCache::Known::kPresent:
-        return true;
-      case ReadCache::Known::kAbsent:
-        return false;
-      case ReadCache::Known::kUnknown:
-        break;
-    }
+    if (std::optional<bool> found = Decided(staged->Lookup(cf, key, value))) return *found;
   }
   if (prefetched_ != nullptr && prefetched_->cf() == cf) {
-    switch (prefetched_->Lookup(key, value)) {
-      case ReadCache::Known::kPresent:
-        return true;
-      case ReadCache::Known::kAbsent:
-        return false;
-      case ReadCache::Known::kUnknown:
-        break;
-    }
+    if (std::optional<bool> found = Decided(prefetched_->Lookup(key, value))) return *found;
   }
   if (cache_ != nullptr) {
-    switch (cache_->Lookup(cf, key, value)) {
-      case ReadCache::Known::kPresent:
-        return true;
-      case ReadCache::Known::kAbsent:
-        return false;
-      case ReadCache::Known::kUnknown:
-        break;
-    }
+    if (std::optional<bool> found = Decided(cache_->Lookup(cf, key, value))) return *found;
   }
   rocksdb::Status s = store_.db()->Get(read_, store_.cf(cf), ToSlice(key), buffer);
   if (s.IsNotFound()) {

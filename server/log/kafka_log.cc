@@ -352,20 +352,11 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
         absl::StrCat("kafka cluster at ", o.brokers, " did not tell its cluster id"));
   }
   // The ends as they are now, so that EndPosition answers from the start.
-  std::vector<uint64_t> ends(static_cast<size_t>(log->partitions_));
-  for (int p = 0; p < log->partitions_; ++p) {
-    int64_t low = 0;
-    int64_t high = 0;
-    const RdKafka::ErrorCode end_code = log->producer_->query_watermark_offsets(
-        o.topic, p, &low, &high, Millis(o.metadata_timeout));
-    if (end_code != RdKafka::ERR_NO_ERROR) {
-      return KafkaError(end_code, absl::StrCat("kafka end of topic ", o.topic, " partition ", p));
-    }
-    ends[static_cast<size_t>(p)] = static_cast<uint64_t>(std::max<int64_t>(0, high));
-  }
+  absl::StatusOr<std::vector<uint64_t>> ends = log->QueryEnds(o.metadata_timeout);
+  if (!ends.ok()) return ends.status();
   {
     absl::MutexLock lock(&log->ends_mu_);
-    log->ends_ = std::move(ends);
+    log->ends_ = *std::move(ends);
     log->ends_heard_ = absl::Now();
   }
   log->poller_ = std::thread([raw_log = log.get()] { raw_log->PollLoop(); });
@@ -378,29 +369,33 @@ void KafkaLog::PollLoop() {
   while (!closing_.load(std::memory_order_acquire)) producer_->poll(50);
 }
 
+absl::StatusOr<std::vector<uint64_t>> KafkaLog::QueryEnds(absl::Duration timeout) {
+  std::vector<uint64_t> ends(static_cast<size_t>(partitions_));
+  for (int p = 0; p < partitions_; ++p) {
+    int64_t low = 0;
+    int64_t high = 0;
+    const RdKafka::ErrorCode code =
+        producer_->query_watermark_offsets(options_.topic, p, &low, &high, Millis(timeout));
+    if (code != RdKafka::ERR_NO_ERROR) {
+      return KafkaError(code,
+                        absl::StrCat("kafka end of topic ", options_.topic, " partition ", p));
+    }
+    ends[static_cast<size_t>(p)] = static_cast<uint64_t>(std::max<int64_t>(0, high));
+  }
+  return ends;
+}
+
 void KafkaLog::WatchEnds() {
   pthread_setname_np(pthread_self(), "cti-kafka-end");
   while (!closing_.load(std::memory_order_acquire)) {
-    std::vector<uint64_t> ends(static_cast<size_t>(partitions_));
-    absl::Status failed;
-    for (int p = 0; p < partitions_ && failed.ok(); ++p) {
-      int64_t low = 0;
-      int64_t high = 0;
-      const RdKafka::ErrorCode code = producer_->query_watermark_offsets(
-          options_.topic, p, &low, &high, Millis(options_.end_staleness));
-      if (code != RdKafka::ERR_NO_ERROR) {
-        failed =
-            KafkaError(code, absl::StrCat("kafka end of topic ", options_.topic, " partition ", p));
-      }
-      ends[static_cast<size_t>(p)] = static_cast<uint64_t>(std::max<int64_t>(0, high));
-    }
+    absl::StatusOr<std::vector<uint64_t>> ends = QueryEnds(options_.end_staleness);
     {
       absl::MutexLock lock(&ends_mu_);
-      if (failed.ok()) {
-        for (size_t p = 0; p < ends.size(); ++p) ends_[p] = std::max(ends_[p], ends[p]);
+      if (ends.ok()) {
+        for (size_t p = 0; p < ends->size(); ++p) ends_[p] = std::max(ends_[p], (*ends)[p]);
         ends_heard_ = absl::Now();
       } else {
-        ends_error_ = std::string(failed.message());
+        ends_error_ = std::string(ends.status().message());
       }
       // Sleeps until the next refresh, or until the log closes.
       ends_mu_.AwaitWithTimeout(

@@ -119,6 +119,8 @@ class KafkaLog final : public EventLog {
   KafkaLog(KafkaLogOptions options, cti::Clock* clock);
   void PollLoop();
   void WatchEnds();
+  // Every partition's end (high watermark) as the cluster answers now.
+  absl::StatusOr<std::vector<uint64_t>> QueryEnds(absl::Duration timeout);
 
   const KafkaLogOptions options_;
   cti::Clock* const clock_;

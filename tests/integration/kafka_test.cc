@@ -51,6 +51,14 @@ class KafkaReplicasTest : public ::testing::Test {
     return started.ok() ? *std::move(started) : nullptr;
   }
 
+  // Two replicas on the topic; fails the test when either does not start.
+  void StartTwoReplicas(std::unique_ptr<CtidProcess>* a, std::unique_ptr<CtidProcess>* b) {
+    *a = StartReplica();
+    *b = StartReplica();
+    ASSERT_NE(*a, nullptr);
+    ASSERT_NE(*b, nullptr);
+  }
+
   static CtiClient ClientOf(CtidProcess& ctid) { return CtiClient(ctid.Channel(Admin())); }
 
   // Appends every event through `client`; returns the last position.
@@ -107,10 +115,8 @@ class KafkaReplicasTest : public ::testing::Test {
 };
 
 TEST_F(KafkaReplicasTest, AWriteThroughOneReplicaIsReadThroughAnother) {
-  std::unique_ptr<CtidProcess> a = StartReplica();
-  std::unique_ptr<CtidProcess> b = StartReplica();
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
+  std::unique_ptr<CtidProcess> a, b;
+  ASSERT_NO_FATAL_FAILURE(StartTwoReplicas(&a, &b));
   CtiClient via_a = ClientOf(*a);
   CtiClient via_b = ClientOf(*b);
   const uint64_t organisation = AppendAll(via_a, DemoOrganisation(factory_));
@@ -129,10 +135,8 @@ TEST_F(KafkaReplicasTest, AWriteThroughOneReplicaIsReadThroughAnother) {
 }
 
 TEST_F(KafkaReplicasTest, ReplicasAgreeAfterAKillAndANewReplicaBuildsItself) {
-  std::unique_ptr<CtidProcess> a = StartReplica();
-  std::unique_ptr<CtidProcess> b = StartReplica();
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
+  std::unique_ptr<CtidProcess> a, b;
+  ASSERT_NO_FATAL_FAILURE(StartTwoReplicas(&a, &b));
   CtiClient via_a = ClientOf(*a);
   CtiClient via_b = ClientOf(*b);
   const std::vector<cti::v1::Event> events = Workload(400);
@@ -183,10 +187,8 @@ uint64_t AppendBatches(CtiClient& client, const std::vector<cti::v1::Event>& eve
 }
 
 TEST_F(KafkaReplicasTest, FiftyThousandMixedEventsOnFourPartitionsLeaveEqualDigests) {
-  std::unique_ptr<CtidProcess> a = StartReplica();
-  std::unique_ptr<CtidProcess> b = StartReplica();
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
+  std::unique_ptr<CtidProcess> a, b;
+  ASSERT_NO_FATAL_FAILURE(StartTwoReplicas(&a, &b));
   CtiClient via_a = ClientOf(*a);
   CtiClient via_b = ClientOf(*b);
   // Four municipalities, one per partition; each: organisation, calendar entries, calls
