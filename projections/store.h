@@ -77,11 +77,12 @@ class Store {
   // Ends a bulk load: writes out what a private load staged, flushes every column
   // family to disk and waits (after this returns OK, everything applied is durable),
   // returns to logged writes, turns automatic compactions back on and compacts
-  // families the load left with many files (after a private load: once logged writes
-  // come and a family has as many level-0 files as start a compaction, so a new
-  // generation is switched to and digested first). When writing out or the flush fails
-  // the store stays in bulk mode and the call may be retried; a failed compaction is
-  // reported but the bulk load has ended. OK when not bulk loading.
+  // families the load left with many files: after a shared load on a thread of its own,
+  // begun before this returns (the store serves meanwhile); after a private load once
+  // logged writes come and a family has as many level-0 files as start a compaction (so
+  // a new generation is switched to and digested first). When writing out or the flush
+  // fails the store stays in bulk mode and the call may be retried; a failed compaction
+  // costs speed only. OK when not bulk loading.
   virtual absl::Status EndBulkLoad() = 0;
   // True between BeginBulkLoad (or BeginPrivateBulkLoad) and a successful flush in
   // EndBulkLoad.

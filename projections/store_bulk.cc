@@ -193,7 +193,9 @@ absl::Status StoreImpl::EndBulkLoad() {
   // compactions (the staged families' later files sit in level 0) go on once the live
   // path writes and they are due, not in the middle of that.
   if (was_private) return absl::OkStatus();
-  return TurnOnCompactions(/*in_background=*/false);
+  // A shared load (a start-up replay) ends with the store about to serve: its
+  // compactions run beside that rather than before it.
+  return TurnOnCompactions(/*in_background=*/true);
 }
 
 }  // namespace cti::projections::internal

@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "projections/store.h"
 #include "server/position_gate.h"
+#include "server/projector_runner.h"
 #include "server/rebuilder.h"
 #include "server/status_mapping.h"
 
@@ -37,7 +38,8 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
   auto applied = [&store](int p) -> absl::StatusOr<uint64_t> { return store->AppliedPosition(p); };
   uint64_t applied_position = 0;
   std::string digest;
-  for (int attempt = 0; attempt < kDigestAttempts; ++attempt) {
+  const bool building = deps.runner != nullptr && deps.runner->building();
+  for (int attempt = 0; attempt < kDigestAttempts && !building; ++attempt) {
     absl::StatusOr<uint64_t> before = PositionOf(partition, partitions, applied);
     absl::StatusOr<std::string> taken = store->Digest();
     if (!taken.ok()) return taken.status();
@@ -45,6 +47,11 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
     applied_position = *after;
     digest = *std::move(taken);
     if (*before == *after) break;
+  }
+  if (building) {  // no digest of a store being built (Store::Digest refuses it)
+    absl::StatusOr<uint64_t> now = PositionOf(partition, partitions, applied);
+    if (!now.ok()) return now.status();
+    applied_position = *now;
   }
   absl::StatusOr<uint64_t> end =
       PositionOf(partition, partitions, [&deps](int p) { return deps.log->EndPosition(p); });
@@ -63,6 +70,12 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
   response->set_records_rejected(store->records_rejected());
   *response->mutable_started_at() = ToProtoTimestamp(deps.started_at);
   response->set_server_version(deps.options.server_version);
+  response->set_building(building);
+  if (deps.runner != nullptr) {
+    if (absl::Status error = deps.runner->last_error(); !error.ok()) {
+      response->set_projector_error(error.ToString());
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -193,6 +206,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
   const ServiceDeps& deps = deps_;
   GateOptions gate;
   gate.pool = deps_.work;  // The digest reads the whole store.
+  gate.while_building = true;
   return StartPositionGated(
       context, deps_, partition.value_or(0), request->min_position(), std::move(gate),
       [&deps, partition, response] { return AnswerStatus(deps, partition, response); });

@@ -1,6 +1,7 @@
 // AdminService (GetStatus, Rebuild), health, restarts and store generations.
 #include <grpcpp/generic/generic_stub.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -37,6 +38,77 @@ void FillLog(cti::log::EventLog& log, int count, const std::string& prefix) {
     event.set_schema_version(1);
     ASSERT_TRUE(log.Append(event).ok());
   }
+}
+
+// A log whose readers stop at `limit` (they answer nothing beyond it until it is
+// raised): holds a start-up replay part way. Everything else is the MemoryLog's.
+class HeldLog final : public cti::log::EventLog {
+ public:
+  HeldLog(std::unique_ptr<cti::log::MemoryLog> log, uint64_t limit)
+      : log_(std::move(log)), limit_(std::make_shared<std::atomic<uint64_t>>(limit)) {}
+  void Release() { limit_->store(UINT64_MAX); }
+
+  std::string_view backend_name() const override { return log_->backend_name(); }
+  int partition_count() const override { return log_->partition_count(); }
+  int PartitionOf(std::string_view tenant) const override { return log_->PartitionOf(tenant); }
+  void AppendAsync(cti::v1::Event event, AppendCallback done) override {
+    log_->AppendAsync(std::move(event), std::move(done));
+  }
+  absl::StatusOr<uint64_t> EndPosition(int partition) override {
+    return log_->EndPosition(partition);
+  }
+  absl::StatusOr<std::unique_ptr<cti::log::LogReader>> OpenReader(int partition,
+                                                                  uint64_t from) override {
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(partition, from);
+    if (!reader.ok()) return reader.status();
+    return std::unique_ptr<cti::log::LogReader>(new Reader(*std::move(reader), from, limit_));
+  }
+
+ private:
+  class Reader final : public cti::log::LogReader {
+   public:
+    Reader(std::unique_ptr<cti::log::LogReader> reader, uint64_t from,
+           std::shared_ptr<std::atomic<uint64_t>> limit)
+        : reader_(std::move(reader)), next_(from), limit_(std::move(limit)) {}
+    absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
+                                                         absl::Duration wait) override {
+      const uint64_t limit = limit_->load();
+      if (next_ > limit) {
+        absl::SleepFor(std::min(wait, absl::Milliseconds(5)));
+        return std::vector<cti::v1::LogRecord>();
+      }
+      absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+          reader_->Next(std::min<uint64_t>(max_records, limit - next_ + 1), wait);
+      if (records.ok() && !records->empty()) next_ = records->back().position() + 1;
+      return records;
+    }
+
+   private:
+    std::unique_ptr<cti::log::LogReader> reader_;
+    uint64_t next_;
+    std::shared_ptr<std::atomic<uint64_t>> limit_;
+  };
+
+  std::unique_ptr<cti::log::MemoryLog> log_;
+  std::shared_ptr<std::atomic<uint64_t>> limit_;
+};
+
+// Starts a server on a filled MemoryLog whose start-up replay is long enough to be built
+// privately (bulk_replay_min_records 100) and held at `limit` when given.
+absl::StatusOr<std::unique_ptr<CtidServer>> StartOnFilledLog(const testing::TempDir& dir,
+                                                             cti::SimulatedClock* clock,
+                                                             HeldLog** held, uint64_t limit) {
+  auto log = std::make_unique<cti::log::MemoryLog>(clock);
+  FillLog(*log, 300, "b-");
+  auto wrapped = std::make_unique<HeldLog>(std::move(log), limit);
+  if (held != nullptr) *held = wrapped.get();
+  CtidOptions options;
+  options.data_dir = dir.path();
+  options.listen = "127.0.0.1:0";
+  options.work_threads = 1;
+  options.runner.bulk_replay_min_records = 100;
+  options.runner.replay_batch_size = 50;
+  return CtidServer::Start(options, clock, std::move(wrapped));
 }
 
 // Runs Rebuild to its end; returns the final status and all progress messages.
@@ -117,6 +189,87 @@ TEST(AdminServiceTest, HealthIsNotServingUntilCaughtUpThenServing) {
   EXPECT_EQ(testing::HealthCheck(channel), 1);  // SERVING
   EXPECT_EQ(testing::HealthCheck(channel, "cti.v1.EventService"), 1);
   EXPECT_EQ((*server)->store()->AppliedPosition(0), 200u);
+  (*server)->Shutdown();
+}
+
+TEST(AdminServiceTest, NewStoreIsBuiltBeforeQueriesAreAnsweredAndGetStatusShowsTheBuild) {
+  // The same log built without holding: the state the held build must reach.
+  testing::TempDir reference_dir;
+  cti::SimulatedClock reference_clock(absl::FromUnixSeconds(testing::kStartSeconds));
+  auto reference = StartOnFilledLog(reference_dir, &reference_clock, nullptr, UINT64_MAX);
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  ASSERT_TRUE((*reference)->WaitUntilServing(absl::Seconds(30)));
+  const absl::StatusOr<std::string> expected = (*reference)->store()->Digest();
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  (*reference)->Shutdown();
+
+  testing::TempDir dir;
+  cti::SimulatedClock clock(absl::FromUnixSeconds(testing::kStartSeconds));
+  HeldLog* held = nullptr;
+  auto server = StartOnFilledLog(dir, &clock, &held, 150);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while ((*server)->store()->AppliedPosition(0) < 150 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_EQ((*server)->store()->AppliedPosition(0), 150u);
+  auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+  auto admin = cti::v1::AdminService::NewStub(channel);
+
+  // Held half way: GetStatus reports the build, without a digest; health says so.
+  cti::v1::GetStatusResponse building;
+  ASSERT_TRUE(
+      testing::IsOk(admin->GetStatus(NewContext().get(), cti::v1::GetStatusRequest(), &building)));
+  EXPECT_TRUE(building.building());
+  EXPECT_EQ(building.applied_position(), 150u);
+  EXPECT_EQ(building.log_end_position(), 300u);
+  EXPECT_EQ(building.records_applied(), 150u);
+  EXPECT_EQ(building.state_digest(), "");
+  EXPECT_EQ(building.projector_error(), "");
+  EXPECT_EQ(testing::HealthCheck(channel), 2);  // NOT_SERVING
+
+  // Every other call is refused, saying why and how far the build is.
+  auto refused = [](const grpc::Status& status) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr("building its projections"));
+    EXPECT_THAT(status.error_message(), HasSubstr("150 of 300 records applied"));
+  };
+  cti::v1::SearchRequest search;
+  search.set_tenant(kTenant);
+  search.set_query("Lund");
+  cti::v1::SearchResponse found;
+  refused(cti::v1::DirectoryService::NewStub(channel)->Search(NewContext().get(), search, &found));
+  cti::v1::AppendRequest append;
+  *append.mutable_event() = Hire("e9", "Bo Lund", "sundhed");
+  cti::v1::AppendResponse appended;
+  refused(cti::v1::EventService::NewStub(channel)->Append(NewContext().get(), append, &appended));
+  cti::v1::SubscribeRequest subscribe;
+  subscribe.set_tenant(kTenant);
+  auto subscribe_context = NewContext();
+  auto stream =
+      cti::v1::EventService::NewStub(channel)->Subscribe(subscribe_context.get(), subscribe);
+  cti::v1::SubscribeResponse message;
+  EXPECT_FALSE(stream->Read(&message));
+  refused(stream->Finish());
+  auto rebuild_context = NewContext();
+  auto rebuild = admin->Rebuild(rebuild_context.get(), cti::v1::RebuildRequest());
+  cti::v1::RebuildProgress progress;
+  EXPECT_FALSE(rebuild->Read(&progress));
+  EXPECT_EQ(rebuild->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE((*server)->store()->bulk_loading());
+
+  // Released: the build ends, the store is the one a plain replay makes, and it serves.
+  held->Release();
+  ASSERT_TRUE((*server)->WaitUntilServing(absl::Seconds(30)));
+  cti::v1::GetStatusResponse built;
+  ASSERT_TRUE(
+      testing::IsOk(admin->GetStatus(NewContext().get(), cti::v1::GetStatusRequest(), &built)));
+  EXPECT_FALSE(built.building());
+  EXPECT_EQ(built.applied_position(), 300u);
+  EXPECT_EQ(built.state_digest(), *expected);
+  EXPECT_FALSE((*server)->store()->bulk_loading());
+  EXPECT_TRUE(testing::IsOk(
+      cti::v1::DirectoryService::NewStub(channel)->Search(NewContext().get(), search, &found)));
   (*server)->Shutdown();
 }
 

@@ -221,6 +221,7 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
   };
   absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
   if (!actor.ok()) return refuse(actor.status());
+  if (absl::Status serving = ServingGate(deps_); !serving.ok()) return refuse(serving);
   if (absl::Status s = CheckNoUnknownTopLevelFields(*request, "AppendBatchRequest"); !s.ok()) {
     return refuse(s);
   }

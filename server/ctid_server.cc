@@ -176,6 +176,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   deps_.work = work_.get();
   deps_.identity = identity_.get();
   deps_.rebuilder = rebuilder_.get();
+  deps_.runner = runner_.get();
   deps_.zone = *zone;
   deps_.started_at = clock_->Now();
   deps_.options = options_.service;

@@ -113,6 +113,7 @@ grpc::ServerUnaryReactor* EventServiceImpl::Append(grpc::CallbackServerContext* 
   };
   absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
   if (!actor.ok()) return refuse(actor.status());
+  if (absl::Status serving = ServingGate(deps_); !serving.ok()) return refuse(serving);
   absl::StatusOr<cti::v1::Event> event = PrepareAppend(*request, *actor);
   if (!event.ok()) return refuse(event.status());
   // The log end now: what the client may have seen acknowledged before this call.

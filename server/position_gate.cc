@@ -159,6 +159,11 @@ grpc::ServerUnaryReactor* StartPositionGated(grpc::CallbackServerContext* contex
                                              const ServiceDeps& deps, int partition,
                                              uint64_t position, GateOptions options,
                                              std::function<absl::Status()> answer) {
+  if (absl::Status serving = ServingGate(deps); !serving.ok() && !options.while_building) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(serving));
+    return reactor;
+  }
   if (options.pool == nullptr && (position == 0 || deps.waiters->Applied(partition) >= position)) {
     // The common case: nothing to wait for, answered here on gRPC's default reactor.
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();

@@ -86,6 +86,8 @@ struct GateOptions {
   std::string what = "min_position";
   // The code when the cap (ServiceOptions::max_position_wait) passes.
   absl::StatusCode timeout_code = absl::StatusCode::kDeadlineExceeded;
+  // Answer even while ServingGate refuses (GetStatus, which reports the build).
+  bool while_building = false;
 };
 
 // For the queries of one tenant: finishes the call at once with INVALID_ARGUMENT

@@ -7,16 +7,34 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/service_deps.h"
 #include "spdlog/spdlog.h"
 
 namespace cti::server {
 
+void ReadySignal::Notify() {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+}
+
+uint64_t ReadySignal::generation() const {
+  absl::MutexLock lock(&mu_);
+  return generation_;
+}
+
+void ReadySignal::WaitChange(uint64_t seen, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return generation_ != seen; };
+  mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+}
+
 ReadAhead::ReadAhead(std::unique_ptr<cti::log::LogReader> reader, size_t batch_size, size_t depth,
-                     bool arena)
+                     bool arena, std::shared_ptr<ReadySignal> ready)
     : reader_(std::move(reader)),
       batch_size_(batch_size),
       depth_(std::max<size_t>(1, depth)),
-      arena_(arena) {
+      arena_(arena),
+      ready_signal_(std::move(ready)) {
   thread_ = std::thread([this] { Run(); });
   pthread_setname_np(thread_.native_handle(), "cti-read-ahead");
 }
@@ -38,6 +56,7 @@ void ReadAhead::Run() {
       if (stop_) return;
     }
     absl::Status error;
+    bool pushed = false;
     if (arena_) {
       absl::StatusOr<cti::log::RecordBatch> batch =
           reader_->NextBatch(batch_size_, absl::Milliseconds(50));
@@ -47,6 +66,7 @@ void ReadAhead::Run() {
       } else if (!batch->empty()) {
         ready_.push_back(*std::move(batch));
         changed_.SignalAll();
+        pushed = true;
       }
     } else {
       absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
@@ -57,14 +77,19 @@ void ReadAhead::Run() {
       } else if (!records->empty()) {
         ready_records_.push_back(*std::move(records));
         changed_.SignalAll();
+        pushed = true;
       }
     }
     if (!error.ok()) {
-      absl::MutexLock lock(&mu_);
-      error_ = error;
-      changed_.SignalAll();
+      {
+        absl::MutexLock lock(&mu_);
+        error_ = error;
+        changed_.SignalAll();
+      }
+      if (ready_signal_ != nullptr) ready_signal_->Notify();
       return;
     }
+    if (pushed && ready_signal_ != nullptr) ready_signal_->Notify();
   }
 }
 
@@ -130,15 +155,20 @@ absl::Status ProjectorRunner::Start() {
       spdlog::info("projector: partition {} replays positions {} to {}", p, applied + 1, *end);
     }
   }
-  // A long replay (or any replay into a new store) runs as a bulk load, read ahead.
+  startup_records_ = behind;
+  // A long replay (or any replay into a new store) runs as a bulk load, read ahead; a
+  // long one into a new store as a private one (building()).
   if (behind > 0 && (store->was_reset() || behind >= options_.bulk_replay_min_records)) {
-    if (absl::Status s = store->BeginBulkLoad(); !s.ok()) {
+    const bool build = store->was_reset() && behind >= options_.bulk_replay_min_records;
+    if (absl::Status s = build ? store->BeginPrivateBulkLoad() : store->BeginBulkLoad(); !s.ok()) {
       spdlog::warn("projector: replaying without bulk load: {}", s.ToString());
     } else {
-      spdlog::info("projector: replaying {} records as a bulk load", behind);
+      building_.store(build, std::memory_order_release);
+      spdlog::info("projector: replaying {} records as a {}bulk load{}", behind,
+                   build ? "private " : "",
+                   build ? " (a new store: other calls are refused until it serves)" : "");
       for (int p = 0; p < partitions; ++p) {
-        ahead_.push_back(
-            std::make_unique<ReadAhead>(std::move(readers_[p]), options_.replay_batch_size));
+        ahead_.push_back(MakeReadAhead(std::move(readers_[p]), options_.replay_batch_size));
       }
       replaying_ = true;
       absl::MutexLock lock(&mu_);
@@ -147,7 +177,7 @@ absl::Status ProjectorRunner::Start() {
   }
   if (!replaying_ && options_.live_read_ahead) {
     for (int p = 0; p < partitions; ++p) {
-      ahead_.push_back(std::make_unique<ReadAhead>(std::move(readers_[p]), options_.batch_size));
+      ahead_.push_back(MakeReadAhead(std::move(readers_[p]), options_.batch_size));
     }
   }
   if (std::all_of(partition_caught_up_.begin(), partition_caught_up_.end(),
@@ -168,6 +198,7 @@ void ProjectorRunner::Stop() {
     stopping_ = true;
     changed_.SignalAll();
   }
+  ready_->Notify();
   if (thread_.joinable()) thread_.join();
   absl::MutexLock lock(&mu_);
   running_ = false;
@@ -177,6 +208,7 @@ void ProjectorRunner::Stop() {
 void ProjectorRunner::Pause() {
   absl::MutexLock lock(&mu_);
   pause_requested_ = true;
+  ready_->Notify();
   while (running_ && !paused_ && !stopping_) changed_.Wait(&mu_);
 }
 
@@ -215,9 +247,16 @@ bool ProjectorRunner::SleepUnlessStopping(absl::Duration pause) {
   return stopping_;
 }
 
+std::unique_ptr<ReadAhead> ProjectorRunner::MakeReadAhead(
+    std::unique_ptr<cti::log::LogReader> reader, size_t batch_size) {
+  return std::make_unique<ReadAhead>(std::move(reader), batch_size, /*depth=*/2, /*arena=*/true,
+                                     ready_);
+}
+
 void ProjectorRunner::Run() {
   const int partitions = static_cast<int>(readers_.size());
-  const absl::Duration wait =
+  // Direct readers (no read-ahead) are waited on in turn, sharing read_wait.
+  const absl::Duration direct_wait =
       partitions <= 1 ? options_.read_wait
                       : std::max(options_.read_wait / partitions, absl::Milliseconds(1));
   while (true) {
@@ -227,22 +266,35 @@ void ProjectorRunner::Run() {
       if (stopping_) break;
     }
     if (replaying_ && store_ != nullptr) MaybeFinishCatchUp();  // a failed finish
+    // With read-aheads, every partition is looked at without waiting; the runner sleeps
+    // only when none had records, until any read-ahead has some.
+    const bool read_ahead = !ahead_.empty();
+    const uint64_t seen = ready_->generation();
+    bool any_applied = false;
     for (int p = 0; p < partitions; ++p) {
-      if (Step(p, wait)) continue;
+      bool applied = false;
+      if (Step(p, read_ahead ? absl::ZeroDuration() : direct_wait, &applied)) {
+        any_applied = any_applied || applied;
+        continue;
+      }
       if (SleepUnlessStopping(options_.retry_pause)) break;
       // Start again after the store's checkpoint: the failed batch was not applied.
       absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
           log_->OpenReader(p, stores_->Get()->AppliedPosition(p) + 1);
       if (reader.ok() && !ahead_.empty()) {
         ahead_[p].reset();  // stops the old read-ahead before the next one starts
-        ahead_[p] = std::make_unique<ReadAhead>(
-            *std::move(reader), replaying_ ? options_.replay_batch_size : options_.batch_size);
+        ahead_[p] = MakeReadAhead(*std::move(reader),
+                                  replaying_ ? options_.replay_batch_size : options_.batch_size);
       } else if (reader.ok()) {
         readers_[p] = *std::move(reader);
       } else {
         spdlog::error("projector: cannot reopen the log reader of partition {}: {}", p,
                       reader.status().ToString());
       }
+    }
+    if (read_ahead && !any_applied) {
+      ready_->WaitChange(
+          seen, pause_soon_.load(std::memory_order_relaxed) ? kPauseSoonWait : options_.read_wait);
     }
   }
   // Release the store here: the owner closes it after Stop (which flushes a bulk load
@@ -252,11 +304,12 @@ void ProjectorRunner::Run() {
   store_.reset();
 }
 
-bool ProjectorRunner::Step(int partition, absl::Duration wait) {
+bool ProjectorRunner::Step(int partition, absl::Duration wait, bool* applied) {
+  *applied = false;
   if (pause_soon_.load(std::memory_order_relaxed)) wait = std::min(wait, kPauseSoonWait);
-  absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
-      ahead_.empty() ? readers_[partition]->Next(options_.batch_size, wait)
-                     : ahead_[partition]->Next(wait);
+  absl::StatusOr<cti::log::RecordBatch> records =
+      ahead_.empty() ? readers_[partition]->NextBatch(options_.batch_size, wait)
+                     : ahead_[partition]->NextBatch(wait);
   if (!records.ok()) {
     spdlog::error("projector: reading partition {} failed: {}", partition,
                   records.status().ToString());
@@ -271,10 +324,10 @@ bool ProjectorRunner::Step(int partition, absl::Duration wait) {
     store_ = std::move(store);
   }
   absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> outcomes =
-      projector_->Apply(partition, *records);
+      projector_->ApplyPointers(partition, records->records());
   if (!outcomes.ok()) {
     spdlog::error("projector: applying partition {} positions {}..{} failed: {}", partition,
-                  records->front().position(), records->back().position(),
+                  records->records().front()->position(), records->records().back()->position(),
                   outcomes.status().ToString());
     absl::MutexLock lock(&mu_);
     last_error_ = outcomes.status();
@@ -282,19 +335,20 @@ bool ProjectorRunner::Step(int partition, absl::Duration wait) {
   }
   auto batch = std::make_shared<AppliedBatch>();
   batch->partition = partition;
-  batch->applied_position = records->back().position();
+  batch->applied_position = records->records().back()->position();
   batch->records = *std::move(records);
   for (size_t i = 0; i < batch->records.size() && i < outcomes->size(); ++i) {
-    *batch->records[i].mutable_outcome() = std::move((*outcomes)[i]);
+    *batch->records.mutable_record(i)->mutable_outcome() = std::move((*outcomes)[i]);
   }
-  const uint64_t applied = batch->applied_position;
+  const uint64_t applied_position = batch->applied_position;
   {
     absl::MutexLock lock(&mu_);
     last_error_ = absl::OkStatus();
   }
-  waiters_->Advance(partition, applied);
+  waiters_->Advance(partition, applied_position);
   hub_->Publish(std::move(batch));
-  CheckCaughtUp(partition, applied);
+  CheckCaughtUp(partition, applied_position);
+  *applied = true;
   return true;
 }
 
@@ -318,6 +372,7 @@ bool ProjectorRunner::FinishReplay() {
     last_error_ = s;
     return false;
   }
+  building_.store(false, std::memory_order_release);  // the store is readable now
   // Live from here, from the checkpoint: in live-sized batches, read ahead or directly.
   std::vector<std::unique_ptr<cti::log::LogReader>> direct;
   for (size_t p = 0; p < ahead_.size(); ++p) {
@@ -336,7 +391,7 @@ bool ProjectorRunner::FinishReplay() {
   ahead_.clear();  // stops the replay's read-ahead threads first
   if (options_.live_read_ahead) {
     for (std::unique_ptr<cti::log::LogReader>& reader : direct) {
-      ahead_.push_back(std::make_unique<ReadAhead>(std::move(reader), options_.batch_size));
+      ahead_.push_back(MakeReadAhead(std::move(reader), options_.batch_size));
     }
   } else {
     readers_ = std::move(direct);
@@ -357,6 +412,15 @@ void ProjectorRunner::CheckCaughtUp(int partition, uint64_t applied) {
     spdlog::info("projector: replaying partition {}: applied {} of {}", partition, applied,
                  startup_end_[partition]);
   }
+}
+
+absl::Status ServingGate(const ServiceDeps& deps) {
+  if (deps.runner == nullptr || !deps.runner->building()) return absl::OkStatus();
+  std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
+  return absl::UnavailableError(absl::StrCat(
+      "this replica is building its projections from the log (",
+      store == nullptr ? 0 : store->records_applied(), " of ", deps.runner->startup_records(),
+      " records applied); it answers once it serves (GetStatus shows the progress)"));
 }
 
 }  // namespace cti::server

@@ -42,6 +42,23 @@
 
 namespace cti::server {
 
+// ReadySignal: lets one consumer of several ReadAheads sleep until any of them has a
+// batch (or an error) ready, instead of waiting on each in turn (with many partitions,
+// turn-by-turn waits would add up to the latency of every live record). Thread-safe.
+class ReadySignal {
+ public:
+  // Something changed: wakes WaitChange callers.
+  void Notify();
+  // A counter that Notify advances.
+  uint64_t generation() const;
+  // Waits until generation() differs from `seen`, or `timeout` (real time) passed.
+  void WaitChange(uint64_t seen, absl::Duration timeout);
+
+ private:
+  mutable absl::Mutex mu_;
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 // ReadAhead: reads one partition on its own thread, up to `depth` batches ahead of the
 // consumer, so that reading and parsing the log overlap with applying it (a rebuild or
 // start-up replay on a second core). Owns the reader. With `arena`, batches are read
@@ -50,11 +67,12 @@ namespace cti::server {
 // the first error of the reader is answered after the batches read before it; reading
 // stops there.
 // Thread safety: Next / NextBatch from one consumer thread at a time; the destructor
-// stops and joins the thread (waits at most one LogReader::Next wait).
+// stops and joins the thread (waits at most one LogReader::Next wait). With `ready`, it
+// is notified whenever a batch or the error becomes ready.
 class ReadAhead {
  public:
   ReadAhead(std::unique_ptr<cti::log::LogReader> reader, size_t batch_size, size_t depth = 2,
-            bool arena = false);
+            bool arena = false, std::shared_ptr<ReadySignal> ready = nullptr);
   ~ReadAhead();
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
@@ -72,6 +90,7 @@ class ReadAhead {
   const size_t batch_size_;
   const size_t depth_;
   const bool arena_;
+  const std::shared_ptr<ReadySignal> ready_signal_;
   absl::Mutex mu_;
   absl::CondVar changed_;
   std::deque<cti::log::RecordBatch> ready_ ABSL_GUARDED_BY(mu_);
@@ -132,6 +151,15 @@ class ProjectorRunner {
   // The last error met, OK if none since the last successful batch.
   absl::Status last_error() const;
 
+  // True while a new store is built from the log at start-up: a store with no state
+  // yet (Store::was_reset) and at least Options::bulk_replay_min_records to replay,
+  // applied as a private bulk load (Store::BeginPrivateBulkLoad: the fastest, but the
+  // store may be read by this runner only until it ends). ServingGate refuses queries
+  // meanwhile. Once false, never true again.
+  bool building() const { return building_.load(std::memory_order_acquire); }
+  // Records the start-up replay has to apply (all partitions), fixed by Start.
+  uint64_t startup_records() const { return startup_records_; }
+
   // True while the start-up replay runs as a bulk load.
   bool bulk_replay() const {
     absl::MutexLock lock(&mu_);
@@ -140,8 +168,12 @@ class ProjectorRunner {
 
  private:
   void Run();
-  // Applies one batch of `partition` if records are there. False on error.
-  bool Step(int partition, absl::Duration wait);
+  // Applies one batch of `partition` if records are there (`*applied` says whether).
+  // False on error.
+  bool Step(int partition, absl::Duration wait, bool* applied);
+  // A ReadAhead of `reader` for this runner (notifying ready_).
+  std::unique_ptr<ReadAhead> MakeReadAhead(std::unique_ptr<cti::log::LogReader> reader,
+                                           size_t batch_size);
   void ParkIfPaused();
   // Sleeps up to `pause` unless stopping. True when stopping.
   bool SleepUnlessStopping(absl::Duration pause);
@@ -165,6 +197,9 @@ class ProjectorRunner {
   // The readers on read-ahead threads (during the start-up replay, and live with
   // Options::live_read_ahead); readers_ then holds only nulls.
   std::vector<std::unique_ptr<ReadAhead>> ahead_;
+  // Notified by every ReadAhead of ahead_ (and by Stop and Pause): the runner sleeps on it
+  // when no partition had records.
+  const std::shared_ptr<ReadySignal> ready_ = std::make_shared<ReadySignal>();
   bool replaying_ = false;  // the start-up replay runs as a bulk load
   std::vector<uint64_t> startup_end_;
   std::vector<bool> partition_caught_up_;
@@ -178,6 +213,8 @@ class ProjectorRunner {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool pause_requested_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> pause_soon_{false};
+  std::atomic<bool> building_{false};
+  uint64_t startup_records_ = 0;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
   bool running_ ABSL_GUARDED_BY(mu_) = false;
   bool bulk_replay_ ABSL_GUARDED_BY(mu_) = false;

@@ -14,20 +14,26 @@
 namespace cti::server {
 namespace {
 
+// Longest sleep of a round that found no records read (the read-aheads wake it sooner).
+constexpr absl::Duration kReadWait = absl::Milliseconds(20);
+
 // Reads one partition for the rebuild (on a ReadAhead thread, parsed onto one arena per
 // batch) and applies it up to a target position.
 class PartitionFeed {
  public:
-  PartitionFeed(int partition, std::unique_ptr<cti::log::LogReader> reader, size_t batch)
+  PartitionFeed(int partition, std::unique_ptr<cti::log::LogReader> reader, size_t batch,
+                std::shared_ptr<ReadySignal> ready)
       : partition_(partition),
         reader_(std::make_unique<ReadAhead>(std::move(reader), batch, /*depth=*/2,
-                                            /*arena=*/true)) {}
+                                            /*arena=*/true, std::move(ready))) {}
 
-  // Applies the next records at or below `target` (at most `batch`). OK with nothing
-  // done when none are there yet.
-  absl::Status Step(cti::projections::Projector& projector, uint64_t target, size_t batch) {
+  // Applies the next records at or below `target` (at most `batch`), if read already
+  // (never waits). OK with nothing done (*applied false) when none are there yet.
+  absl::Status Step(cti::projections::Projector& projector, uint64_t target, size_t batch,
+                    bool* applied) {
+    *applied = false;
     if (next_ == current_.size()) {
-      absl::StatusOr<cti::log::RecordBatch> read = reader_->NextBatch(absl::Milliseconds(20));
+      absl::StatusOr<cti::log::RecordBatch> read = reader_->NextBatch(absl::ZeroDuration());
       if (!read.ok()) return read.status();
       current_ = *std::move(read);  // the batch applied before is freed here, at once
       next_ = 0;
@@ -38,10 +44,11 @@ class PartitionFeed {
       ++end;
     }
     if (end == next_) return absl::OkStatus();
-    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> applied =
+    absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> outcomes =
         projector.ApplyPointers(partition_, records.subspan(next_, end - next_));
-    if (!applied.ok()) return applied.status();
+    if (!outcomes.ok()) return outcomes.status();
     next_ = end;
+    *applied = true;
     return absl::OkStatus();
   }
 
@@ -69,6 +76,10 @@ absl::Status Rebuilder::Start(ProgressCallback progress, DoneCallback done) {
   absl::MutexLock lock(&mu_);
   if (stopped_) return absl::UnavailableError("server is shutting down");
   if (running_) return absl::FailedPreconditionError("a rebuild is already running");
+  if (runner_->building()) {
+    return absl::UnavailableError(
+        "the projections are being built from the log at start-up; rebuild once it serves");
+  }
   // The previous rebuild's thread has at most its done callback left to run.
   if (thread_.joinable()) thread_.join();
   running_ = true;
@@ -138,13 +149,16 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
     total += *end;
   }
   // The log is read (and parsed) from the start while the new generation is made.
+  // Every feed's read-ahead notifies `ready`: a round that found nothing read sleeps on
+  // it, rather than on one partition while another has records.
+  const auto ready = std::make_shared<ReadySignal>();
   auto feeds_holder = std::make_shared<std::vector<PartitionFeed>>();
   std::vector<PartitionFeed>& feeds = *feeds_holder;
   release_after_done->push_back(feeds_holder);  // released first: the readers
   for (int p = 0; p < partitions; ++p) {
     absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(p, 1);
     if (!reader.ok()) return reader.status();
-    feeds.emplace_back(p, *std::move(reader), options_.batch_size);
+    feeds.emplace_back(p, *std::move(reader), options_.batch_size, ready);
   }
   const std::shared_ptr<cti::projections::Store> live = stores_->Get();
   absl::StatusOr<StoreGeneration> next = generations_->CreateNext();
@@ -172,17 +186,25 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
     return report;
   };
   // Applies every partition up to the live store's positions; true when within `gap`.
+  // A round in which no partition had records read waits up to kReadWait for one.
   auto step_all = [&](uint64_t gap, bool* close) -> absl::Status {
     *close = true;
+    const uint64_t seen = ready->generation();
+    bool any_applied = false, any_behind = false;
     for (int p = 0; p < partitions; ++p) {
       const uint64_t target = live->AppliedPosition(p);
       const uint64_t reached = next->store->AppliedPosition(p);
       if (reached >= target) continue;
+      any_behind = true;
       if (target - reached > gap) *close = false;
-      if (absl::Status s = feeds[p].Step(projector, target, options_.batch_size); !s.ok()) {
+      bool applied = false;
+      if (absl::Status s = feeds[p].Step(projector, target, options_.batch_size, &applied);
+          !s.ok()) {
         return s;
       }
+      any_applied = any_applied || applied;
     }
+    if (any_behind && !any_applied) ready->WaitChange(seen, kReadWait);
     return absl::OkStatus();
   };
 

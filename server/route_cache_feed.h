@@ -22,10 +22,10 @@ class RouteCacheFeed final : public HubListener {
   void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override {
     bool changed = false;
     bool calls = false;
-    for (const cti::v1::LogRecord& record : batch->records) {
-      if (record.outcome().rejected()) continue;
-      changed = changed || record.event().has_staff() || record.event().has_calendar();
-      calls = calls || record.event().has_call();
+    for (const cti::v1::LogRecord* record : batch->records.records()) {
+      if (record->outcome().rejected()) continue;
+      changed = changed || record->event().has_staff() || record->event().has_calendar();
+      calls = calls || record->event().has_call();
       if (changed && calls) break;
     }
     cache_->NoteApplied(batch->partition, batch->applied_position, changed, calls);

@@ -19,10 +19,10 @@ std::string Key(const cti::v1::CheckFinding& f) {
 
 void RoutingCheckMonitor::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) {
   absl::flat_hash_set<std::string> changed;
-  for (const cti::v1::LogRecord& record : batch->records) {
-    if (record.outcome().rejected()) continue;
-    if (record.event().has_staff() || record.event().has_calendar()) {
-      changed.insert(record.event().tenant());
+  for (const cti::v1::LogRecord* record : batch->records.records()) {
+    if (record->outcome().rejected()) continue;
+    if (record->event().has_staff() || record->event().has_calendar()) {
+      changed.insert(record->event().tenant());
     }
   }
   for (const std::string& tenant : changed) {

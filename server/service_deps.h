@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/clock.h"
 #include "server/identity.h"
@@ -22,6 +23,7 @@ class RouteCache;
 
 namespace cti::server {
 
+class ProjectorRunner;
 class Rebuilder;
 class RoutingCheckMonitor;
 
@@ -47,6 +49,8 @@ struct ServiceDeps {
   ThreadPool* work = nullptr;
   const IdentityResolver* identity = nullptr;
   Rebuilder* rebuilder = nullptr;
+  // Says whether the projections may be read yet (ServingGate); nullptr: always.
+  const ProjectorRunner* runner = nullptr;
   // Parsed routing records shared by Route calls (projections/route_cache.h).
   cti::projections::RouteCache* route_cache = nullptr;
   // The latest TP-4.8 findings per tenant (routing_check_monitor.h).
@@ -57,6 +61,12 @@ struct ServiceDeps {
   absl::Time started_at;
   ServiceOptions options;
 };
+
+// OK when the services may answer from the projections. While a new replica builds
+// them from the log at start-up (ProjectorRunner::building) they are not readable, and
+// this is UNAVAILABLE saying how far the build is: every RPC but GetStatus and Ping
+// starts with it (the health service says NOT_SERVING meanwhile).
+absl::Status ServingGate(const ServiceDeps& deps);
 
 }  // namespace cti::server
 

@@ -146,7 +146,9 @@ bool SubscribeStream::Matches(const LogRecord& record) const {
 
 void SubscribeStream::Begin() {
   self_ = shared_from_this();
-  if (absl::Status parsed = ParseRequest(); !parsed.ok()) {
+  absl::Status parsed = ServingGate(deps_);
+  if (parsed.ok()) parsed = ParseRequest();
+  if (!parsed.ok()) {
     {
       absl::MutexLock lock(&mu_);
       finish_started_ = true;
@@ -210,14 +212,14 @@ void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) 
     if (ending_.has_value() || done_) return;
     target_ = std::max(target_, batch->applied_position);
     if (!live_) return;  // Catch-up reads these positions from the log.
-    for (const LogRecord& record : batch->records) {
-      if (record.position() <= cursor_ || !Matches(record)) continue;
+    for (const LogRecord* record : batch->records.records()) {
+      if (record->position() <= cursor_ || !Matches(*record)) continue;
       if (buffer_.size() >= capacity_) {
         overflow = true;
         break;
       }
       // Shares the batch: no copy until the record is written.
-      buffer_.push_back(std::shared_ptr<const LogRecord>(batch, &record));
+      buffer_.push_back(std::shared_ptr<const LogRecord>(batch, record));
     }
     if (!overflow) cursor_ = std::max(cursor_, batch->applied_position);
   }

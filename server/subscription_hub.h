@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "cti/v1/event.pb.h"
+#include "server/log/event_log.h"
 
 namespace cti::server {
 
@@ -29,8 +30,9 @@ struct AppliedBatch {
   int partition = 0;
   // The partition's applied position after the batch (its last record's position).
   uint64_t applied_position = 0;
-  // The batch's records in position order, each with its ApplyOutcome set.
-  std::vector<cti::v1::LogRecord> records;
+  // The batch's records in position order, each with its ApplyOutcome set (as read
+  // from the log: often on one arena, freed with the batch).
+  cti::log::RecordBatch records;
 };
 
 class HubListener {

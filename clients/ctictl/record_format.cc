@@ -91,22 +91,31 @@ std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_
   std::string heading = "ctid";
   if (!status.server_version().empty()) absl::StrAppend(&heading, " ", status.server_version());
   absl::StrAppend(&heading, " at ", server, "\n");
-  return heading +
-         RenderFields({
-             {"tenant", tenant.empty() ? std::string("(all)") : std::string(tenant)},
-             {"backend", status.log_backend()},
-             {"log end", status.log_unreachable().empty()
-                             ? absl::StrCat(status.log_end_position())
-                             : absl::StrCat("unreachable: ", status.log_unreachable())},
-             {"applied", status.log_unreachable().empty()
-                             ? absl::StrCat(status.applied_position(), " (lag ", lag, ")")
-                             : absl::StrCat(status.applied_position(), " (lag unknown)")},
-             {"state digest", status.state_digest().empty() ? "-" : status.state_digest()},
-             {"schema version", absl::StrCat(status.projection_schema_version())},
-             {"records", absl::StrCat(status.records_applied(), " applied, ",
-                                      status.records_rejected(), " rejected")},
-             {"started at", FormatLocalTime(status.started_at(), zone)},
-         });
+  auto fields = std::vector<std::pair<std::string, std::string>>{
+      {"tenant", tenant.empty() ? std::string("(all)") : std::string(tenant)},
+      {"backend", status.log_backend()},
+      {"log end", status.log_unreachable().empty()
+                      ? absl::StrCat(status.log_end_position())
+                      : absl::StrCat("unreachable: ", status.log_unreachable())},
+      {"applied", status.log_unreachable().empty()
+                      ? absl::StrCat(status.applied_position(), " (lag ", lag, ")")
+                      : absl::StrCat(status.applied_position(), " (lag unknown)")},
+      {"state digest", status.state_digest().empty() ? "-" : status.state_digest()},
+      {"schema version", absl::StrCat(status.projection_schema_version())},
+      {"records", absl::StrCat(status.records_applied(), " applied, ", status.records_rejected(),
+                               " rejected")},
+      {"started at", FormatLocalTime(status.started_at(), zone)},
+  };
+  if (status.building()) {
+    fields.insert(fields.begin() + 2,
+                  {"state",
+                   "building the projections from the log (other calls wait until it "
+                   "serves)"});
+  }
+  if (!status.projector_error().empty()) {
+    fields.push_back({"projector error", status.projector_error()});
+  }
+  return heading + RenderFields(fields);
 }
 
 double RebuildFraction(const cti::v1::RebuildProgress& progress) {

@@ -2,6 +2,7 @@
 // the default LogReader::NextBatch.
 #include "server/log/event_log.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/synchronization/notification.h"
@@ -21,7 +22,7 @@ RecordBatch::RecordBatch(std::vector<cti::v1::LogRecord> records) : owned_(std::
 cti::v1::LogRecord* RecordBatch::AddOnArena(size_t block_bytes) {
   if (arena_ == nullptr) {
     google::protobuf::ArenaOptions options;
-    options.start_block_size = block_bytes;
+    options.start_block_size = std::min<size_t>(block_bytes, 4096);
     options.max_block_size = block_bytes;
     arena_ = std::make_unique<google::protobuf::Arena>(options);
   }

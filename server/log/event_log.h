@@ -54,11 +54,16 @@ class RecordBatch {
 
   // The records, in position order.
   absl::Span<const cti::v1::LogRecord* const> records() const { return records_; }
+  // The i-th record, to change (e.g. to set its outcome). REQUIRES: i < size().
+  cti::v1::LogRecord* mutable_record(size_t i) {
+    return const_cast<cti::v1::LogRecord*>(records_[i]);  // owned by this batch
+  }
   size_t size() const { return records_.size(); }
   bool empty() const { return records_.empty(); }
 
   // For backends: a new empty record at the end, on the batch's arena (made on first
-  // use, with blocks of about `block_bytes`).
+  // use; its blocks grow from a few KiB, for a live batch of one record, to about
+  // `block_bytes`).
   cti::v1::LogRecord* AddOnArena(size_t block_bytes = 256 << 10);
   // For backends: drops the last record (one that could not be filled).
   void PopBack() { records_.pop_back(); }

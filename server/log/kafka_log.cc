@@ -1,5 +1,6 @@
 #include "server/log/kafka_log.h"
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -76,19 +77,53 @@ class KafkaReader final : public LogReader {
       : log_closed_(std::move(log_closed)),
         acked_end_(std::move(acked_end)),
         consumer_(std::move(consumer)),
+        queue_(rd_kafka_queue_get_consumer(consumer_->c_ptr())),
         topic_(std::move(topic)),
         partition_(partition),
         next_(from) {}
   ~KafkaReader() override {
+    if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
     if (consumer_ != nullptr) consumer_->close();
   }
 
   absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
                                                        absl::Duration wait) override {
+    std::vector<cti::v1::LogRecord> records;
+    absl::Status status = Read(
+        max_records, wait, [&records] { return &records.emplace_back(); },
+        [&records] { records.pop_back(); });
+    if (!status.ok() && records.empty()) return status;
+    return records;
+  }
+
+  // Parsed onto one arena per batch: a replay's records are used once and dropped.
+  absl::StatusOr<RecordBatch> NextBatch(size_t max_records, absl::Duration wait) override {
+    RecordBatch batch;
+    absl::Status status = Read(
+        max_records, wait, [&batch] { return batch.AddOnArena(kArenaBlock); },
+        [&batch] { batch.PopBack(); });
+    if (!status.ok() && batch.empty()) return status;
+    return batch;
+  }
+
+ private:
+  // Messages taken from the consumer's queue per call (librdkafka's batch consume: one
+  // queue lock and wake-up per chunk rather than per message).
+  static constexpr size_t kChunk = 1024;
+  // Arena blocks of a batch: below glibc's mmap threshold, so that a replay's batches
+  // reuse heap memory rather than map (and fault in) fresh pages each time.
+  static constexpr size_t kArenaBlock = 64 << 10;
+
+  // Reads up to `max_records` records into records made by `add` (`drop` takes back the
+  // last one when it cannot be decoded), waiting as Next says. On an error after some
+  // records were read, those stay and the error is answered on the next call.
+  template <typename Add, typename Drop>
+  absl::Status Read(size_t max_records, absl::Duration wait, Add add, Drop drop) {
     if (log_closed_->load(std::memory_order_acquire)) {
       return absl::UnavailableError("log closed");
     }
     if (max_records == 0) return absl::InvalidArgumentError("max_records must be at least 1");
+    if (!pending_error_.ok()) return std::exchange(pending_error_, absl::OkStatus());
     const absl::Time start = absl::Now();
     const absl::Time deadline = start + wait;
     // A reader opened past the end (or moved there) starts fetching once the partition
@@ -97,69 +132,116 @@ class KafkaReader final : public LogReader {
       absl::StatusOr<bool> ready = AssignIfReached();
       if (!ready.ok()) return ready.status();
       if (*ready) break;
-      if (absl::Now() >= deadline) return std::vector<cti::v1::LogRecord>();
+      if (absl::Now() >= deadline) return absl::OkStatus();
       absl::SleepFor(std::min(absl::Milliseconds(20), deadline - absl::Now()));
     }
     // Records the topic holds already are answered without the caller having to wait for
-    // them (the contract of LogReader::Next), up to kCatchUpWait for their fetch.
+    // them (the contract of LogReader::Next), up to kCatchUpWait for their fetch. Only as
+    // many are asked for as are known to be there (a batch consume waits to fill up).
     const absl::Time catch_up_deadline = start + kCatchUpWait;
-    std::vector<cti::v1::LogRecord> records;
-    while (records.size() < max_records) {
-      const bool behind = KnownEnd() >= next_;
+    size_t read = 0;
+    rd_kafka_message_t* messages[kChunk];
+    while (read < max_records) {
+      const uint64_t known = KnownEnd();
+      const bool behind = known >= next_;
       const absl::Time now = absl::Now();
       absl::Duration timeout = absl::ZeroDuration();
+      size_t want = std::min(kChunk, max_records - read);
       if (behind) {
         timeout = catch_up_deadline - now;
-      } else if (records.empty()) {
+        want = static_cast<size_t>(std::min<uint64_t>(want, known - next_ + 1));
+      } else if (read == 0) {
         timeout = deadline - now;
+        want = 1;
       }
-      std::unique_ptr<RdKafka::Message> message(
-          consumer_->consume(Millis(std::max(timeout, absl::ZeroDuration()))));
-      const RdKafka::ErrorCode code = message->err();
-      if (code == RdKafka::ERR__TIMED_OUT) break;
-      if (code == RdKafka::ERR__PARTITION_EOF) {
-        // An end reached before a record we know of was fetched, or with time left to
-        // wait for an append: go on.
-        if (KnownEnd() >= next_ && absl::Now() < catch_up_deadline) continue;
-        if (records.empty() && absl::Now() < deadline) continue;
+      const ssize_t got = rd_kafka_consume_batch_queue(
+          queue_, Millis(std::max(timeout, absl::ZeroDuration())), messages, want);
+      if (got < 0) {
+        return KafkaError(static_cast<RdKafka::ErrorCode>(rd_kafka_last_error()),
+                          absl::StrCat("kafka topic ", topic_, " partition ", partition_));
+      }
+      if (got == 0) break;  // timed out
+      bool stop = false;
+      absl::Status failed;
+      for (ssize_t i = 0; i < got; ++i) {
+        rd_kafka_message_t* message = messages[i];
+        if (failed.ok() && !stop) {
+          Take(*message, add, drop, &read, &stop, &failed, catch_up_deadline, deadline);
+        }
+        rd_kafka_message_destroy(message);
+      }
+      if (!failed.ok()) {
+        if (read == 0) return failed;
+        // A lost position or an undecodable record comes again; other errors pass.
+        if (failed.code() == absl::StatusCode::kDataLoss) pending_error_ = failed;
         break;
       }
-      if (code == RdKafka::ERR__AUTO_OFFSET_RESET || code == RdKafka::ERR_OFFSET_OUT_OF_RANGE) {
-        // Past the end: wait for the partition to get there. Before its start: lost.
-        int64_t low = -1;
-        int64_t high = -1;
-        const RdKafka::ErrorCode asked = consumer_->query_watermark_offsets(
-            topic_, partition_, &low, &high, Millis(kCatchUpWait));
-        if (asked == RdKafka::ERR_NO_ERROR && static_cast<int64_t>(next_ - 1) > high) {
-          consumer_->unassign();
-          assigned_ = false;
-          break;
-        }
-        return absl::DataLossError(
-            absl::StrCat("kafka topic ", topic_, " partition ", partition_, ": position ", next_,
-                         " is no longer in the topic (", message->errstr(), ")"));
-      }
-      if (code != RdKafka::ERR_NO_ERROR) {
-        if (!records.empty()) break;  // answer what was read; the error comes again
-        return KafkaError(code, absl::StrCat("kafka topic ", topic_, " partition ", partition_,
-                                             ": ", message->errstr()));
-      }
-      const uint64_t position = static_cast<uint64_t>(message->offset()) + 1;
-      if (position < next_) continue;  // re-delivered after a seek; already answered
-      cti::v1::LogRecord record;
-      record.set_position(position);
-      if (!record.mutable_event()->ParseFromArray(message->payload(),
-                                                  static_cast<int>(message->len()))) {
-        return absl::DataLossError(absl::StrCat("kafka topic ", topic_, " partition ", partition_,
-                                                ": the record at position ", position,
-                                                " is not a cti.v1.Event"));
-      }
-      next_ = position + 1;
-      records.push_back(std::move(record));
+      if (stop) break;
     }
-    return records;
+    return absl::OkStatus();
   }
 
+  // One message of a batch: a record (parsed into add()), the partition's end, or an
+  // error. Sets *stop when the read should end after this message, *failed when the
+  // reader must answer an error (after the records read before it).
+  template <typename Add, typename Drop>
+  void Take(const rd_kafka_message_t& message, Add& add, Drop& drop, size_t* read, bool* stop,
+            absl::Status* failed, absl::Time catch_up_deadline, absl::Time deadline) {
+    const rd_kafka_resp_err_t code = message.err;
+    if (code == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      // An end reached before a record we know of was fetched, or with time left to
+      // wait for an append: go on.
+      if (KnownEnd() >= next_ && absl::Now() < catch_up_deadline) return;
+      if (*read == 0 && absl::Now() < deadline) return;
+      *stop = true;
+      return;
+    }
+    if (code == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+        code == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+      // Past the end: wait for the partition to get there. Before its start: lost.
+      int64_t low = -1;
+      int64_t high = -1;
+      const RdKafka::ErrorCode asked =
+          consumer_->query_watermark_offsets(topic_, partition_, &low, &high, Millis(kCatchUpWait));
+      if (asked == RdKafka::ERR_NO_ERROR && static_cast<int64_t>(next_ - 1) > high) {
+        consumer_->unassign();
+        assigned_ = false;
+        *stop = true;
+        return;
+      }
+      *failed = absl::DataLossError(
+          absl::StrCat("kafka topic ", topic_, " partition ", partition_, ": position ", next_,
+                       " is no longer in the topic (", rd_kafka_message_errstr(&message), ")"));
+      return;
+    }
+    if (code != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Answered when nothing was read; after records those are answered (the client
+      // retries its fetches, and a lasting error comes again).
+      if (*read > 0) {
+        *stop = true;
+        return;
+      }
+      *failed = KafkaError(static_cast<RdKafka::ErrorCode>(code),
+                           absl::StrCat("kafka topic ", topic_, " partition ", partition_, ": ",
+                                        rd_kafka_message_errstr(&message)));
+      return;
+    }
+    const uint64_t position = static_cast<uint64_t>(message.offset) + 1;
+    if (position < next_) return;  // re-delivered after a seek; already answered
+    cti::v1::LogRecord* record = add();
+    record->set_position(position);
+    if (!record->mutable_event()->ParseFromArray(message.payload, static_cast<int>(message.len))) {
+      drop();
+      *failed = absl::DataLossError(absl::StrCat("kafka topic ", topic_, " partition ", partition_,
+                                                 ": the record at position ", position,
+                                                 " is not a cti.v1.Event"));
+      return;
+    }
+    next_ = position + 1;
+    ++*read;
+  }
+
+ public:
   // Longest a reader waits for the fetch of a record it knows the topic holds.
   static constexpr absl::Duration kCatchUpWait = absl::Seconds(5);
 
@@ -213,10 +295,12 @@ class KafkaReader final : public LogReader {
 
   bool assigned_ = false;
   bool asked_end_ = false;
+  absl::Status pending_error_;  // answered by the next read
   int64_t remote_end_ = -1;
   const std::shared_ptr<const std::atomic<bool>> log_closed_;
   const std::shared_ptr<const std::vector<std::atomic<uint64_t>>> acked_end_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  rd_kafka_queue_t* const queue_;  // the consumer's queue (its fetched messages)
   const std::string topic_;
   const int partition_;
   uint64_t next_;
@@ -303,6 +387,9 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
            {"message.timeout.ms", std::to_string(std::max(1, Millis(o.append_timeout)))},
            {"linger.ms", std::to_string(Millis(o.linger))},
            {"message.max.bytes", std::to_string(5 << 20)},
+           // Batches compressed on the way (the brokers keep them so): events are small
+           // and alike, and lz4 is cheap to undo for the readers.
+           {"compression.type", "lz4"},
            // Back within a second of a broker's return (librdkafka's default waits up to 10).
            {"reconnect.backoff.max.ms", "1000"},
            {"client.id", "ctid"}}) {

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -195,11 +196,14 @@ class AsyncLoad {
     }
     slot->seq = seq;
     slot->count = std::min(per_call, options_.events - seq);
+    const std::string& tenant = options_.tenants.empty()
+                                    ? std::string(kTenant)
+                                    : options_.tenants[(seq / per_call) % options_.tenants.size()];
     slot->ctx = std::make_unique<grpc::ClientContext>();
     slot->ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     if (options_.per_call <= 1) {
       *slot->request.mutable_event() = test_support::LoadCallEvent(
-          kTenant, absl::StrCat(options_.id_prefix, seq), seq, options_.padding);
+          tenant, absl::StrCat(options_.id_prefix, seq), seq, options_.padding);
       timings_->send_ns[seq].store(MonoNanos(), std::memory_order_release);
       slot->stub->async()->Append(slot->ctx.get(), &slot->request, &slot->response,
                                   [this, slot](grpc::Status status) { Done(slot, status); });
@@ -208,7 +212,7 @@ class AsyncLoad {
     slot->batch_request.clear_events();
     for (uint64_t i = seq; i < seq + slot->count; ++i) {
       *slot->batch_request.add_events() = test_support::LoadCallEvent(
-          kTenant, absl::StrCat(options_.id_prefix, i), i, options_.padding);
+          tenant, absl::StrCat(options_.id_prefix, i), i, options_.padding);
     }
     const int64_t now = MonoNanos();
     for (uint64_t i = seq; i < seq + slot->count; ++i) {
@@ -274,12 +278,16 @@ class AsyncLoad {
 LoadResult RunAppendLoad(const LoadOptions& options) {
   Timings timings(options.events);
   LoadResult result;
-  VisibilityWatcher watcher(options.address, CurrentEnd(options.address), options.id_prefix,
-                            &timings);
+  std::optional<VisibilityWatcher> watcher;
+  if (options.tenants.empty()) {
+    watcher.emplace(options.address, CurrentEnd(options.address), options.id_prefix, &timings);
+  }
   AsyncLoad load(options, &timings);
   load.Run(&result);
-  watcher.WaitFor(result.last_position, absl::Seconds(60));
-  result.subscriber_restarts = watcher.restarts();
+  if (watcher.has_value()) {
+    watcher->WaitFor(result.last_position, absl::Seconds(60));
+    result.subscriber_restarts = watcher->restarts();
+  }
   Collect(timings, &result);
   return result;
 }

@@ -24,6 +24,10 @@ struct LoadOptions {
   // many events (in_flight then counts calls, not events).
   int per_call = 1;
   std::string id_prefix = "b-";  // Event ids are id_prefix + sequence number.
+  // Tenants the events are spread over, one call's events to one tenant in turn; empty:
+  // test_support::kTenant only. With tenants given, visibility is not timed (the
+  // Subscribe stream that times it follows kTenant), so visible_us stays empty.
+  std::vector<std::string> tenants;
 };
 
 struct LoadResult {
