@@ -166,6 +166,21 @@ TEST(FormatStatus, ShowsLagDigestAndCounters) {
   EXPECT_THAT(text, HasSubstr("schema version  1\n"));
   EXPECT_THAT(text, HasSubstr("records         117 applied, 2 rejected\n"));
   EXPECT_THAT(text, HasSubstr("started at      2024-07-01 08:00:00 CEST\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("building")));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("projector error")));
+}
+
+TEST(FormatStatus, ShowsABuildAndWhyTheProjectorIsStuck) {
+  const auto status = FromJson<cti::v1::GetStatusResponse>(R"({"log_backend": "kafka",
+    "log_end_position": "400000", "applied_position": "0", "records_applied": "0",
+    "building": true, "projector_error": "DATA_LOSS: position 1 is no longer in the topic"})");
+  const std::string text = FormatStatus(status, "127.0.0.1:7878", "", LocalZone());
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        "\n  state +building the projections from the log \\(other calls are "
+                        "refused until it serves\\)\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\n  state digest +-\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        "\n  projector error +DATA_LOSS: position 1 is no longer in the topic\n"));
 }
 
 TEST(RenderProgress, BarPercentageAndRate) {

@@ -109,8 +109,8 @@ std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_
   if (status.building()) {
     fields.insert(fields.begin() + 2,
                   {"state",
-                   "building the projections from the log (other calls wait until it "
-                   "serves)"});
+                   "building the projections from the log (other calls are refused until "
+                   "it serves)"});
   }
   if (!status.projector_error().empty()) {
     fields.push_back({"projector error", status.projector_error()});

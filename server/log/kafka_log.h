@@ -7,10 +7,11 @@
 // process and release), so one tenant's records have one order. A record's position is
 // its Kafka offset + 1. Each record is one message: key = tenant, value = the serialized
 // cti.v1.Event (recorded_at set by this log from the injected clock, never earlier than
-// the one this process gave before), timestamp =
-// recorded_at, headers "cti-event-type" (e.g. "call.offered", "staff.employee_hired"),
-// "cti-schema-version" (decimal) and "cti-event-id". kcat or any Kafka client can read
-// the topic; `protoc --decode cti.v1.Event` or `ctictl decode` turns a value into text.
+// the one this process gave before), timestamp = recorded_at, headers "cti-event-type"
+// (e.g. "call.offered", "staff.employee_hired"), "cti-schema-version" (decimal) and
+// "cti-event-id". The producer compresses its batches with lz4 (compression.type; a
+// --kafka-property may change it). kcat or any Kafka client can read the topic;
+// `protoc --decode cti.v1.Event` or `ctictl decode` turns a value into text.
 //
 // Durability. The producer is idempotent with acks=all: an append is answered only from
 // its delivery report, once every in-sync replica has the record; retries inside the
@@ -27,7 +28,11 @@
 //
 // Readers. OpenReader makes a KafkaConsumer that assign()s the one partition at the
 // offset of `from` (no consumer group, no committed offsets: the projection stores its
-// position in its own WriteBatch). A position no longer in the topic (retention, the test
+// position in its own WriteBatch). Messages are taken in chunks (librdkafka's batch
+// consume) and NextBatch parses them onto one arena per batch. The consumer's
+// fetch.wait.max.ms is 5: the test broker answers an idle fetch only when that wait ends
+// (a real broker answers as soon as a record arrives, so there it only sets how often an
+// idle reader asks). A position no longer in the topic (retention, the test
 // broker's ~5 MiB per partition) is DATA_LOSS naming it; a broker outage is UNAVAILABLE
 // from Next with the client's words, and the reader may be retried.
 //

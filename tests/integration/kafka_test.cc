@@ -12,11 +12,14 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/clock.h"
+#include "server/log/kafka_log.h"
 #include "tests/support/child_process.h"
 #include "tests/support/cti_client.h"
 #include "tests/support/ctid_process.h"
@@ -312,6 +315,55 @@ TEST_F(KafkaReplicasTest, ProjectionsAreNeverContinuedFromAnotherLog) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE((*again)->Stop().ok());
   std::filesystem::remove_all(work);
+}
+
+TEST_F(KafkaReplicasTest, ANewReplicaSaysWhyItCannotBuildFromATopicThatLostItsStart) {
+  // More than the test broker keeps of a partition (~5 MiB) in kTenant's partition, of
+  // records that do not compress: the topic no longer holds its first records.
+  cti::RealClock clock;
+  cti::log::KafkaLogOptions options;
+  options.brokers = kafka_->bootstrap_servers();
+  options.topic = kTopic;
+  options.properties = {{"compression.type", "none"}};
+  absl::StatusOr<std::unique_ptr<cti::log::KafkaLog>> log =
+      cti::log::KafkaLog::Open(options, &clock);
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::mt19937_64 random(42);
+  for (int i = 0; i < 60; ++i) {
+    cti::v1::Event event = LoadCallEvent(kTenant, absl::StrCat("big-", i), i);
+    std::string noise(120 << 10, ' ');
+    for (char& c : noise) c = static_cast<char>('a' + random() % 26);
+    event.set_correlation_id(noise);
+    absl::StatusOr<cti::log::AppendResult> appended = (*log)->Append(event);
+    ASSERT_TRUE(appended.ok()) << appended.status();
+  }
+  log->reset();
+
+  // A new replica does not serve, and its status says why.
+  CtidOptions replica_options;
+  replica_options.extra_args = {"--log",   "kafka", "--brokers", kafka_->bootstrap_servers(),
+                                "--topic", kTopic};
+  replica_options.wait_until_serving = false;  // it never will
+  replica_options.listen_port = FreeLoopbackPort();
+  ASSERT_NE(replica_options.listen_port, 0);
+  absl::StatusOr<std::unique_ptr<CtidProcess>> replica = CtidProcess::Start(replica_options);
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  CtiClient client = ClientOf(**replica);
+  absl::StatusOr<cti::v1::GetStatusResponse> status;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  do {
+    absl::SleepFor(absl::Milliseconds(50));
+    status = client.Status();
+  } while ((!status.ok() || status->projector_error().empty()) && absl::Now() < deadline);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_THAT(status->projector_error(), ::testing::HasSubstr("DATA_LOSS"));
+  EXPECT_THAT(status->projector_error(),
+              ::testing::HasSubstr("position 1 is no longer in the topic"));
+  EXPECT_EQ(status->applied_position(), 0u);
+  absl::StatusOr<std::string> health = HealthCheck((*replica)->AnonymousChannel(), "");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(*health, "NOT_SERVING");
+  EXPECT_TRUE((*replica)->Stop().ok());
 }
 
 TEST_F(KafkaReplicasTest, KcatReadsTheTopicAndProtocDecodesARecord) {

@@ -1,8 +1,11 @@
 #include "tests/support/ctid_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +44,23 @@ CtidProcess::CtidProcess(CtidOptions options, std::string work_dir, bool owns_wo
       stderr_path_(work_dir_ + "/ctid.stderr"),
       stdout_path_(work_dir_ + "/ctid.stdout") {}
 
+int FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
 absl::StatusOr<std::unique_ptr<CtidProcess>> CtidProcess::Start(CtidOptions options) {
   std::string work_dir = options.work_dir;
   const bool owns = work_dir.empty();
@@ -72,8 +92,13 @@ absl::Status CtidProcess::Spawn() {
   address_.clear();
   unlink(port_file_.c_str());
 
-  std::vector<std::string> args = {CtidBinary(),  "--data-dir",  data_dir_, "--listen",
-                                   "127.0.0.1:0", "--port-file", port_file_};
+  std::vector<std::string> args = {CtidBinary(),
+                                   "--data-dir",
+                                   data_dir_,
+                                   "--listen",
+                                   absl::StrCat("127.0.0.1:", options_.listen_port),
+                                   "--port-file",
+                                   port_file_};
   if (options_.subscriber_buffer > 0) {
     args.push_back("--subscriber-buffer");
     args.push_back(absl::StrCat(options_.subscriber_buffer));
@@ -90,8 +115,17 @@ absl::Status CtidProcess::Spawn() {
   return absl::OkStatus();
 }
 
-absl::Status CtidProcess::WaitUntilServing() {
+absl::Status CtidProcess::WaitUntilServing() { return WaitFor(/*serving=*/true); }
+
+absl::Status CtidProcess::WaitFor(bool serving) {
   const absl::Time deadline = absl::Now() + options_.start_timeout;
+  if (!serving && options_.listen_port == 0) {
+    return absl::InvalidArgumentError("CtidOptions: wait_until_serving false needs listen_port");
+  }
+  if (!serving) {
+    port_ = options_.listen_port;
+    address_ = absl::StrCat("127.0.0.1:", port_);
+  }
   const std::string binary = CtidBinary();
   while (true) {
     if (!running()) {
@@ -109,7 +143,7 @@ absl::Status CtidProcess::WaitUntilServing() {
     if (port_ != 0) {
       absl::StatusOr<std::string> health =
           HealthCheck(AnonymousChannel(), "", absl::Milliseconds(500));
-      if (health.ok() && *health == "SERVING") return absl::OkStatus();
+      if (health.ok() && (*health == "SERVING" || !serving)) return absl::OkStatus();
     }
     if (absl::Now() > deadline) {
       return absl::DeadlineExceededError(absl::StrCat(
@@ -123,7 +157,7 @@ absl::Status CtidProcess::WaitUntilServing() {
 absl::Status CtidProcess::Restart() {
   absl::Status status = Spawn();
   if (!status.ok()) return status;
-  status = WaitUntilServing();
+  status = WaitFor(options_.wait_until_serving);
   if (!status.ok()) Kill9();
   return status;
 }

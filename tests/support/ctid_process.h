@@ -52,7 +52,17 @@ struct CtidOptions {
   std::vector<std::string> extra_args;
   // Longest wait for the port file and SERVING.
   absl::Duration start_timeout = absl::Seconds(60);
+  // Start/Restart wait until ctid serves; false: only until its health service answers
+  // (NOT_SERVING too), e.g. to watch a replica that cannot catch up. ctid writes its
+  // port file only once serving, so false needs listen_port.
+  bool wait_until_serving = true;
+  // --listen 127.0.0.1:PORT; 0 lets ctid pick one (read from its port file).
+  int listen_port = 0;
 };
+
+// A port of 127.0.0.1 that was free a moment ago (bound with port 0, then closed): for
+// a server whose port must be known before it announces one. 0 on failure.
+int FreeLoopbackPort();
 
 class CtidProcess {
  public:
@@ -73,7 +83,7 @@ class CtidProcess {
   void Kill9();
 
   // Starts ctid again on the same data dir (it must not be running) and waits until it
-  // serves, like Start.
+  // serves (or listens, as CtidOptions::wait_until_serving says), like Start.
   absl::Status Restart();
 
   // Starts ctid again without waiting (for killing it during recovery); follow with
@@ -101,6 +111,8 @@ class CtidProcess {
   std::shared_ptr<grpc::Channel> AnonymousChannel() const;
 
  private:
+  // Until the port file names the port and, with `serving`, health says SERVING.
+  absl::Status WaitFor(bool serving);
   CtidProcess(CtidOptions options, std::string work_dir, bool owns_work_dir);
 
   CtidOptions options_;
