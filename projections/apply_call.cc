@@ -10,6 +10,8 @@
 //   T 'v' voicemail_id  -> state.Voicemail
 //   T 'm' message_id    -> state.Message
 //   T 'b' callback_id   -> state.Callback
+//   T 'n' call_id       -> "" while the call is in progress (offered, not yet ended or
+//                          abandoned): the live-calls index (live_calls.h)
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
 #include "projections/internal/directory_records.h"
@@ -24,7 +26,6 @@ namespace {
 
 using cti::projections::state::CallPhase;
 
-constexpr char kCallTag = 'c';
 constexpr char kVoicemailTag = 'v';
 constexpr char kMessageTag = 'm';
 constexpr char kCallbackTag = 'b';
@@ -59,7 +60,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(CheckOpaqueId(path / "call_id", call.call_id()));
   Txn& txn = ctx.txn;
   const std::string& t = ctx.tenant_prefix;
-  const std::string key = TaggedKey(t, kCallTag, call.call_id());
+  const std::string key = CallKey(t, call.call_id());
   // Every call event parses and rewrites the call's state: on a small arena, its
   // timestamps and strings cost no heap allocations.
   alignas(8) char arena_block[1024];
@@ -87,6 +88,8 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
     *state.mutable_offered_at() = ctx.event.occurred_at();
     state.set_offered_position(ctx.position);
     state.set_last_position(ctx.position);
+    *state.mutable_phase_at() = ctx.event.occurred_at();
+    CTI_RETURN_IF_ERROR(txn.Put(Cf::kCalls, LiveCallKey(t, call.call_id()), ""));
     return txn.PutProto(Cf::kCalls, key, state);
   }
 
@@ -157,6 +160,10 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       return absl::InternalError("not a call life-cycle event");
   }
   state.set_last_position(ctx.position);
+  *state.mutable_phase_at() = ctx.event.occurred_at();
+  if (Finished(state.phase())) {
+    CTI_RETURN_IF_ERROR(txn.Delete(Cf::kCalls, LiveCallKey(t, call.call_id())));
+  }
   if ((call.has_ringing() || call.has_answered()) && target->has_employee_id()) {
     // Hunt groups order members by their last call (routing_records.h).
     std::string when;

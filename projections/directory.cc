@@ -12,6 +12,7 @@
 #include "projections/internal/keys.h"
 #include "projections/internal/overlay.h"
 #include "projections/internal/shape.h"
+#include "projections/internal/snapshot_read.h"
 #include "projections/internal/status_macros.h"
 #include "projections/internal/store_impl.h"
 #include "projections/internal/text_fold.h"
@@ -22,29 +23,11 @@ namespace {
 
 using internal::Cf;
 using internal::FieldPath;
+using internal::SnapshotRead;
 
 constexpr uint32_t kDefaultLimit = 20;
 constexpr uint32_t kMaxLimit = 500;
 constexpr size_t kMaxQueryChars = 200;
-
-// Reads one snapshot of the store through the rules' Txn (with nothing pending).
-class SnapshotRead {
- public:
-  explicit SnapshotRead(const Store& store)
-      : store_(internal::ImplOf(store)),
-        snapshot_(store_.db()->GetSnapshot()),
-        txn_(store_, &empty_, /*cache=*/nullptr, snapshot_) {}
-  ~SnapshotRead() { store_.db()->ReleaseSnapshot(snapshot_); }
-  SnapshotRead(const SnapshotRead&) = delete;
-  SnapshotRead& operator=(const SnapshotRead&) = delete;
-  internal::Txn& txn() { return txn_; }
-
- private:
-  const internal::StoreImpl& store_;
-  const rocksdb::Snapshot* snapshot_;
-  internal::Overlay empty_;
-  internal::Txn txn_;
-};
 
 // One item found by every query word so far.
 struct Candidate {

@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "projections/hours/time_zone.h"
 #include "server/admin_service.h"
+#include "server/call_service.h"
 #include "server/directory_service.h"
 #include "server/event_service.h"
 #include "server/file_util.h"
@@ -202,6 +203,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   services_.push_back(std::make_unique<DirectoryServiceImpl>(&deps_));
   services_.push_back(std::make_unique<AdminServiceImpl>(&deps_));
   services_.push_back(std::make_unique<RouteServiceImpl>(&deps_));
+  services_.push_back(std::make_unique<CallServiceImpl>(&deps_));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -227,7 +229,7 @@ void CtidServer::SetServing(bool serving) {
   for (const char* name :
        {"", cti::v1::EventService::service_full_name(),
         cti::v1::DirectoryService::service_full_name(), cti::v1::AdminService::service_full_name(),
-        cti::v1::RouteService::service_full_name()}) {
+        cti::v1::RouteService::service_full_name(), cti::v1::CallService::service_full_name()}) {
     health->SetServingStatus(name, serving);
   }
 }

@@ -114,6 +114,21 @@ void AddSearch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
            [options](Connection& c) { return RunSearch(c, *options, std::cout, std::cerr); });
 }
 
+void AddCalls(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<CallsOptions>();
+  CLI::App* command = AddCommand(
+      app, "calls", "Show the calls in progress: waiting, ringing, talking",
+      "Longest waiting first. Columns: state, time in that state, when offered (local\n"
+      "time), time in all, call id, caller, target (\"(reception)\" until a call first\n"
+      "rings, TP-6.1), the target's unit; then counts per unit and employee. The summary\n"
+      "line counts every call of the tenant.");
+  command->add_option("--unit", options->unit_id, "Only calls for this unit or its employees");
+  command->add_option("--employee", options->employee_id, "Only calls for this employee");
+  command->add_flag("--json", options->json, "Print the ListLiveCallsResponse as protobuf JSON");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunCalls(c, *options, std::cout, std::cerr); });
+}
+
 void AddShow(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   CLI::App* show = AddCommand(app, "show", "Show one employee or one unit",
                               "ctictl show employee ID | ctictl show unit ID");
@@ -260,6 +275,7 @@ int RunCommandLine(int argc, char** argv) {
 
   AddStatus(app, globals, &exit_code);
   AddSearch(app, globals, &exit_code);
+  AddCalls(app, globals, &exit_code);
   AddShow(app, globals, &exit_code);
   AddAppend(app, globals, &exit_code);
   AddCalendar(app, globals, &exit_code);

@@ -54,6 +54,16 @@ struct ShowOptions {
 int RunShow(Connection& connection, const ShowOptions& options, std::ostream& out,
             std::ostream& err);
 
+// --- calls (call_commands.cc) ---
+
+struct CallsOptions {
+  std::string unit_id;      // only this unit's calls; empty: all
+  std::string employee_id;  // only this employee's calls; empty: all
+  bool json = false;
+};
+int RunCalls(Connection& connection, const CallsOptions& options, std::ostream& out,
+             std::ostream& err);
+
 // --- append (append_command.cc) ---
 
 struct AppendOptions {

@@ -28,6 +28,7 @@ Connection::Connection(GlobalOptions options) : options_(std::move(options)) {
   events_ = cti::v1::EventService::NewStub(channel_);
   directory_ = cti::v1::DirectoryService::NewStub(channel_);
   admin_ = cti::v1::AdminService::NewStub(channel_);
+  calls_ = cti::v1::CallService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext(bool with_deadline) const {

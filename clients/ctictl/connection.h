@@ -15,6 +15,7 @@
 
 #include "absl/strings/string_view.h"
 #include "cti/v1/admin_service.grpc.pb.h"
+#include "cti/v1/call_service.grpc.pb.h"
 #include "cti/v1/directory_service.grpc.pb.h"
 #include "cti/v1/event_service.grpc.pb.h"
 
@@ -49,6 +50,7 @@ class Connection {
   cti::v1::EventService::Stub& events() { return *events_; }
   cti::v1::DirectoryService::Stub& directory() { return *directory_; }
   cti::v1::AdminService::Stub& admin() { return *admin_; }
+  cti::v1::CallService::Stub& calls() { return *calls_; }
 
  private:
   GlobalOptions options_;
@@ -56,6 +58,7 @@ class Connection {
   std::unique_ptr<cti::v1::EventService::Stub> events_;
   std::unique_ptr<cti::v1::DirectoryService::Stub> directory_;
   std::unique_ptr<cti::v1::AdminService::Stub> admin_;
+  std::unique_ptr<cti::v1::CallService::Stub> calls_;
 };
 
 // Prints "ctictl: <what>: <CODE>: <message>" to `err` and answers the exit code for the

@@ -5,6 +5,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
+#include "call_format.h"
 #include "directory_format.h"
 #include "record_format.h"
 
@@ -181,6 +183,32 @@ TEST(FormatStatus, ShowsABuildAndWhyTheProjectorIsStuck) {
   EXPECT_THAT(text, ::testing::ContainsRegex("\n  state digest +-\n"));
   EXPECT_THAT(text, ::testing::ContainsRegex(
                         "\n  projector error +DATA_LOSS: position 1 is no longer in the topic\n"));
+}
+
+TEST(FormatLiveCalls, SummaryTableAndCounts) {
+  const auto response = FromJson<cti::v1::ListLiveCallsResponse>(R"({"calls": [
+    {"call_id": "sip-1", "state": "LIVE_CALL_STATE_TALKING", "caller_number": "+4520304050",
+     "target": {"employee_id": "e273"}, "employee_id": "e273", "unit_id": "ydelseskontor",
+     "offered_at": "2026-11-30T09:58:00Z", "state_since": "2026-11-30T09:58:12Z"},
+    {"call_id": "sip-2", "state": "LIVE_CALL_STATE_WAITING",
+     "offered_at": "2026-11-30T09:59:30Z", "state_since": "2026-11-30T09:59:30Z"}],
+    "total": {"waiting": 1, "talking": 1},
+    "units": [{"unit_id": "ydelseskontor", "talking": 1}],
+    "employees": [{"employee_id": "e273", "talking": 1}]})");
+  const std::string text = FormatLiveCalls(
+      response, absl::FromUnixSeconds(1796032800) /* 2026-11-30T10:00:00Z */, LocalZone());
+  EXPECT_THAT(text, ::testing::StartsWith("calls in progress: 1 waiting, 0 ringing, 1 talking\n"));
+  // State, time in it, offered (local time), time in all, call, caller, target, unit.
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        "\ntalking +1:48 +10:58:00 +2:00 +sip-1 +\\+4520304050 +employee e273 "
+                        "+ydelseskontor\n"));
+  EXPECT_THAT(text,
+              ::testing::ContainsRegex(
+                  "\nwaiting +0:30 +10:59:30 +0:30 +sip-2 +\\(withheld\\) +\\(reception\\) +-\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\nunit +ydelseskontor +0 +0 +1\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\nemployee +e273 +0 +0 +1\n"));
+  EXPECT_EQ(FormatLiveCalls(cti::v1::ListLiveCallsResponse(), absl::Now(), LocalZone()),
+            "calls in progress: 0 waiting, 0 ringing, 0 talking\n");
 }
 
 TEST(RenderProgress, BarPercentageAndRate) {

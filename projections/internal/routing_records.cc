@@ -148,6 +148,14 @@ std::string LastCallKey(absl::string_view t, absl::string_view employee_id) {
   return TaggedKey(t, kLastCallTag, employee_id);
 }
 
+std::string CallKey(absl::string_view t, absl::string_view call_id) {
+  return TaggedKey(t, kCallTag, call_id);
+}
+
+std::string LiveCallKey(absl::string_view t, absl::string_view call_id) {
+  return TaggedKey(t, kLiveCallTag, call_id);
+}
+
 absl::StatusOr<absl::Time> LastCallOf(Txn& txn, absl::string_view t,
                                       absl::string_view employee_id) {
   std::string value;

@@ -84,6 +84,13 @@ absl::StatusOr<absl::Time> LastCallOf(Txn& txn, absl::string_view t, absl::strin
 std::string AbsenceKey(absl::string_view t, const cti::v1::CalendarEntryUpserted& entry);
 std::string LastCallKey(absl::string_view t, absl::string_view employee_id);
 
+// Calls CF (apply_call.cc): T 'c' call_id -> state.Call; T 'n' call_id -> "" while the
+// call is in progress (the live-calls index).
+inline constexpr char kCallTag = 'c';
+inline constexpr char kLiveCallTag = 'n';
+std::string CallKey(absl::string_view t, absl::string_view call_id);
+std::string LiveCallKey(absl::string_view t, absl::string_view call_id);
+
 }  // namespace cti::projections::internal
 
 #endif  // CTI_PROJECTIONS_INTERNAL_ROUTING_RECORDS_H_
