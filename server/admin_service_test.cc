@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "projections/store.h"
 #include "server/file_util.h"
+#include "server/log/forwarding_log.h"
 #include "server/log/memory_log.h"
 #include "server/testing/server_fixture.h"
 
@@ -42,24 +43,16 @@ void FillLog(cti::log::EventLog& log, int count, const std::string& prefix) {
 
 // A log whose readers stop at `limit` (they answer nothing beyond it until it is
 // raised): holds a start-up replay part way. Everything else is the MemoryLog's.
-class HeldLog final : public cti::log::EventLog {
+class HeldLog final : public cti::log::ForwardingLog {
  public:
   HeldLog(std::unique_ptr<cti::log::MemoryLog> log, uint64_t limit)
-      : log_(std::move(log)), limit_(std::make_shared<std::atomic<uint64_t>>(limit)) {}
+      : ForwardingLog(std::move(log)), limit_(std::make_shared<std::atomic<uint64_t>>(limit)) {}
   void Release() { limit_->store(UINT64_MAX); }
 
-  std::string_view backend_name() const override { return log_->backend_name(); }
-  int partition_count() const override { return log_->partition_count(); }
-  int PartitionOf(std::string_view tenant) const override { return log_->PartitionOf(tenant); }
-  void AppendAsync(cti::v1::Event event, AppendCallback done) override {
-    log_->AppendAsync(std::move(event), std::move(done));
-  }
-  absl::StatusOr<uint64_t> EndPosition(int partition) override {
-    return log_->EndPosition(partition);
-  }
   absl::StatusOr<std::unique_ptr<cti::log::LogReader>> OpenReader(int partition,
                                                                   uint64_t from) override {
-    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log_->OpenReader(partition, from);
+    absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
+        ForwardingLog::OpenReader(partition, from);
     if (!reader.ok()) return reader.status();
     return std::unique_ptr<cti::log::LogReader>(new Reader(*std::move(reader), from, limit_));
   }
@@ -89,7 +82,6 @@ class HeldLog final : public cti::log::EventLog {
     std::shared_ptr<std::atomic<uint64_t>> limit_;
   };
 
-  std::unique_ptr<cti::log::MemoryLog> log_;
   std::shared_ptr<std::atomic<uint64_t>> limit_;
 };
 

@@ -30,11 +30,9 @@ template <typename Request, typename Response, typename Query>
 grpc::ServerUnaryReactor* StartDirectoryQuery(grpc::CallbackServerContext* context,
                                               const ServiceDeps& deps, const Request* request,
                                               Response* response, Query query) {
-  if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
-  const int partition = deps.log->PartitionOf(request->tenant());
-  return StartPositionGated(
-      context, deps, partition, request->min_position(), {},
-      [&deps, partition, request, response, query] {
+  return StartTenantQuery(
+      context, deps, request->tenant(), request->min_position(), {},
+      [&deps, request, response, query](int partition) {
         return AnswerFromStore(
             deps, partition, response,
             [request, query](const cti::projections::Directory& d) { return query(d, *request); });

@@ -104,6 +104,20 @@ grpc::ServerUnaryReactor* StartPositionGated(grpc::CallbackServerContext* contex
                                              uint64_t position, GateOptions options,
                                              std::function<absl::Status()> answer);
 
+// The whole of one tenant's query: refuses a request without a tenant
+// (RefuseWithoutTenant), then StartPositionGated on the tenant's partition with
+// `answer(partition)`.
+template <typename Answer>
+grpc::ServerUnaryReactor* StartTenantQuery(grpc::CallbackServerContext* context,
+                                           const ServiceDeps& deps, const std::string& tenant,
+                                           uint64_t min_position, GateOptions options,
+                                           Answer answer) {
+  if (auto* refused = RefuseWithoutTenant(context, tenant)) return refused;
+  const int partition = deps.log->PartitionOf(tenant);
+  return StartPositionGated(context, deps, partition, min_position, std::move(options),
+                            [partition, answer = std::move(answer)] { return answer(partition); });
+}
+
 }  // namespace cti::server
 
 #endif  // CTI_SERVER_POSITION_GATE_H_

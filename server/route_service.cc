@@ -84,19 +84,17 @@ grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* RouteServiceImpl::Check(grpc::CallbackServerContext* context,
                                                   const cti::v1::CheckRequest* request,
                                                   cti::v1::CheckResponse* response) {
-  if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const ServiceDeps& deps = deps_;
-  const int partition = deps.log->PartitionOf(request->tenant());
   GateOptions gate;
   gate.pool = deps.work;  // A scan of the tenant's routing records: off the gRPC thread.
-  return StartPositionGated(
-      context, deps, partition, request->min_position(), std::move(gate),
-      [&deps, partition, request, response] {
-        return AnswerFromRouter(deps, partition, response,
+  return StartTenantQuery(context, deps, request->tenant(), request->min_position(),
+                          std::move(gate), [&deps, request, response](int partition) {
+                            return AnswerFromRouter(
+                                deps, partition, response,
                                 [request](const cti::projections::Router& router, absl::Time now) {
                                   return router.Check(*request, now);
                                 });
-      });
+                          });
 }
 
 }  // namespace cti::server

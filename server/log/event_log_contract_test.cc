@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "server/clock.h"
 #include "server/log/embedded_log.h"
+#include "server/log/forwarding_log.h"
 #include "server/log/kafka_log.h"
 #include "server/log/log_test_util.h"
 #include "server/log/memory_log.h"
@@ -52,7 +53,7 @@ struct MemoryBackend {
 };
 
 // A KafkaLog on a mock cluster of its own (one topic, one partition), destroyed with it.
-class MockKafkaLog final : public EventLog {
+class MockKafkaLog final : public ForwardingLog {
  public:
   static std::unique_ptr<EventLog> Open(cti::Clock* clock) {
     auto self = std::unique_ptr<MockKafkaLog>(new MockKafkaLog());
@@ -74,32 +75,19 @@ class MockKafkaLog final : public EventLog {
     auto log = KafkaLog::Open(options, clock);
     EXPECT_TRUE(log.ok()) << log.status();
     if (!log.ok()) return nullptr;
-    self->log_ = *std::move(log);
+    self->set_inner(*std::move(log));
     return self;
   }
   ~MockKafkaLog() override {
-    log_.reset();
+    reset_inner();  // before the cluster it talks to
     if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
     if (handle_ != nullptr) rd_kafka_destroy(handle_);
-  }
-  std::string_view backend_name() const override { return log_->backend_name(); }
-  int partition_count() const override { return log_->partition_count(); }
-  int PartitionOf(std::string_view tenant) const override { return log_->PartitionOf(tenant); }
-  void AppendAsync(cti::v1::Event event, AppendCallback done) override {
-    log_->AppendAsync(std::move(event), std::move(done));
-  }
-  absl::StatusOr<uint64_t> EndPosition(int partition) override {
-    return log_->EndPosition(partition);
-  }
-  absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) override {
-    return log_->OpenReader(partition, from);
   }
 
  private:
   MockKafkaLog() = default;
   rd_kafka_t* handle_ = nullptr;
   rd_kafka_mock_cluster_t* cluster_ = nullptr;
-  std::unique_ptr<KafkaLog> log_;
 };
 
 struct KafkaBackend {
