@@ -170,6 +170,60 @@ TEST(SubscribeTest, FamilyAndTenantFilters) {
   odense.context->TryCancel();
 }
 
+TEST(SubscribeTest, KindAndEmployeeFiltersForAReceptionDashboard) {
+  ServerFixture fixture;
+  cti::v1::AppendResponse response;
+  auto call = [](const std::string& id, const std::string& employee, bool answered) {
+    cti::v1::Event e = CallOffered(id);
+    e.mutable_call()->clear_offered();
+    cti::v1::CallTarget* target = answered ? e.mutable_call()->mutable_answered()->mutable_by()
+                                           : e.mutable_call()->mutable_ringing()->mutable_target();
+    target->set_employee_id(employee);
+    return e;
+  };
+  for (const cti::v1::Event& e :
+       {Administration("sundhed", "Sundhed"), Hire("e1", "Bo Lund", "sundhed"),         // 1, 2
+        Hire("e2", "Eva Berg", "sundhed"), CallOffered("c1"), call("c1", "e1", false),  // 3-5
+        call("c1", "e1", true), CallOffered("c2"), call("c2", "e2", false)}) {          // 6-8
+    ASSERT_TRUE(testing::IsOk(fixture.Append(e, &response))) << e.ShortDebugString();
+  }
+
+  cti::v1::SubscribeRequest kinds = From(0);
+  kinds.add_kinds("call.ringing");
+  kinds.add_kinds("call.answered");
+  Stream ringing = Subscribe(fixture, kinds);
+  std::vector<cti::v1::LogRecord> records;
+  ASSERT_TRUE(ringing.ReadThrough(8, &records));
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].position(), 5u);
+  EXPECT_EQ(records[1].position(), 6u);
+  EXPECT_EQ(records[2].position(), 8u);
+
+  // e1's own records: the hire and the call that rang at and was answered by them.
+  cti::v1::SubscribeRequest mine = From(0);
+  mine.set_employee_id("e1");
+  Stream e1 = Subscribe(fixture, mine);
+  ASSERT_TRUE(testing::IsOk(fixture.Append(call("c2", "e1", true), &response)));  // 9, live
+  records.clear();
+  ASSERT_TRUE(e1.ReadThrough(9, &records));
+  std::vector<uint64_t> positions;
+  for (const cti::v1::LogRecord& record : records) positions.push_back(record.position());
+  EXPECT_THAT(positions, ::testing::ElementsAre(2, 5, 6, 9));
+
+  cti::v1::SubscribeRequest unknown = From(0);
+  unknown.add_kinds("call.answered");
+  unknown.add_kinds("call.picked_up");
+  auto context = NewContext();
+  auto reader = fixture.events().Subscribe(context.get(), unknown);
+  cti::v1::SubscribeResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("kinds[1]: unknown event type 'call.picked_up'"));
+  ringing.context->TryCancel();
+  e1.context->TryCancel();
+}
+
 TEST(SubscribeTest, TenantsOnSeveralPartitions) {
   FixtureOptions options;
   options.partitions = 4;

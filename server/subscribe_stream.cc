@@ -12,6 +12,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "server/log/event_log.h"
 #include "server/status_mapping.h"
 
 namespace cti::server {
@@ -37,6 +40,46 @@ cti::v1::Family FamilyOf(const cti::v1::Event& event) {
       break;
   }
   return cti::v1::FAMILY_UNSPECIFIED;
+}
+
+// True when a string field named employee_id anywhere in `message` (nested messages and
+// repeated ones included) is `employee_id`.
+bool NamesEmployeeIn(const google::protobuf::Message& message, const std::string& employee_id) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !field->is_repeated() &&
+        field->name() == "employee_id") {
+      if (reflection->GetString(message, field) == employee_id) return true;
+    } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+          if (NamesEmployeeIn(reflection->GetRepeatedMessage(message, field, i), employee_id)) {
+            return true;
+          }
+        }
+      } else if (NamesEmployeeIn(reflection->GetMessage(message, field), employee_id)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// The employee filter: the payload (not the envelope's actor) names the employee.
+bool NamesEmployee(const cti::v1::Event& event, const std::string& employee_id) {
+  switch (event.payload_case()) {
+    case cti::v1::Event::kCall:
+      return NamesEmployeeIn(event.call(), employee_id);
+    case cti::v1::Event::kStaff:
+      return NamesEmployeeIn(event.staff(), employee_id);
+    case cti::v1::Event::kCalendar:
+      return NamesEmployeeIn(event.calendar(), employee_id);
+    case cti::v1::Event::PAYLOAD_NOT_SET:
+      break;
+  }
+  return false;
 }
 
 // Why the stream is to end; the resume position is added when it does.
@@ -83,7 +126,8 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
   const ServiceDeps& deps_;
   const SubscribeRequest request_;
   int partition_ = 0;
-  absl::flat_hash_set<int> families_;  // Empty: all.
+  absl::flat_hash_set<int> families_;       // Empty: all.
+  absl::flat_hash_set<std::string> kinds_;  // Event types (EventTypeOf); empty: all.
   absl::Duration heartbeat_;
   size_t capacity_ = 1;
   std::shared_ptr<SubscribeStream> self_;  // Released in OnDone.
@@ -134,6 +178,14 @@ absl::Status SubscribeStream::ParseRequest() {
     families_.insert(family);
   }
   if (all) families_.clear();
+  for (int i = 0; i < request_.kinds_size(); ++i) {
+    if (!cti::log::AllEventTypes().contains(request_.kinds(i))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kinds[", i, "]: unknown event type '", request_.kinds(i),
+                       "' (a family and a change, e.g. call.offered or staff.employee_hired)"));
+    }
+    kinds_.insert(request_.kinds(i));
+  }
   partition_ = deps_.log->PartitionOf(request_.tenant());
   capacity_ = std::max<size_t>(1, deps_.options.subscriber_buffer);
   return absl::OkStatus();
@@ -141,7 +193,9 @@ absl::Status SubscribeStream::ParseRequest() {
 
 bool SubscribeStream::Matches(const LogRecord& record) const {
   if (record.event().tenant() != request_.tenant()) return false;
-  return families_.empty() || families_.contains(FamilyOf(record.event()));
+  if (!families_.empty() && !families_.contains(FamilyOf(record.event()))) return false;
+  if (!kinds_.empty() && !kinds_.contains(cti::log::EventTypeOf(record.event()))) return false;
+  return request_.employee_id().empty() || NamesEmployee(record.event(), request_.employee_id());
 }
 
 void SubscribeStream::Begin() {

@@ -187,6 +187,12 @@ void AddWatch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
       ->excludes(from);
   command->add_option("--family", options->families, "Only this family; repeatable")
       ->check(CLI::IsMember({"call", "staff", "calendar"}));
+  command->add_option("--kind", options->kinds,
+                      "Only this event type, e.g. call.offered or calendar.entry_added; "
+                      "repeatable");
+  command->add_option("--employee", options->employee_id,
+                      "Only records naming this employee (their staff changes, calendar, "
+                      "calls)");
   command
       ->add_option("--heartbeat", options->heartbeat_seconds,
                    "Seconds between server heartbeats on a quiet stream (0: server "

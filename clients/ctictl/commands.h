@@ -88,6 +88,8 @@ struct WatchOptions {
   uint64_t from_position = 0;
   bool from_now = false;
   std::vector<std::string> families;  // "call", "staff", "calendar"; empty: all
+  std::vector<std::string> kinds;     // event types, e.g. "call.offered"; empty: all
+  std::string employee_id;            // only records naming this employee; empty: all
   bool json = false;
   // Seconds between server heartbeats; 0: the server default.
   uint32_t heartbeat_seconds = 0;

@@ -37,8 +37,10 @@ int RunWatch(Connection& connection, const WatchOptions& options, std::ostream& 
   while (!stop.stopped()) {
     std::unique_ptr<grpc::ClientContext> context = connection.NewContext(false);
     stop.SetActiveCall(context.get());
-    const cti::v1::SubscribeRequest request =
+    cti::v1::SubscribeRequest request =
         cursor.Request(connection.options().tenant, families, options.heartbeat_seconds);
+    for (const std::string& kind : options.kinds) request.add_kinds(kind);
+    request.set_employee_id(options.employee_id);
     auto reader = connection.events().Subscribe(context.get(), request);
     cti::v1::SubscribeResponse response;
     while (reader->Read(&response)) {

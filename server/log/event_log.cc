@@ -1,11 +1,13 @@
 // EventLog::Append: the blocking form of AppendAsync, for every backend; RecordBatch and
-// the default LogReader::NextBatch.
+// the default LogReader::NextBatch; event types (EventTypeOf, AllEventTypes).
 #include "server/log/event_log.h"
 
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "google/protobuf/descriptor.h"
 
 namespace cti::log {
 
@@ -36,6 +38,42 @@ absl::StatusOr<RecordBatch> LogReader::NextBatch(size_t max_records, absl::Durat
   absl::StatusOr<std::vector<cti::v1::LogRecord>> records = Next(max_records, wait);
   if (!records.ok()) return records.status();
   return RecordBatch(*std::move(records));
+}
+
+std::string EventTypeOf(const cti::v1::Event& event) {
+  const google::protobuf::Reflection* reflection = event.GetReflection();
+  const google::protobuf::OneofDescriptor* payload =
+      event.GetDescriptor()->FindOneofByName("payload");
+  const google::protobuf::FieldDescriptor* family =
+      payload == nullptr ? nullptr : reflection->GetOneofFieldDescriptor(event, payload);
+  if (family == nullptr) return "unknown";
+  const google::protobuf::Message& inner = reflection->GetMessage(event, family);
+  // Every family (call, staff, calendar) says what happened in its oneof "change".
+  const google::protobuf::OneofDescriptor* change =
+      inner.GetDescriptor()->FindOneofByName("change");
+  const google::protobuf::FieldDescriptor* kind =
+      change == nullptr ? nullptr : inner.GetReflection()->GetOneofFieldDescriptor(inner, change);
+  if (kind == nullptr) return std::string(family->name());
+  return absl::StrCat(family->name(), ".", kind->name());
+}
+
+const absl::flat_hash_set<std::string>& AllEventTypes() {
+  static const absl::flat_hash_set<std::string>* const types = [] {
+    auto* all = new absl::flat_hash_set<std::string>();
+    const google::protobuf::OneofDescriptor* payload =
+        cti::v1::Event::descriptor()->FindOneofByName("payload");
+    for (int f = 0; payload != nullptr && f < payload->field_count(); ++f) {
+      const google::protobuf::FieldDescriptor* family = payload->field(f);
+      const google::protobuf::OneofDescriptor* change =
+          family->message_type() == nullptr ? nullptr
+                                            : family->message_type()->FindOneofByName("change");
+      for (int k = 0; change != nullptr && k < change->field_count(); ++k) {
+        all->insert(absl::StrCat(family->name(), ".", change->field(k)->name()));
+      }
+    }
+    return all;
+  }();
+  return *types;
 }
 
 absl::StatusOr<AppendResult> EventLog::Append(cti::v1::Event event) {

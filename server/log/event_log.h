@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -28,6 +29,14 @@
 #include "google/protobuf/arena.h"
 
 namespace cti::log {
+
+// The type of `event`: "<family>.<change>", e.g. "call.offered",
+// "staff.employee_hired" (the Kafka header cti-event-type, Subscribe's kinds filter);
+// "unknown" when no payload is set.
+std::string EventTypeOf(const cti::v1::Event& event);
+
+// Every type EventTypeOf can answer for a set payload, from the schema.
+const absl::flat_hash_set<std::string>& AllEventTypes();
 
 // What Append made of a record.
 struct AppendResult {

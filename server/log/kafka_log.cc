@@ -344,23 +344,6 @@ class KafkaLog::DeliveryReports final : public RdKafka::DeliveryReportCb {
   std::vector<std::atomic<uint64_t>>* acked_end_ = nullptr;
 };
 
-std::string EventTypeOf(const cti::v1::Event& event) {
-  const google::protobuf::Reflection* reflection = event.GetReflection();
-  const google::protobuf::OneofDescriptor* payload =
-      event.GetDescriptor()->FindOneofByName("payload");
-  const google::protobuf::FieldDescriptor* family =
-      payload == nullptr ? nullptr : reflection->GetOneofFieldDescriptor(event, payload);
-  if (family == nullptr) return "unknown";
-  const google::protobuf::Message& inner = reflection->GetMessage(event, family);
-  // Every family (call, staff, calendar) says what happened in its oneof "change".
-  const google::protobuf::OneofDescriptor* change =
-      inner.GetDescriptor()->FindOneofByName("change");
-  const google::protobuf::FieldDescriptor* kind =
-      change == nullptr ? nullptr : inner.GetReflection()->GetOneofFieldDescriptor(inner, change);
-  if (kind == nullptr) return std::string(family->name());
-  return absl::StrCat(family->name(), ".", kind->name());
-}
-
 int KafkaPartitionOf(std::string_view tenant, int partitions) {
   uint64_t hash = 14695981039346656037ull;
   for (const char c : tenant) {

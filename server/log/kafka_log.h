@@ -89,10 +89,6 @@ struct KafkaLogOptions {
   std::map<std::string, std::string> properties;
 };
 
-// The "cti-event-type" header of `event`: "<family>.<kind>", e.g. "call.offered";
-// "unknown" when no payload is set.
-std::string EventTypeOf(const cti::v1::Event& event);
-
 // The partition of `tenant` among `partitions` (FNV-1a 64 of the bytes, modulo).
 int KafkaPartitionOf(std::string_view tenant, int partitions);
 
