@@ -260,8 +260,9 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
   absl::StatusOr<uint64_t> end = deps_.log->EndPosition(partition);
   if (!end.ok()) return refuse(end.status());
   const size_t prepared = events.size();
-  auto* reactor = new AppendBatchReactor(deps_, std::move(events), std::move(client_event_ids),
-                                         partition, *end, response);
+  auto* reactor =
+      new AppendBatchReactor(deps_, std::move(events), std::move(client_event_ids), partition,
+                             std::max(*end, request->min_position()), response);
   if (shape_error.has_value()) {
     // The prepared prefix is still appended; the bad event and the rest are not.
     for (int i = static_cast<int>(prepared); i < request->events_size(); ++i) {

@@ -1,6 +1,7 @@
 // EventService.AppendBatch through a real gRPC server in process.
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -81,6 +82,35 @@ TEST_F(AppendBatchTest, EveryEventMayWaitOnceForTheEarlierEventsItNeeds) {
   }
   EXPECT_EQ(response.appended_count(), 5u);
   EXPECT_EQ(LogEnd(), 5u);
+}
+
+TEST_F(AppendBatchTest, MinPositionLetsABatchWaitForAWriteMadeElsewhere) {
+  cti::v1::AppendResponse appended;
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("sundhed", "Sundhed"), &appended)));
+  // The unit "kultur" comes at the next position (as if written through another replica
+  // a moment ago): with that position as min_position the batch waits for it.
+  cti::v1::AppendBatchRequest request;
+  *request.add_events() = Hire("e1", "Bo Lund", "kultur");
+  request.set_min_position(LogEnd() + 1);
+  cti::v1::AppendBatchResponse response;
+  grpc::Status status;
+  std::thread sender([&] { status = Send(request, &response); });
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (fixture_.server().deps().waiters->size() == 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(fixture_.server().deps().waiters->size(), 1u);
+  ASSERT_TRUE(testing::IsOk(fixture_.Append(Administration("kultur", "Kultur"), &appended)));
+  sender.join();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.results_size(), 1);
+  EXPECT_EQ(response.results(0).code(), kOk) << response.results(0).message();
+
+  // Without it, the same kind of event is refused at once (the unit is unknown).
+  cti::v1::AppendBatchRequest at_once;
+  *at_once.add_events() = Hire("e2", "Eva Berg", "teknik");
+  ASSERT_TRUE(Send(at_once, &response).ok());
+  EXPECT_EQ(response.results(0).code(), kNotFound);
 }
 
 TEST_F(AppendBatchTest, StopsAtTheFirstRefusalAndLeavesAPrefixInTheLog) {
