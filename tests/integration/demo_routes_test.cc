@@ -3,6 +3,7 @@
 // rule, named after the TP rule it shows.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -24,8 +25,9 @@ using ::testing::HasSubstr;
 
 constexpr char kDemoTenant[] = "demo";
 
-// Appends every event of a JSON Lines file through AppendBatch, as `identity`.
-void Load(CtidProcess& ctid, const std::string& path, const Identity& identity) {
+// Appends every event of a JSON Lines file through AppendBatch, as `identity`; raises
+// `*last` to the position of the last one.
+void Load(CtidProcess& ctid, const std::string& path, const Identity& identity, uint64_t* last) {
   std::ifstream in(path);
   ASSERT_TRUE(in) << "cannot read " << path;
   auto events = cti::v1::EventService::NewStub(ctid.Channel(identity));
@@ -46,6 +48,7 @@ void Load(CtidProcess& ctid, const std::string& path, const Identity& identity) 
     ASSERT_TRUE(status.ok()) << status.error_message();
     for (const cti::v1::AppendBatchResult& result : response.results()) {
       ASSERT_EQ(result.code(), 0) << path << ": " << result.message();
+      *last = std::max(*last, result.appended().position());
     }
   }
 }
@@ -57,8 +60,8 @@ class DemoRoutesTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started.status();
     ctid_ = started->release();
     const std::string demo = std::string(CTI_SOURCE_DIR) + "/deploy/demo/";
-    Load(*ctid_, demo + "demo.jsonl", {"demo-loader", "system"});
-    Load(*ctid_, demo + "demo-director.jsonl", {"e314", "director"});
+    Load(*ctid_, demo + "demo.jsonl", {"demo-loader", "system"}, &loaded_);
+    Load(*ctid_, demo + "demo-director.jsonl", {"e314", "director"}, &loaded_);
   }
   static void TearDownTestSuite() {
     if (ctid_ != nullptr) {
@@ -78,7 +81,7 @@ class DemoRoutesTest : public ::testing::Test {
     std::string error;
     EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, at, &when, &error)) << error;
     request.mutable_at()->set_seconds(absl::ToUnixSeconds(when));
-    request.set_min_position(1);
+    request.set_min_position(loaded_);  // read after everything loaded was applied
     cti::v1::RouteResponse response;
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -108,8 +111,10 @@ class DemoRoutesTest : public ::testing::Test {
   }
 
   static CtidProcess* ctid_;
+  static uint64_t loaded_;  // position of the last demo event loaded
 };
 CtidProcess* DemoRoutesTest::ctid_ = nullptr;
+uint64_t DemoRoutesTest::loaded_ = 0;
 
 TEST_F(DemoRoutesTest, TP_4_5_ASickCaseworkerIsForwardedToAColleague) {
   const cti::v1::RouteResponse r = Route(Employee("e127"), "2026-12-01T10:00:00+01:00");
@@ -188,7 +193,7 @@ TEST_F(DemoRoutesTest, TP_4_8_TheDemoHasNoRouteEndingWithNobody) {
   auto stub = cti::v1::RouteService::NewStub(ctid_->Channel({"it-drift", "admin"}));
   cti::v1::CheckRequest request;
   request.set_tenant(kDemoTenant);
-  request.set_min_position(1);
+  request.set_min_position(loaded_);
   cti::v1::CheckResponse response;
   grpc::ClientContext context;
   ASSERT_TRUE(stub->Check(&context, request, &response).ok());
