@@ -12,6 +12,8 @@
 //   T 'b' callback_id   -> state.Callback
 //   T 'n' call_id       -> "" while the call is in progress (offered, not yet ended or
 //                          abandoned): the live-calls index (live_calls.h)
+//   T 't' employee_id NUL call_id -> "" while the employee talks on the call: answered
+//                          by them and not yet transferred or ended (Route: busy)
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
 #include "projections/internal/directory_records.h"
@@ -51,6 +53,13 @@ absl::string_view PhaseName(CallPhase phase) {
 
 bool Finished(CallPhase phase) {
   return phase == state::CALL_PHASE_ENDED || phase == state::CALL_PHASE_ABANDONED;
+}
+
+// The employee talking on a call in `state`, or "" (nobody, or a unit or number).
+absl::string_view Talker(const state::Call& state) {
+  return state.phase() == state::CALL_PHASE_ANSWERED && state.target().has_employee_id()
+             ? absl::string_view(state.target().employee_id())
+             : absl::string_view();
 }
 
 // One life-cycle event (offered .. ended).
@@ -124,6 +133,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
         absl::StrCat("call_id '", call.call_id(), "' is ", PhaseName(state.phase()), ": ", what));
   };
   const CallPhase phase = state.phase();
+  const std::string talker_before(Talker(state));
   switch (call.change_case()) {
     case C::kRinging:
       if (phase == state::CALL_PHASE_ANSWERED) {
@@ -163,6 +173,14 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   *state.mutable_phase_at() = ctx.event.occurred_at();
   if (Finished(state.phase())) {
     CTI_RETURN_IF_ERROR(txn.Delete(Cf::kCalls, LiveCallKey(t, call.call_id())));
+  }
+  if (const absl::string_view talker = Talker(state); talker != talker_before) {
+    if (!talker_before.empty()) {
+      CTI_RETURN_IF_ERROR(txn.Delete(Cf::kCalls, TalkingKey(t, talker_before, call.call_id())));
+    }
+    if (!talker.empty()) {
+      CTI_RETURN_IF_ERROR(txn.Put(Cf::kCalls, TalkingKey(t, talker, call.call_id()), ""));
+    }
   }
   if ((call.has_ringing() || call.has_answered()) && target->has_employee_id()) {
     // Hunt groups order members by their last call (routing_records.h).

@@ -15,6 +15,12 @@
 // Whole Route answers are kept too (Router): under the same version, with the span of
 // instants they hold for.
 //
+// Busy state (an employee talking on a call) changes with call records, one employee at
+// a time. An answer that read it remembers the generation of each busy key it read
+// (EmployeeBusyKey: "is this employee on a call", CallBusyKey: "is the call they were
+// on still theirs") and is reused only while every generation is unchanged, so a call
+// ending elsewhere does not retire it.
+//
 // Concurrency: thread-safe. Memory: at most kMaxEntries entries (then it starts over).
 #ifndef CTI_PROJECTIONS_ROUTE_CACHE_H_
 #define CTI_PROJECTIONS_ROUTE_CACHE_H_
@@ -28,13 +34,19 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "cti/v1/event.pb.h"
 
 namespace cti::projections {
 
 class RouteCache {
  public:
   static constexpr size_t kMaxEntries = 200000;
+  // Busy keys remembered per partition (then the partition's busy floor moves up and
+  // every answer that read busy state is built again).
+  static constexpr size_t kMaxBusyKeys = 100000;
 
   // `published[p]`: the applied position of partition p when the cache starts (treated as
   // a routing change: nothing earlier is known).
@@ -43,9 +55,26 @@ class RouteCache {
   // Records of `partition` up to `applied` are applied; `routing_changed` when any of
   // them was an applied staff or calendar record, `calls_changed` when any was an applied
   // call record (the last-call times hunt groups order by). Calls for one partition come
-  // in position order.
+  // in position order. `busy_changed`: the busy keys whose state the records may have
+  // changed (an employee answered a call; a call was transferred or ended).
   void NoteApplied(int partition, uint64_t applied, bool routing_changed,
-                   bool calls_changed = false);
+                   bool calls_changed = false, absl::Span<const std::string> busy_changed = {});
+
+  // Appends the busy keys whose state an applied `event` changes: who talks on a call
+  // changes when it is answered (by an employee: now busy), transferred or ended
+  // (whoever talked on it: free again).
+  static void AppendBusyKeys(const cti::v1::Event& event, std::vector<std::string>* keys);
+  // Busy keys (see the file comment). `tenant` as in requests.
+  static std::string EmployeeBusyKey(absl::string_view tenant, absl::string_view employee_id);
+  static std::string CallBusyKey(absl::string_view tenant, absl::string_view call_id);
+  // The generation of each of `keys` at `position` (into *generations), or false when
+  // the cache does not know one: `position` is ahead of what it was told, or the key
+  // changed after `position`.
+  bool BusyGenerationsAt(int partition, uint64_t position, absl::Span<const std::string> keys,
+                         std::vector<uint64_t>* generations) const;
+  // True when BusyGenerationsAt(partition, position, keys) would answer `generations`.
+  bool BusyGenerationsHold(int partition, uint64_t position, absl::Span<const std::string> keys,
+                           absl::Span<const uint64_t> generations) const;
 
   // The version a call whose snapshot is at `position` may use, or nullopt (bypass the
   // cache) when `position` is ahead of what the cache knows or before its last change.
@@ -109,7 +138,14 @@ class RouteCache {
     uint64_t last_change = 0;       // position of the last routing change
     uint64_t last_call_change = 0;  // position of the last call change
     absl::flat_hash_map<std::string, Entry> entries;
+    // Busy key -> position of its last change; keys not here last changed at or
+    // before busy_floor.
+    uint64_t busy_floor = 0;
+    absl::flat_hash_map<std::string, uint64_t> busy_changes;
   };
+  // The generation of `key` in `p` at `position`, or nullopt when unknown.
+  static std::optional<uint64_t> BusyGeneration(const Partition& p, uint64_t position,
+                                                const std::string& key);
   std::optional<std::shared_ptr<const void>> FindErased(int partition, uint64_t version,
                                                         const std::string& key) const;
   std::optional<std::shared_ptr<const void>> FindAtErased(

@@ -2,12 +2,14 @@
 // has applied each partition and whether routing data changed, from the batches the
 // projector publishes. A batch changes routing data when it applied a staff or calendar
 // record; call records change the calls version (round-robin and least-recent hunt
-// orders follow the last-call times).
+// orders follow the last-call times) and the busy state of who answers or hangs up.
 // Concurrency: OnBatch is called by the hub, in order per partition; never blocks.
 #ifndef CTI_SERVER_ROUTE_CACHE_FEED_H_
 #define CTI_SERVER_ROUTE_CACHE_FEED_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "projections/route_cache.h"
 #include "server/subscription_hub.h"
@@ -22,13 +24,16 @@ class RouteCacheFeed final : public HubListener {
   void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override {
     bool changed = false;
     bool calls = false;
+    std::vector<std::string> busy;
     for (const cti::v1::LogRecord* record : batch->records.records()) {
       if (record->outcome().rejected()) continue;
-      changed = changed || record->event().has_staff() || record->event().has_calendar();
-      calls = calls || record->event().has_call();
-      if (changed && calls) break;
+      const cti::v1::Event& event = record->event();
+      changed = changed || event.has_staff() || event.has_calendar();
+      if (!event.has_call()) continue;
+      calls = true;
+      cti::projections::RouteCache::AppendBusyKeys(event, &busy);
     }
-    cache_->NoteApplied(batch->partition, batch->applied_position, changed, calls);
+    cache_->NoteApplied(batch->partition, batch->applied_position, changed, calls, busy);
   }
   void OnShutdown() override {}
 

@@ -156,6 +156,22 @@ std::string LiveCallKey(absl::string_view t, absl::string_view call_id) {
   return TaggedKey(t, kLiveCallTag, call_id);
 }
 
+std::string TalkingKey(absl::string_view t, absl::string_view employee_id,
+                       absl::string_view call_id) {
+  return TaggedKey(t, kTalkingTag, employee_id, call_id);
+}
+
+absl::StatusOr<std::string> TalkingOn(Txn& txn, absl::string_view t,
+                                      absl::string_view employee_id) {
+  const std::string prefix = TalkingKey(t, employee_id, "");
+  std::string call_id;
+  CTI_RETURN_IF_ERROR(txn.Scan(Cf::kCalls, prefix, [&](absl::string_view key, absl::string_view) {
+    call_id = std::string(key.substr(prefix.size()));
+    return false;
+  }));
+  return call_id;
+}
+
 absl::StatusOr<absl::Time> LastCallOf(Txn& txn, absl::string_view t,
                                       absl::string_view employee_id) {
   std::string value;

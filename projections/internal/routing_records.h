@@ -85,11 +85,18 @@ std::string AbsenceKey(absl::string_view t, const cti::v1::CalendarEntryUpserted
 std::string LastCallKey(absl::string_view t, absl::string_view employee_id);
 
 // Calls CF (apply_call.cc): T 'c' call_id -> state.Call; T 'n' call_id -> "" while the
-// call is in progress (the live-calls index).
+// call is in progress (the live-calls index); T 't' employee_id NUL call_id -> "" while
+// the employee talks on the call (answered by them, not yet transferred or ended): the
+// busy index Route reads.
 inline constexpr char kCallTag = 'c';
 inline constexpr char kLiveCallTag = 'n';
+inline constexpr char kTalkingTag = 't';
 std::string CallKey(absl::string_view t, absl::string_view call_id);
 std::string LiveCallKey(absl::string_view t, absl::string_view call_id);
+std::string TalkingKey(absl::string_view t, absl::string_view employee_id,
+                       absl::string_view call_id);
+// A call `employee_id` is talking on now (the first by call id), or "" when none.
+absl::StatusOr<std::string> TalkingOn(Txn& txn, absl::string_view t, absl::string_view employee_id);
 
 }  // namespace cti::projections::internal
 

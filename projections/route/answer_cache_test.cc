@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/hours/time_zone.h"
@@ -277,6 +278,100 @@ TEST_F(AnswerCacheTest, TP_4_4_ARoundRobinAnswerIsKeptOnlyUntilTheNextCall) {
   EXPECT_EQ(cache.answer_counts().reused, 1u);
   EXPECT_EQ(first_member(tuesday_ten + absl::Minutes(2)), "e2");
   EXPECT_EQ(cache.answer_counts().reused, 2u);
+}
+
+TEST_F(AnswerCacheTest, TP_4_4_ABusyAnswerFollowsOnlyTheCallsOfThoseItAsked) {
+  DefineOrganisation();  // borgerservice: e1 Anna Holm, e2 Bo Lund
+  cti::v1::Event group;
+  cti::v1::Group* g = group.mutable_staff()->mutable_group_defined()->mutable_group();
+  g->set_group_id("bs");
+  g->set_name("Borgerservice");
+  g->set_unit_id("borgerservice");
+  g->set_strategy(cti::v1::GROUP_STRATEGY_HUNT_LINEAR);
+  g->add_members()->set_employee_id("e2");
+  cti::v1::Event routing;
+  routing.mutable_staff()->mutable_unit_routing_set()->set_unit_id("borgerservice");
+  routing.mutable_staff()->mutable_unit_routing_set()->set_default_group_id("bs");
+  ApplyAll({group, routing, testing::Hire("e3", "Carl Dam", "skat", "4800")});
+  RouteCache cache({store_->AppliedPosition(0)});
+  const Router router(store_.get(), zone_, &cache, 0);
+  tenant_ = testing::kTenant;
+  const absl::Time tuesday_ten = absl::FromCivil(absl::CivilMinute(2024, 3, 5, 10, 0), zone_);
+  // Applies call events and tells the cache as ctid's feed does.
+  const auto calls = [&](std::vector<cti::v1::Event> events) {
+    std::vector<std::string> busy;
+    for (cti::v1::Event& e : events) {
+      testing::FillEnvelope(&e, next_position_);
+      cti::v1::ApplyOutcome outcome = Apply(e);
+      ASSERT_FALSE(outcome.rejected()) << outcome.reason();
+      RouteCache::AppendBusyKeys(e, &busy);
+    }
+    cache.NoteApplied(0, store_->AppliedPosition(0), /*routing_changed=*/false,
+                      /*calls_changed=*/true, busy);
+  };
+  // Anna's route, live (no `at`: calls in progress count), with the cache and without:
+  // the same answer; summed up as "ring e1, hunt [e2], reception".
+  const auto anna = [&]() -> std::string {
+    cti::v1::RouteRequest request;
+    request.set_tenant(tenant_);
+    request.mutable_target()->set_employee_id("e1");
+    absl::StatusOr<cti::v1::RouteResponse> kept = router.Route(request, tuesday_ten);
+    absl::StatusOr<cti::v1::RouteResponse> plain =
+        Router(store_.get(), zone_).Route(request, tuesday_ten);
+    EXPECT_TRUE(kept.ok() && plain.ok());
+    if (!kept.ok() || !plain.ok()) return "";
+    EXPECT_TRUE(MessageDifferencer::Equals(*kept, *plain)) << kept->ShortDebugString() << "\n"
+                                                           << plain->ShortDebugString();
+    std::vector<std::string> steps;
+    for (const cti::v1::RouteStep& step : kept->steps()) {
+      switch (step.kind()) {
+        case cti::v1::STEP_KIND_RING_EMPLOYEE:
+          steps.push_back(absl::StrCat("ring ", step.employee_id()));
+          break;
+        case cti::v1::STEP_KIND_HUNT_GROUP: {
+          std::vector<std::string> members;
+          for (const auto& m : step.members()) members.push_back(m.employee_id());
+          steps.push_back(absl::StrCat("hunt [", absl::StrJoin(members, " "), "]"));
+          break;
+        }
+        case cti::v1::STEP_KIND_RECEPTION_MESSAGE:
+          steps.push_back("reception");
+          break;
+        default:
+          steps.push_back(cti::v1::StepKind_Name(step.kind()));
+      }
+    }
+    return absl::StrJoin(steps, ", ");
+  };
+  const auto reused = [&]() { return cache.answer_counts().reused; };
+  EXPECT_EQ(anna(), "ring e1, hunt [e2], reception");
+  EXPECT_EQ(anna(), "ring e1, hunt [e2], reception");
+  EXPECT_EQ(reused(), 1u);
+  // Carl (not in Anna's route) takes a call: her kept answer is served on.
+  calls({testing::Offered("c3"), testing::AnsweredBy("c3", "e3")});
+  EXPECT_EQ(anna(), "ring e1, hunt [e2], reception");
+  EXPECT_EQ(reused(), 2u);
+  // Bo (her colleagues' group) takes a call: retired, and built without him.
+  calls({testing::Offered("c1"), testing::AnsweredBy("c1", "e2")});
+  EXPECT_EQ(anna(), "ring e1, reception");
+  EXPECT_EQ(reused(), 2u);
+  EXPECT_EQ(anna(), "ring e1, reception");
+  EXPECT_EQ(reused(), 3u);
+  // Anna takes a call herself, then Bo's and Carl's calls end, then hers.
+  calls({testing::Offered("c2"), testing::AnsweredBy("c2", "e1")});
+  EXPECT_EQ(anna(), "reception");
+  EXPECT_EQ(anna(), "reception");
+  EXPECT_EQ(reused(), 4u);
+  calls({testing::Ended("c3")});
+  EXPECT_EQ(anna(), "reception");
+  EXPECT_EQ(reused(), 5u);
+  calls({testing::Ended("c1")});
+  EXPECT_EQ(anna(), "hunt [e2], reception");
+  EXPECT_EQ(reused(), 5u);
+  calls({testing::Ended("c2")});
+  EXPECT_EQ(anna(), "ring e1, hunt [e2], reception");
+  EXPECT_EQ(anna(), "ring e1, hunt [e2], reception");
+  EXPECT_EQ(reused(), 6u);
 }
 
 }  // namespace

@@ -214,6 +214,15 @@ absl::StatusOr<bool> ApplyRestriction(RouteContext& ctx, const cti::v1::Unit& un
   return true;
 }
 
+// The employee's unit answers (TP-4.4: a colleague), unless already routed to.
+absl::Status ToColleagues(RouteContext& ctx, bool has_unit, const cti::v1::Unit& unit, int depth) {
+  if (has_unit && unit.active() && ctx.visited.insert(absl::StrCat("u:", unit.unit_id())).second) {
+    ctx.Reason("TP-4.4", absl::StrCat("then colleagues in ", unit.name()), "unit", unit.unit_id());
+    return RouteUnit(ctx, unit, depth + 1);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<bool> AddGroupStep(RouteContext& ctx, const cti::v1::Group& group,
@@ -243,6 +252,13 @@ absl::StatusOr<bool> AddGroupStep(RouteContext& ctx, const cti::v1::Group& group
                               AbsenceEn(presence.entry->kind()), " until ",
                               ctx.LocalDa(presence.available_from), ": left out"),
                  "calendar entry", presence.entry->entry_id(), employee.employee_id());
+      continue;
+    }
+    CTI_ASSIGN_OR_RETURN(std::string on_call, OnCallOf(ctx, member.employee_id()));
+    if (!on_call.empty()) {
+      ctx.Reason("TP-4.8",
+                 absl::StrCat(employee.full_name(), " (", group.name(), ") is on a call: left out"),
+                 "call", on_call, employee.employee_id());
       continue;
     }
     const uint32_t ring = member.ring_seconds() == 0 ? group_ring : member.ring_seconds();
@@ -295,6 +311,21 @@ absl::Status RouteEmployee(RouteContext& ctx, const cti::v1::Employee& employee,
     return FollowForwarding(ctx, employee, *always, sick ? "TP-4.5" : "TP-4.4", depth);
   }
   if (presence.available) {
+    // On another call: their forwarding for busy, else a colleague (TP-4.4).
+    CTI_ASSIGN_OR_RETURN(std::string on_call, OnCallOf(ctx, employee.employee_id()));
+    if (!on_call.empty()) {
+      ctx.Reason("TP-4.4", absl::StrCat(employee.full_name(), " is on another call"), "call",
+                 on_call, employee.employee_id());
+      if (depth == 0) {
+        ctx.response->mutable_tell_caller()->set_say(
+            absl::StrCat(employee.full_name(), " taler i telefon lige nu."));
+      }
+      CTI_ASSIGN_OR_RETURN(
+          std::optional<cti::v1::ForwardingSet> busy,
+          ForwardingOf(ctx, employee.employee_id(), cti::v1::FORWARDING_CONDITION_BUSY));
+      if (busy.has_value()) return FollowForwarding(ctx, employee, *busy, "TP-4.4", depth);
+      return ToColleagues(ctx, has_unit, unit, depth);
+    }
     if (cti::v1::RouteStep* step = ctx.Step(cti::v1::STEP_KIND_RING_EMPLOYEE)) {
       FillEmployeeStep(
           step, employee, presence.tentative ? kDefaultRingSeconds / 2 : kDefaultRingSeconds,
@@ -321,11 +352,7 @@ absl::Status RouteEmployee(RouteContext& ctx, const cti::v1::Employee& employee,
     if (no_answer.has_value()) return FollowForwarding(ctx, employee, *no_answer, "TP-4.4", depth);
   }
   // Not answered, or away without a forwarding: the unit answers (TP-4.4: a colleague).
-  if (has_unit && unit.active() && ctx.visited.insert(absl::StrCat("u:", unit.unit_id())).second) {
-    ctx.Reason("TP-4.4", absl::StrCat("then colleagues in ", unit.name()), "unit", unit.unit_id());
-    return RouteUnit(ctx, unit, depth + 1);
-  }
-  return absl::OkStatus();
+  return ToColleagues(ctx, has_unit, unit, depth);
 }
 
 absl::Status RouteUnit(RouteContext& ctx, const cti::v1::Unit& unit, int depth) {

@@ -134,6 +134,14 @@ absl::StatusOr<Presence> PresenceOf(RouteContext& ctx, absl::string_view employe
   return presence;
 }
 
+absl::StatusOr<std::string> OnCallOf(RouteContext& ctx, absl::string_view employee_id) {
+  if (!ctx.live) return std::string();
+  CTI_ASSIGN_OR_RETURN(std::string call_id, internal::TalkingOn(ctx.txn, ctx.t, employee_id));
+  ctx.busy_keys.push_back(RouteCache::EmployeeBusyKey(ctx.tenant, employee_id));
+  if (!call_id.empty()) ctx.busy_keys.push_back(RouteCache::CallBusyKey(ctx.tenant, call_id));
+  return call_id;
+}
+
 absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(
     RouteContext& ctx, absl::string_view employee_id, cti::v1::ForwardingCondition condition) {
   using Forwardings = std::vector<cti::v1::ForwardingSet>;

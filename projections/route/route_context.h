@@ -53,6 +53,14 @@ struct RouteContext {
   // record (the last calls of a round-robin or least-recent hunt group): it is reused
   // only while no call record has been applied since (RouteCache::CallsVersionFor).
   bool reads_calls = false;
+  // True when the call asks for now (RouteRequest.at unset): only then does an employee
+  // on a call count as busy; live call state has no past or future.
+  bool live = false;
+  // The busy state the answer read (RouteCache generation keys, see OnCallOf): it is
+  // reused only while none of them changed.
+  std::vector<std::string> busy_keys = {};
+  // The tenant (as in the request; `t` is its key prefix).
+  std::string tenant = {};
 
   // Notes that what the call read may decide differently from `when` on.
   void ChangesAt(absl::Time when) {
@@ -112,6 +120,10 @@ struct Presence {
   absl::Time available_from = absl::InfinitePast();
 };
 absl::StatusOr<Presence> PresenceOf(RouteContext& ctx, absl::string_view employee_id);
+
+// The call `employee_id` is talking on now, or "" when free or when the call is not live
+// (ctx.live false). Records what it read in ctx.busy_keys.
+absl::StatusOr<std::string> OnCallOf(RouteContext& ctx, absl::string_view employee_id);
 
 // The forwarding of `employee_id` with `condition` in force at ctx.at, if any.
 absl::StatusOr<std::optional<cti::v1::ForwardingSet>> ForwardingOf(

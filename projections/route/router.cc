@@ -453,7 +453,9 @@ std::string AnswerKey(const cti::v1::RouteRequest& request) {
       target.case_target().key_case() != cti::v1::CaseTarget::kCaseKey) {
     return std::string();
   }
-  std::string key = absl::StrCat("R", request.tenant(), absl::string_view("\0", 1));
+  // Answers for now read busy state, answers for a given instant do not: kept apart.
+  std::string key =
+      absl::StrCat(request.has_at() ? "A" : "R", request.tenant(), absl::string_view("\0", 1));
   if (!target.AppendToString(&key)) return std::string();
   return key;
 }
@@ -482,6 +484,9 @@ struct CachedAnswer {
   absl::Time until;
   // Set when the answer read call state: the calls version it read at.
   std::optional<uint64_t> calls_version;
+  // The busy keys the answer read and their generations (RouteCache::BusyGenerationsAt).
+  std::vector<std::string> busy_keys;
+  std::vector<uint64_t> busy_generations;
   cti::v1::RouteResponse response;
   std::shared_ptr<const std::string> wire;
 };
@@ -490,13 +495,18 @@ std::shared_ptr<const CachedAnswer> Router::Kept(const std::string& key, absl::T
                                                  std::optional<uint64_t> applied) const {
   if (key.empty()) return nullptr;
   std::optional<uint64_t> calls_version;
-  std::optional<std::shared_ptr<const CachedAnswer>> kept = cache_->FindAt<CachedAnswer>(
-      partition_, applied.has_value() ? *applied : store_->AppliedPosition(partition_), key,
-      &calls_version);
+  const uint64_t position = applied.has_value() ? *applied : store_->AppliedPosition(partition_);
+  std::optional<std::shared_ptr<const CachedAnswer>> kept =
+      cache_->FindAt<CachedAnswer>(partition_, position, key, &calls_version);
   if (!kept.has_value() || *kept == nullptr) return nullptr;
   const CachedAnswer& answer = **kept;
   if (at < answer.from || at >= answer.until) return nullptr;
   if (answer.calls_version.has_value() && calls_version != answer.calls_version) return nullptr;
+  if (!answer.busy_keys.empty() &&
+      !cache_->BusyGenerationsHold(partition_, position, answer.busy_keys,
+                                   answer.busy_generations)) {
+    return nullptr;
+  }
   cache_->CountAnswer(/*reused=*/true);
   return *std::move(kept);
 }
@@ -551,6 +561,8 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Build(
   cti::v1::RouteResponse response;
   *response.mutable_at() = ToProto(at);
   RouteContext ctx{txn, t, at, zone_, &response, nullptr, 0, std::nullopt, nullptr, {}};
+  ctx.live = !request.has_at();
+  ctx.tenant = request.tenant();
   uint64_t snapshot_position = 0;
   if (cache_ != nullptr) {
     // The snapshot's checkpoint tells which cached records this call may use.
@@ -615,12 +627,19 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Build(
   if (ctx.reads_calls && ctx.version.has_value()) {
     calls_version = cache_->CallsVersionFor(partition_, snapshot_position);
   }
+  std::vector<uint64_t> busy_generations;
+  const bool busy_known =
+      ctx.busy_keys.empty() ||
+      (ctx.version.has_value() &&
+       cache_->BusyGenerationsAt(partition_, snapshot_position, ctx.busy_keys, &busy_generations));
   if (!answer_key.empty() && ctx.version.has_value() &&
-      (!ctx.reads_calls || calls_version.has_value())) {
+      (!ctx.reads_calls || calls_version.has_value()) && busy_known) {
     auto kept = std::make_shared<CachedAnswer>();
     kept->from = at;
     kept->until = ctx.valid_until;
     kept->calls_version = calls_version;
+    kept->busy_keys = std::move(ctx.busy_keys);
+    kept->busy_generations = std::move(busy_generations);
     kept->response = response;
     kept->response.clear_at();
     auto bytes = std::make_shared<std::string>();

@@ -80,6 +80,18 @@ class RouterTest : public testing::ProjectionTest {
     return *std::move(response);
   }
 
+  // Route for now (RouteRequest.at unset): the live answer, which counts calls in
+  // progress. `now` is the server's clock.
+  cti::v1::RouteResponse RouteNow(cti::v1::RouteTarget target, absl::Time now) {
+    cti::v1::RouteRequest request;
+    request.set_tenant(kTenant);
+    *request.mutable_target() = std::move(target);
+    absl::StatusOr<cti::v1::RouteResponse> response =
+        Router(store_.get(), zone_).Route(request, now);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *std::move(response) : cti::v1::RouteResponse();
+  }
+
   static cti::v1::RouteTarget Employee(const std::string& id) {
     cti::v1::RouteTarget t;
     t.set_employee_id(id);
@@ -157,6 +169,70 @@ TEST_F(RouterTest, TP_4_8_AbsentMembersAreLeftOutOfTheHuntGroup) {
   ASSERT_EQ(r.steps(0).members_size(), 1);
   EXPECT_EQ(r.steps(0).members(0).employee_id(), "e3");
   EXPECT_THAT(Rules(r), HasSubstr("Bo Lund (Gruppe bs-hunt) is on vacation"));
+}
+
+TEST_F(RouterTest, TP_4_4_AnEmployeeOnACallIsBusyAndAColleagueAnswers) {
+  const absl::Time friday_ten = Utc(2024, 3, 1, 9, 0);
+  ApplyAll(
+      {testing::Offered("c1"), testing::RingingAt("c1", "e1"), testing::AnsweredBy("c1", "e1")});
+  const cti::v1::RouteResponse busy = RouteNow(Employee("e1"), friday_ten);
+  ASSERT_FALSE(busy.steps().empty());
+  EXPECT_EQ(busy.steps(0).kind(), cti::v1::STEP_KIND_HUNT_GROUP) << Rules(busy);
+  EXPECT_THAT(Rules(busy), HasSubstr("TP-4.4: Anna Holm is on another call"));
+  EXPECT_THAT(Rules(busy), HasSubstr("TP-4.4: then colleagues in Borgerservice"));
+  EXPECT_THAT(busy.tell_caller().say(), HasSubstr("Anna Holm taler i telefon lige nu."));
+  bool names_call = false;
+  for (const cti::v1::RouteReason& reason : busy.reasons()) {
+    for (const cti::v1::DecidingRecord& record : reason.records()) {
+      names_call = names_call || (record.kind() == "call" && record.id() == "c1");
+    }
+  }
+  EXPECT_TRUE(names_call) << "the deciding record is the call Anna is on";
+
+  // A question about an instant (at given) is not about the live state: Anna is rung.
+  EXPECT_EQ(Route(Employee("e1"), friday_ten).steps(0).employee_id(), "e1");
+
+  // Transferred on: Anna is free again and rung first.
+  ApplyAll({testing::TransferredTo("c1", "e2")});
+  EXPECT_EQ(RouteNow(Employee("e1"), friday_ten).steps(0).employee_id(), "e1");
+}
+
+TEST_F(RouterTest, TP_4_4_ABusyEmployeesForwardingForBusyIsFollowed) {
+  cti::v1::Event forwarding = ForwardToColleague("e1", "fw-busy", "e3", "optaget");
+  forwarding.mutable_calendar()->mutable_forwarding_set()->set_condition(
+      cti::v1::FORWARDING_CONDITION_BUSY);
+  ApplyAll({forwarding});
+  // Free: the forwarding for busy plays no part.
+  const absl::Time friday_ten = Utc(2024, 3, 1, 9, 0);
+  EXPECT_EQ(RouteNow(Employee("e1"), friday_ten).steps(0).employee_id(), "e1");
+  ApplyAll({testing::Offered("c1"), testing::AnsweredBy("c1", "e1")});
+  const cti::v1::RouteResponse r = RouteNow(Employee("e1"), friday_ten);
+  ASSERT_FALSE(r.steps().empty());
+  EXPECT_EQ(r.steps(0).kind(), cti::v1::STEP_KIND_RING_EMPLOYEE);
+  EXPECT_EQ(r.steps(0).employee_id(), "e3") << Rules(r);
+  EXPECT_THAT(Rules(r), HasSubstr("Anna Holm forwards calls when busy to Carl Dam"));
+  // The call ends: Anna is rung again.
+  ApplyAll({testing::Ended("c1")});
+  EXPECT_EQ(RouteNow(Employee("e1"), friday_ten).steps(0).employee_id(), "e1");
+}
+
+TEST_F(RouterTest, TP_4_8_MembersOnACallAreLeftOutOfTheHuntGroup) {
+  ApplyAll(
+      {testing::Offered("c1"), testing::RingingAt("c1", "e2"), testing::AnsweredBy("c1", "e2")});
+  cti::v1::RouteTarget unit;
+  unit.set_unit_id("borgerservice");
+  const cti::v1::RouteResponse r = RouteNow(unit, Utc(2024, 3, 1, 9, 0));
+  ASSERT_FALSE(r.steps().empty());
+  ASSERT_EQ(r.steps(0).kind(), cti::v1::STEP_KIND_HUNT_GROUP) << Rules(r);
+  ASSERT_EQ(r.steps(0).members_size(), 1);
+  EXPECT_EQ(r.steps(0).members(0).employee_id(), "e3");
+  EXPECT_THAT(Rules(r), HasSubstr("TP-4.8: Bo Lund (Gruppe bs-hunt) is on a call: left out"));
+  // Both members on calls: nobody in the group, reception takes the call.
+  ApplyAll({testing::Offered("c2"), testing::AnsweredBy("c2", "e3")});
+  const cti::v1::RouteResponse none = RouteNow(unit, Utc(2024, 3, 1, 9, 0));
+  ASSERT_FALSE(none.steps().empty());
+  EXPECT_EQ(none.steps(0).kind(), cti::v1::STEP_KIND_RECEPTION_MESSAGE) << Rules(none);
+  EXPECT_THAT(Rules(none), HasSubstr("nobody in Gruppe bs-hunt is available now"));
 }
 
 TEST_F(RouterTest, TP_3_5_AnUnlistedEmployeesDirectNumberIsNotGiven) {
