@@ -11,7 +11,8 @@ PACKAGES=(
   librocksdb-dev librdkafka-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
-  libical-dev
+  libical-dev libcurl4-openssl-dev
+  python3-aiosmtpd tmux
   kcat docker-compose systemd
   python3
 )
