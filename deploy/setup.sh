@@ -12,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
   libical-dev libcurl4-openssl-dev
-  python3-aiosmtpd tmux
+  libncurses-dev python3-aiosmtpd tmux
   kcat docker-compose systemd
   python3
 )

@@ -9,7 +9,12 @@
 //   T 'c' call_id       -> state.Call
 //   T 'v' voicemail_id  -> state.Voicemail
 //   T 'm' message_id    -> state.Message
+//   T 'o' message_id    -> "" while the message is in the e-mail outbox (TP-6.2;
+//                          internal/message_records.h, apply_message_delivery.cc)
 //   T 'b' callback_id   -> state.Callback
+//   T 'p' ..., T 'q' ... -> callback and voicemail indexes and greetings
+//                          (internal/reception_records.h, apply_callback.cc,
+//                          apply_voicemail.cc)
 //   T 'n' call_id       -> "" while the call is in progress (offered, not yet ended or
 //                          abandoned): the live-calls index (live_calls.h)
 //   T 't' employee_id NUL call_id -> "" while the employee talks on the call: answered
@@ -18,6 +23,7 @@
 #include "google/protobuf/arena.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
+#include "projections/internal/message_records.h"
 #include "projections/internal/routing_records.h"
 #include "projections/internal/rules.h"
 #include "projections/internal/state.pb.h"
@@ -28,9 +34,7 @@ namespace {
 
 using cti::projections::state::CallPhase;
 
-constexpr char kVoicemailTag = 'v';
 constexpr char kMessageTag = 'm';
-constexpr char kCallbackTag = 'b';
 
 absl::string_view PhaseName(CallPhase phase) {
   switch (phase) {
@@ -208,39 +212,6 @@ absl::Status CheckOptionalCallId(const FieldPath& path, absl::string_view call_i
   return call_id.empty() ? absl::OkStatus() : CheckOpaqueId(path, call_id);
 }
 
-absl::Status VoicemailLeft(ApplyContext& ctx, const FieldPath& path,
-                           const cti::v1::CallEvent& call) {
-  const cti::v1::VoicemailLeft& change = call.voicemail_left();
-  CTI_RETURN_IF_ERROR(CheckId(path / "voicemail_id", change.voicemail_id()));
-  CTI_RETURN_IF_ERROR(
-      CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "mailbox", change.mailbox()));
-  const std::string key = TaggedKey(ctx.tenant_prefix, kVoicemailTag, change.voicemail_id());
-  CTI_RETURN_IF_ERROR(CheckNew(ctx.txn, key, "voicemail_id", change.voicemail_id()));
-  state::Voicemail voicemail;
-  *voicemail.mutable_left() = change;
-  voicemail.set_call_id(call.call_id());
-  *voicemail.mutable_left_at() = ctx.event.occurred_at();
-  voicemail.set_position(ctx.position);
-  return ctx.txn.PutProto(Cf::kCalls, key, voicemail);
-}
-
-absl::Status VoicemailListened(ApplyContext& ctx, const FieldPath& path,
-                               const cti::v1::VoicemailListened& change) {
-  CTI_RETURN_IF_ERROR(CheckId(path / "voicemail_id", change.voicemail_id()));
-  const std::string key = TaggedKey(ctx.tenant_prefix, kVoicemailTag, change.voicemail_id());
-  state::Voicemail voicemail;
-  CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.GetProto(Cf::kCalls, key, &voicemail));
-  if (!found) return NotFound("voicemail_id", change.voicemail_id());
-  if (voicemail.listened()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("voicemail_id '", change.voicemail_id(), "' was already listened to"));
-  }
-  voicemail.set_listened(true);
-  *voicemail.mutable_listened_at() = ctx.event.occurred_at();
-  voicemail.set_listened_position(ctx.position);
-  return ctx.txn.PutProto(Cf::kCalls, key, voicemail);
-}
-
 absl::Status MessageTaken(ApplyContext& ctx, const FieldPath& path,
                           const cti::v1::CallEvent& call) {
   const cti::v1::MessageTaken& change = call.message_taken();
@@ -258,43 +229,9 @@ absl::Status MessageTaken(ApplyContext& ctx, const FieldPath& path,
   message.set_call_id(call.call_id());
   *message.mutable_taken_at() = ctx.event.occurred_at();
   message.set_position(ctx.position);
+  CTI_RETURN_IF_ERROR(
+      ctx.txn.Put(Cf::kCalls, OutboxKey(ctx.tenant_prefix, change.message_id()), ""));
   return ctx.txn.PutProto(Cf::kCalls, key, message);
-}
-
-absl::Status CallbackRequested(ApplyContext& ctx, const FieldPath& path,
-                               const cti::v1::CallEvent& call) {
-  const cti::v1::CallbackRequested& change = call.callback_requested();
-  CTI_RETURN_IF_ERROR(CheckId(path / "callback_id", change.callback_id()));
-  CTI_RETURN_IF_ERROR(
-      CheckPhoneNumber(path / "callback_number", change.callback_number(), /*required=*/true));
-  CTI_RETURN_IF_ERROR(
-      CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "assignee", change.assignee()));
-  const std::string key = TaggedKey(ctx.tenant_prefix, kCallbackTag, change.callback_id());
-  CTI_RETURN_IF_ERROR(CheckNew(ctx.txn, key, "callback_id", change.callback_id()));
-  state::Callback callback;
-  *callback.mutable_requested() = change;
-  callback.set_call_id(call.call_id());
-  *callback.mutable_requested_at() = ctx.event.occurred_at();
-  callback.set_position(ctx.position);
-  return ctx.txn.PutProto(Cf::kCalls, key, callback);
-}
-
-absl::Status CallbackCompleted(ApplyContext& ctx, const FieldPath& path,
-                               const cti::v1::CallbackCompleted& change) {
-  CTI_RETURN_IF_ERROR(CheckId(path / "callback_id", change.callback_id()));
-  const std::string key = TaggedKey(ctx.tenant_prefix, kCallbackTag, change.callback_id());
-  state::Callback callback;
-  CTI_ASSIGN_OR_RETURN(bool found, ctx.txn.GetProto(Cf::kCalls, key, &callback));
-  if (!found) return NotFound("callback_id", change.callback_id());
-  if (callback.completed()) {
-    return absl::FailedPreconditionError(absl::StrCat("callback_id '", change.callback_id(),
-                                                      "' was already completed (at position ",
-                                                      callback.completed_position(), ")"));
-  }
-  callback.set_completed(true);
-  *callback.mutable_completed_at() = ctx.event.occurred_at();
-  callback.set_completed_position(ctx.position);
-  return ctx.txn.PutProto(Cf::kCalls, key, callback);
 }
 
 }  // namespace
@@ -315,15 +252,25 @@ absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::
   CTI_RETURN_IF_ERROR(CheckOptionalCallId(path / "call_id", call.call_id()));
   switch (call.change_case()) {
     case C::kVoicemailLeft:
-      return VoicemailLeft(ctx, path / "voicemail_left", call);
+      return ApplyVoicemailLeft(ctx, path / "voicemail_left", call);
     case C::kVoicemailListened:
-      return VoicemailListened(ctx, path / "voicemail_listened", call.voicemail_listened());
+      return ApplyVoicemailListened(ctx, path / "voicemail_listened", call.voicemail_listened());
+    case C::kVoicemailGreetingSet:
+      return ApplyVoicemailGreetingSet(ctx, path / "voicemail_greeting_set",
+                                       call.voicemail_greeting_set());
     case C::kMessageTaken:
       return MessageTaken(ctx, path / "message_taken", call);
     case C::kCallbackRequested:
-      return CallbackRequested(ctx, path / "callback_requested", call);
+      return ApplyCallbackRequested(ctx, path / "callback_requested", call);
+    case C::kCallbackAssigned:
+      return ApplyCallbackAssigned(ctx, path / "callback_assigned", call.callback_assigned());
     case C::kCallbackCompleted:
-      return CallbackCompleted(ctx, path / "callback_completed", call.callback_completed());
+      return ApplyCallbackCompleted(ctx, path / "callback_completed", call.callback_completed());
+    case C::kMessageDelivered:
+      return ApplyMessageDelivered(ctx, path / "message_delivered", call.message_delivered());
+    case C::kMessageDeliveryFailed:
+      return ApplyMessageDeliveryFailed(ctx, path / "message_delivery_failed",
+                                        call.message_delivery_failed());
     default:
       break;
   }

@@ -133,7 +133,9 @@ class CallHeavyLog {
         if (rng_.Percent(50)) {
           auto* cb = add().mutable_callback_requested();
           cb->set_callback_id(absl::StrCat("cb-", rng_.Hex(12)));
-          *cb->mutable_assignee() = by;
+          // The unit: the employee may have left by the time the request is emitted
+          // (calls interleave with staff changes), and a leaver cannot be assigned.
+          cb->mutable_assignee()->set_unit_id(absl::StrCat("dep", rng_.Below(kDepartments)));
           cb->set_callback_number(m->callback_number());
         }
       }

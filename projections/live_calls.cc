@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
+#include "projections/internal/live_calls_read.h"
 #include "projections/internal/routing_records.h"
 #include "projections/internal/snapshot_read.h"
 #include "projections/internal/state.pb.h"
@@ -63,11 +64,17 @@ bool Earlier(const cti::v1::LiveCall& a, const cti::v1::LiveCall& b) {
 absl::StatusOr<cti::v1::ListLiveCallsResponse> LiveCalls::List(
     const cti::v1::ListLiveCallsRequest& request) const {
   if (request.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
+  SnapshotRead read(*store_);
+  return internal::ListLiveCallsIn(read.txn(), request);
+}
+
+namespace internal {
+
+absl::StatusOr<cti::v1::ListLiveCallsResponse> ListLiveCallsIn(
+    Txn& txn, const cti::v1::ListLiveCallsRequest& request) {
   if (!request.unit_id().empty() && !request.employee_id().empty()) {
     return absl::InvalidArgumentError("unit_id, employee_id: give at most one of them");
   }
-  SnapshotRead read(*store_);
-  internal::Txn& txn = read.txn();
   const std::string t = internal::TenantPrefix(request.tenant());
   if (!request.unit_id().empty()) {
     cti::v1::Unit unit;
@@ -141,5 +148,7 @@ absl::StatusOr<cti::v1::ListLiveCallsResponse> LiveCalls::List(
   for (auto& [id, count] : employees) *response.add_employees() = std::move(count);
   return response;
 }
+
+}  // namespace internal
 
 }  // namespace cti::projections

@@ -1,7 +1,9 @@
 // CallServiceImpl: cti.v1.CallService on the gRPC callback API (see
 // proto/cti/v1/call_service.proto). Each call waits for its min_position (PositionGate),
-// then answers from projections::LiveCalls over the live store; the answer's position
-// is the store's applied position of the tenant's partition, read before the query.
+// then answers from projections::LiveCalls, Callbacks or VoicemailDuty over the live
+// store; the answer's position is the store's applied position of the tenant's
+// partition, read before the query. "Now" (an unset request.at) is deps.clock's, local
+// days are in deps.zone.
 // Thread safety: gRPC calls the methods from many threads at once.
 #ifndef CTI_SERVER_CALL_SERVICE_H_
 #define CTI_SERVER_CALL_SERVICE_H_
@@ -14,6 +16,8 @@ namespace cti::server {
 class CallServiceImpl final : public cti::v1::CallService::CallbackService {
  public:
   // The generated synchronous overload stays visible (and unimplemented).
+  using cti::v1::CallService::CallbackService::GetVoicemailDuty;
+  using cti::v1::CallService::CallbackService::ListCallbacks;
   using cti::v1::CallService::CallbackService::ListLiveCalls;
 
   // `deps` must outlive the service.
@@ -22,6 +26,12 @@ class CallServiceImpl final : public cti::v1::CallService::CallbackService {
   grpc::ServerUnaryReactor* ListLiveCalls(grpc::CallbackServerContext* context,
                                           const cti::v1::ListLiveCallsRequest* request,
                                           cti::v1::ListLiveCallsResponse* response) override;
+  grpc::ServerUnaryReactor* ListCallbacks(grpc::CallbackServerContext* context,
+                                          const cti::v1::ListCallbacksRequest* request,
+                                          cti::v1::ListCallbacksResponse* response) override;
+  grpc::ServerUnaryReactor* GetVoicemailDuty(grpc::CallbackServerContext* context,
+                                             const cti::v1::GetVoicemailDutyRequest* request,
+                                             cti::v1::GetVoicemailDutyResponse* response) override;
 
  private:
   const ServiceDeps& deps_;

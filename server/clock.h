@@ -28,6 +28,18 @@ class RealClock final : public Clock {
   }
 };
 
+// The wall clock shifted to start at a chosen instant: it runs at real speed from
+// `start`, taken as the time of construction. For demonstrations and end-to-end tests
+// that need a known weekday and hour (ctid --clock-start); never for production.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(absl::Time start) : offset_(start - absl::Now()) {}
+  absl::Time Now() override { return absl::Now() + offset_; }
+
+ private:
+  const absl::Duration offset_;
+};
+
 // A clock that moves only when told to. For tests.
 class SimulatedClock final : public Clock {
  public:

@@ -199,6 +199,11 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
     }
   }
 
+  // E-mail of the messages reception takes (TP-6.2).
+  absl::StatusOr<std::unique_ptr<MailService>> mail = MailService::Start(options_.mail, &deps_);
+  if (!mail.ok()) return mail.status();
+  mail_ = *std::move(mail);
+
   services_.push_back(std::make_unique<EventServiceImpl>(&deps_));
   services_.push_back(std::make_unique<DirectoryServiceImpl>(&deps_));
   services_.push_back(std::make_unique<AdminServiceImpl>(&deps_));
@@ -252,6 +257,7 @@ void CtidServer::Shutdown() {
     if (server_ != nullptr) server_->GetHealthCheckService()->Shutdown();
   }
   if (rebuilder_ != nullptr) rebuilder_->Stop();
+  if (mail_ != nullptr) mail_->Stop();
   if (hub_ != nullptr) hub_->Shutdown();
   if (waiters_ != nullptr) waiters_->FailAll(absl::UnavailableError("server is shutting down"));
   if (server_ != nullptr) {

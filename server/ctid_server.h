@@ -28,6 +28,7 @@
 #include "server/identity.h"
 #include "server/log/event_log.h"
 #include "server/log/kafka_log.h"
+#include "server/mail_service.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
 #include "server/routing_check_monitor.h"
@@ -52,6 +53,8 @@ struct CtidOptions {
   ServiceOptions service;
   ProjectorRunner::Options runner;
   Rebuilder::Options rebuild;
+  // E-mail of the messages reception takes (TP-6.2); off without an SMTP URL.
+  MailOptions mail;
 };
 
 class CtidServer {
@@ -105,6 +108,7 @@ class CtidServer {
   std::unique_ptr<ThreadPool> work_;
   std::unique_ptr<ProjectorRunner> runner_;
   std::unique_ptr<Rebuilder> rebuilder_;
+  std::unique_ptr<MailService> mail_;  // nullptr: mail is off
   ServiceDeps deps_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;

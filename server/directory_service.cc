@@ -1,9 +1,12 @@
 #include "server/directory_service.h"
 
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "projections/directory.h"
+#include "projections/presence.h"
 #include "server/position_gate.h"
 #include "server/status_mapping.h"
 
@@ -44,9 +47,33 @@ grpc::ServerUnaryReactor* StartDirectoryQuery(grpc::CallbackServerContext* conte
 grpc::ServerUnaryReactor* DirectoryServiceImpl::Search(grpc::CallbackServerContext* context,
                                                        const cti::v1::SearchRequest* request,
                                                        cti::v1::SearchResponse* response) {
-  return StartDirectoryQuery(context, deps_, request, response,
-                             [](const cti::projections::Directory& d,
-                                const cti::v1::SearchRequest& r) { return d.Search(r); });
+  const ServiceDeps& deps = deps_;
+  return StartTenantQuery(
+      context, deps, request->tenant(), request->min_position(), {},
+      [&deps, request, response](int partition) -> absl::Status {
+        std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
+        const uint64_t position = store->AppliedPosition(partition);
+        absl::StatusOr<cti::v1::SearchResponse> answer =
+            cti::projections::Directory(store.get()).Search(*request);
+        if (!answer.ok()) return answer.status();
+        // Each employee found with what they are doing now (TP-3.7).
+        std::vector<std::string> ids;
+        for (const cti::v1::SearchHit& hit : answer->hits()) {
+          if (hit.has_employee()) ids.push_back(hit.employee().employee_id());
+        }
+        absl::StatusOr<std::vector<cti::v1::EmployeeAvailability>> availability =
+            cti::projections::PresenceView(store.get(), deps.zone)
+                .Of(request->tenant(), ids, deps.clock->Now());
+        if (!availability.ok()) return availability.status();
+        size_t next = 0;
+        for (cti::v1::SearchHit& hit : *answer->mutable_hits()) {
+          if (!hit.has_employee()) continue;
+          *hit.mutable_availability() = std::move(*(*availability)[next++].mutable_availability());
+        }
+        *response = *std::move(answer);
+        response->set_position(position);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(

@@ -17,6 +17,7 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include "CLI/CLI.hpp"
 #pragma GCC diagnostic pop
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -40,6 +41,13 @@ struct Flags {
   std::vector<std::string> kafka_properties;
   unsigned heartbeat_seconds = 5;
   size_t subscriber_buffer = 10000;
+  std::string smtp_url;
+  bool smtp_require_starttls = false;
+  std::string mail_from;
+  std::string smtp_user;
+  std::string smtp_password_file;
+  std::string smtp_password;  // read from smtp_password_file
+  std::string clock_start;    // RFC 3339; empty: the wall clock
 };
 
 // Parses the flags; returns -1 to go on, or the exit code.
@@ -63,6 +71,9 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_option("--kafka-property", flags->kafka_properties,
                  "With --log kafka: a librdkafka property NAME=VALUE (repeatable), e.g. "
                  "security.protocol=ssl");
+  app.add_option("--clock-start", flags->clock_start,
+                 "For demonstrations and tests only: the server's clock starts at this "
+                 "RFC 3339 instant (e.g. 2024-11-05T10:00:00+01:00) and runs at real speed");
   app.add_option("--heartbeat-seconds", flags->heartbeat_seconds,
                  "Default Subscribe heartbeat interval, seconds")
       ->check(CLI::Range(1, 300))
@@ -72,6 +83,17 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
                  "RESOURCE_EXHAUSTED")
       ->check(CLI::Range(static_cast<size_t>(1), static_cast<size_t>(100000000)))
       ->capture_default_str();
+  app.add_option("--smtp-url", flags->smtp_url,
+                 "E-mail messages reception takes (TP-6.2) via this SMTP server: "
+                 "smtp://HOST[:PORT] or smtps://HOST[:PORT]; empty: mail off, messages stay "
+                 "in the outbox");
+  app.add_flag("--smtp-require-starttls", flags->smtp_require_starttls,
+               "With an smtp:// URL: send only after the server upgraded with STARTTLS");
+  app.add_option("--mail-from", flags->mail_from,
+                 "With --smtp-url: the sender address of the mails, e.g. reception@sydby.dk");
+  app.add_option("--smtp-user", flags->smtp_user, "With --smtp-url: the SMTP login");
+  app.add_option("--smtp-password-file", flags->smtp_password_file,
+                 "With --smtp-user: a file holding the SMTP password (one line)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -97,6 +119,22 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
       (!flags->brokers.empty() || !flags->topic.empty() || !flags->kafka_properties.empty())) {
     std::fprintf(stderr, "--brokers, --topic, --kafka-property: only with --log kafka\n");
     return kExitUsage;
+  }
+  if (!flags->smtp_url.empty() && flags->mail_from.empty()) {
+    std::fprintf(stderr, "--mail-from: required with --smtp-url\n");
+    return kExitUsage;
+  }
+  if (flags->smtp_user.empty() != flags->smtp_password_file.empty()) {
+    std::fprintf(stderr, "--smtp-user, --smtp-password-file: give both or neither\n");
+    return kExitUsage;
+  }
+  if (!flags->smtp_password_file.empty()) {
+    absl::StatusOr<std::string> password = cti::server::ReadFile(flags->smtp_password_file);
+    if (!password.ok()) {
+      std::fprintf(stderr, "--smtp-password-file: %s\n", password.status().ToString().c_str());
+      return kExitUsage;
+    }
+    flags->smtp_password = std::string(absl::StripTrailingAsciiWhitespace(*password));
   }
   for (const std::string& property : flags->kafka_properties) {
     const size_t eq = property.find('=');
@@ -170,10 +208,29 @@ int main(int argc, char** argv) {
   }
   options.service.default_heartbeat = absl::Seconds(flags.heartbeat_seconds);
   options.service.subscriber_buffer = flags.subscriber_buffer;
+  options.mail.smtp_url = flags.smtp_url;
+  options.mail.require_starttls = flags.smtp_require_starttls;
+  options.mail.mailer.from_address = flags.mail_from;
+  options.mail.smtp_user = flags.smtp_user;
+  options.mail.smtp_password = flags.smtp_password;
 
+  cti::Clock* clock = cti::RealClock::Get();
+  std::unique_ptr<cti::OffsetClock> offset_clock;
+  if (!flags.clock_start.empty()) {
+    absl::Time start;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, flags.clock_start, &start, &error)) {
+      spdlog::error("ctid: --clock-start: not an RFC 3339 instant: {}", error);
+      return kExitUsage;
+    }
+    offset_clock = std::make_unique<cti::OffsetClock>(start);
+    clock = offset_clock.get();
+    spdlog::warn("ctid: the clock starts at {} (--clock-start): for tests and demonstrations only",
+                 flags.clock_start);
+  }
   int exit_code = 0;
   absl::StatusOr<std::unique_ptr<cti::server::CtidServer>> server =
-      cti::server::CtidServer::Start(options, cti::RealClock::Get());
+      cti::server::CtidServer::Start(options, clock);
   if (!server.ok()) {
     spdlog::error("ctid: {}", server.status().ToString());
     exit_code =

@@ -13,12 +13,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/testing/server_fixture.h"
+#include "server/testing/subscribe_client.h"
 
 namespace cti::server {
 namespace {
 
 using testing::Administration;
 using testing::CallOffered;
+using testing::ExpectDense;
 using testing::FixtureOptions;
 using ::testing::HasSubstr;
 using testing::Hire;
@@ -26,37 +28,8 @@ using testing::kOtherTenant;
 using testing::kTenant;
 using testing::NewContext;
 using testing::ServerFixture;
-
-// One open Subscribe stream.
-struct Stream {
-  std::unique_ptr<grpc::ClientContext> context;
-  std::unique_ptr<grpc::ClientReader<cti::v1::SubscribeResponse>> reader;
-
-  // Reads records (skipping heartbeats) until one at or past `position`; false if the
-  // stream ends first.
-  bool ReadThrough(uint64_t position, std::vector<cti::v1::LogRecord>* records) {
-    cti::v1::SubscribeResponse response;
-    while (reader->Read(&response)) {
-      if (!response.has_record()) continue;
-      records->push_back(response.record());
-      if (response.record().position() >= position) return true;
-    }
-    return false;
-  }
-};
-
-Stream Subscribe(ServerFixture& fixture, cti::v1::SubscribeRequest request,
-                 std::shared_ptr<grpc::Channel> channel = nullptr,
-                 absl::Duration timeout = absl::Seconds(60)) {
-  Stream stream;
-  stream.context = NewContext(true, timeout);
-  if (channel == nullptr) channel = fixture.channel();
-  auto stub = cti::v1::EventService::NewStub(channel);
-  stream.reader = stub->Subscribe(stream.context.get(), request);
-  // The server registers the stream before it sends the initial metadata.
-  stream.reader->WaitForInitialMetadata();
-  return stream;
-}
+using testing::Stream;
+using testing::Subscribe;
 
 cti::v1::SubscribeRequest From(uint64_t after, std::vector<cti::v1::Family> families = {}) {
   cti::v1::SubscribeRequest request;
@@ -64,13 +37,6 @@ cti::v1::SubscribeRequest From(uint64_t after, std::vector<cti::v1::Family> fami
   request.set_after_position(after);
   for (cti::v1::Family family : families) request.add_families(family);
   return request;
-}
-
-void ExpectDense(const std::vector<cti::v1::LogRecord>& records, uint64_t first, uint64_t last) {
-  ASSERT_EQ(records.size(), last - first + 1);
-  for (size_t i = 0; i < records.size(); ++i) {
-    ASSERT_EQ(records[i].position(), first + i) << "gap or duplicate at index " << i;
-  }
 }
 
 uint64_t AppendCalls(ServerFixture& fixture, int count, const std::string& prefix,

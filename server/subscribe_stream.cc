@@ -10,10 +10,13 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "projections/directory.h"
+#include "projections/presence.h"
 #include "server/log/event_log.h"
 #include "server/status_mapping.h"
 
@@ -25,6 +28,7 @@ using cti::v1::SubscribeRequest;
 using cti::v1::SubscribeResponse;
 
 constexpr uint32_t kMaxHeartbeatSeconds = 300;
+constexpr uint32_t kMaxBatchRecords = 1000;
 // Records read from the log per catch-up step.
 constexpr size_t kCatchUpChunk = 512;
 
@@ -42,24 +46,26 @@ cti::v1::Family FamilyOf(const cti::v1::Event& event) {
   return cti::v1::FAMILY_UNSPECIFIED;
 }
 
-// True when a string field named employee_id anywhere in `message` (nested messages and
-// repeated ones included) is `employee_id`.
-bool NamesEmployeeIn(const google::protobuf::Message& message, const std::string& employee_id) {
+// True when a string field of `message` (nested messages and repeated ones included)
+// whose name `wanted` accepts holds a value `accept` accepts.
+template <typename NameFn, typename ValueFn>
+bool AnyIdIn(const google::protobuf::Message& message, const NameFn& wanted,
+             const ValueFn& accept) {
   const google::protobuf::Reflection* reflection = message.GetReflection();
   std::vector<const google::protobuf::FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const google::protobuf::FieldDescriptor* field : fields) {
-    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !field->is_repeated() &&
-        field->name() == "employee_id") {
-      if (reflection->GetString(message, field) == employee_id) return true;
-    } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+    if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING &&
+        !field->is_repeated() && wanted(field->name())) {
+      if (accept(reflection->GetString(message, field))) return true;
+    } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
       if (field->is_repeated()) {
         for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-          if (NamesEmployeeIn(reflection->GetRepeatedMessage(message, field, i), employee_id)) {
+          if (AnyIdIn(reflection->GetRepeatedMessage(message, field, i), wanted, accept)) {
             return true;
           }
         }
-      } else if (NamesEmployeeIn(reflection->GetMessage(message, field), employee_id)) {
+      } else if (AnyIdIn(reflection->GetMessage(message, field), wanted, accept)) {
         return true;
       }
     }
@@ -67,19 +73,62 @@ bool NamesEmployeeIn(const google::protobuf::Message& message, const std::string
   return false;
 }
 
-// The employee filter: the payload (not the envelope's actor) names the employee.
-bool NamesEmployee(const cti::v1::Event& event, const std::string& employee_id) {
+// The payload of `event` (not the envelope's actor), or nullptr.
+const google::protobuf::Message* PayloadOf(const cti::v1::Event& event) {
   switch (event.payload_case()) {
     case cti::v1::Event::kCall:
-      return NamesEmployeeIn(event.call(), employee_id);
+      return &event.call();
     case cti::v1::Event::kStaff:
-      return NamesEmployeeIn(event.staff(), employee_id);
+      return &event.staff();
     case cti::v1::Event::kCalendar:
-      return NamesEmployeeIn(event.calendar(), employee_id);
+      return &event.calendar();
     case cti::v1::Event::PAYLOAD_NOT_SET:
       break;
   }
-  return false;
+  return nullptr;
+}
+
+bool IsEmployeeField(const std::string& name) { return name == "employee_id"; }
+// unit_id, to_unit_id, parent_unit_id, ...
+bool IsUnitField(const std::string& name) { return absl::EndsWith(name, "unit_id"); }
+
+// The employee filter: the payload names the employee in an employee_id field.
+bool NamesEmployee(const cti::v1::Event& event, const std::string& employee_id) {
+  const google::protobuf::Message* payload = PayloadOf(event);
+  return payload != nullptr && AnyIdIn(*payload, IsEmployeeField, [&](const std::string& value) {
+           return value == employee_id;
+         });
+}
+
+// The unit filter: the payload names the unit, or one of `members` as employee_id.
+bool NamesUnit(const cti::v1::Event& event, const std::string& unit_id,
+               const absl::flat_hash_set<std::string>& members) {
+  const google::protobuf::Message* payload = PayloadOf(event);
+  if (payload == nullptr) return false;
+  return AnyIdIn(*payload, IsUnitField,
+                 [&](const std::string& value) { return value == unit_id; }) ||
+         AnyIdIn(*payload, IsEmployeeField,
+                 [&](const std::string& value) { return members.contains(value); });
+}
+
+// Follows the unit's membership through a staff record (applied or not: a rejected
+// record changes nothing).
+void FollowMembership(const LogRecord& record, const std::string& unit_id,
+                      absl::flat_hash_set<std::string>* members) {
+  if (record.outcome().rejected() || !record.event().has_staff()) return;
+  const cti::v1::StaffEvent& staff = record.event().staff();
+  if (staff.has_employee_hired() && staff.employee_hired().employee().unit_id() == unit_id) {
+    members->insert(staff.employee_hired().employee().employee_id());
+  } else if (staff.has_employee_moved()) {
+    const cti::v1::EmployeeMoved& moved = staff.employee_moved();
+    if (moved.to_unit_id() == unit_id) {
+      members->insert(moved.employee_id());
+    } else {
+      members->erase(moved.employee_id());
+    }
+  } else if (staff.has_employee_left()) {
+    members->erase(staff.employee_left().employee_id());
+  }
 }
 
 // Why the stream is to end; the resume position is added when it does.
@@ -112,7 +161,18 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
 
  private:
   absl::Status ParseRequest();
+  // True when `record` is within the tenant and the employee or unit filter (whatever
+  // its family and kind): the records Follow must see.
+  bool InScope(const LogRecord& record) const;
+  // InScope, and of the families and kinds asked for: delivered.
   bool Matches(const LogRecord& record) const;
+  // Called for each record in scope in position order, once its outcome is known.
+  void Follow(const LogRecord& record);
+  // Reads what the stream starts from (the unit's members, the snapshot) on the work
+  // pool, then starts catch-up or goes live.
+  void Prepare(uint64_t published);
+  // Starts from `start` with `published` known: live at once or after a catch-up.
+  void StartAt(uint64_t start, uint64_t published);
   // Starts the next write or the finish if one is due. Call without holding mu_.
   void Pump();
   void WriteDone(bool ok);
@@ -128,8 +188,16 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
   int partition_ = 0;
   absl::flat_hash_set<int> families_;       // Empty: all.
   absl::flat_hash_set<std::string> kinds_;  // Event types (EventTypeOf); empty: all.
+  // The unit filter's members (SubscribeRequest.unit_id), followed by Follow(). Used by
+  // one thread at a time: Prepare, then catch-up, then OnBatch (handed over under mu_).
+  absl::flat_hash_set<std::string> members_;
+  // Calls in progress that concern the employee or unit filter (rang at or were
+  // answered by them, or were in the snapshot): their later records (transferred,
+  // ended, abandoned) name nobody but belong to the stream too. Followed like members_.
+  absl::flat_hash_set<std::string> calls_;
   absl::Duration heartbeat_;
   size_t capacity_ = 1;
+  uint32_t batch_records_ = 1;             // SubscribeRequest.batch_records, at least 1
   std::shared_ptr<SubscribeStream> self_;  // Released in OnDone.
 
   absl::Mutex mu_;
@@ -145,6 +213,10 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
   bool last_write_was_record_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t writing_position_ ABSL_GUARDED_BY(mu_) = 0;
   bool heartbeat_due_ ABSL_GUARDED_BY(mu_) = false;
+  // The snapshot to write before any record (SubscribeRequest.snapshot).
+  std::optional<cti::v1::SwitchboardSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+  // True until Prepare has run: nothing (not even a heartbeat) may go before the snapshot.
+  bool preparing_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_flow_ ABSL_GUARDED_BY(mu_);
   uint64_t heartbeat_timer_ ABSL_GUARDED_BY(mu_) = 0;
   bool catch_up_running_ ABSL_GUARDED_BY(mu_) = false;
@@ -186,16 +258,50 @@ absl::Status SubscribeStream::ParseRequest() {
     }
     kinds_.insert(request_.kinds(i));
   }
+  if (!request_.unit_id().empty() && !request_.employee_id().empty()) {
+    return absl::InvalidArgumentError("unit_id, employee_id: give at most one of them");
+  }
+  if (request_.snapshot() && (request_.after_position() != 0 || request_.from_now())) {
+    return absl::InvalidArgumentError(
+        "snapshot: starts at the snapshot's position; after_position and from_now must not be "
+        "set (resume with after_position and without snapshot)");
+  }
+  if (request_.batch_records() > kMaxBatchRecords) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "batch_records must be at most ", kMaxBatchRecords, ", got ", request_.batch_records()));
+  }
+  batch_records_ = std::max<uint32_t>(1, request_.batch_records());
   partition_ = deps_.log->PartitionOf(request_.tenant());
   capacity_ = std::max<size_t>(1, deps_.options.subscriber_buffer);
   return absl::OkStatus();
 }
 
-bool SubscribeStream::Matches(const LogRecord& record) const {
+bool SubscribeStream::InScope(const LogRecord& record) const {
   if (record.event().tenant() != request_.tenant()) return false;
+  if (request_.employee_id().empty() && request_.unit_id().empty()) return true;
+  if (record.event().has_call() && calls_.contains(record.event().call().call_id())) return true;
+  if (!request_.employee_id().empty()) return NamesEmployee(record.event(), request_.employee_id());
+  return NamesUnit(record.event(), request_.unit_id(), members_);
+}
+
+bool SubscribeStream::Matches(const LogRecord& record) const {
   if (!families_.empty() && !families_.contains(FamilyOf(record.event()))) return false;
   if (!kinds_.empty() && !kinds_.contains(cti::log::EventTypeOf(record.event()))) return false;
-  return request_.employee_id().empty() || NamesEmployee(record.event(), request_.employee_id());
+  return InScope(record);
+}
+
+void SubscribeStream::Follow(const LogRecord& record) {
+  if (request_.employee_id().empty() && request_.unit_id().empty()) return;
+  if (!request_.unit_id().empty()) FollowMembership(record, request_.unit_id(), &members_);
+  const cti::v1::Event& event = record.event();
+  if (!event.has_call() || event.call().call_id().empty() || record.outcome().rejected()) return;
+  const cti::v1::CallEvent& call = event.call();
+  if (call.has_ended() || call.has_abandoned()) {
+    calls_.erase(call.call_id());
+  } else if (call.has_offered() || call.has_ringing() || call.has_answered() ||
+             call.has_transferred()) {
+    calls_.insert(call.call_id());
+  }
 }
 
 void SubscribeStream::Begin() {
@@ -227,23 +333,80 @@ void SubscribeStream::Begin() {
     Finish(ToGrpcStatus(published.status()));
     return;
   }
+  {
+    absl::MutexLock lock(&mu_);
+    ScheduleHeartbeat(last_flow_ + heartbeat_);
+    preparing_ = request_.snapshot() || !request_.unit_id().empty();
+  }
+  if (request_.snapshot() || !request_.unit_id().empty()) {
+    // Store reads do not belong on gRPC's thread: the stream starts from the work pool.
+    std::shared_ptr<SubscribeStream> self = shared_from_this();
+    const uint64_t at = *published;
+    if (!deps_.work->Post([self, at] { self->Prepare(at); })) {
+      End({absl::StatusCode::kUnavailable, "server is shutting down", false});
+    }
+  } else {
+    StartAt(request_.from_now() ? *published : request_.after_position(), *published);
+  }
+  StartSendInitialMetadata();
+}
+
+void SubscribeStream::StartAt(uint64_t start, uint64_t published) {
   bool catch_up = false;
   {
     absl::MutexLock lock(&mu_);
-    const uint64_t start = request_.from_now() ? *published : request_.after_position();
+    if (ending_.has_value() || finish_started_ || done_) return;
+    preparing_ = false;
     cursor_ = std::max(cursor_, start);
     delivered_ = cursor_;
-    target_ = std::max(target_, *published);
+    target_ = std::max(target_, published);
     if (cursor_ >= target_) {
       live_ = true;
     } else {
       catch_up = true;
       catch_up_running_ = true;
     }
-    ScheduleHeartbeat(last_flow_ + heartbeat_);
   }
   if (catch_up) ScheduleCatchUp();
-  StartSendInitialMetadata();
+  Pump();
+}
+
+void SubscribeStream::Prepare(uint64_t published) {
+  std::shared_ptr<cti::projections::Store> store = deps_.stores->Get();
+  if (!request_.unit_id().empty()) {
+    cti::v1::GetUnitRequest unit_request;
+    unit_request.set_tenant(request_.tenant());
+    unit_request.set_unit_id(request_.unit_id());
+    absl::StatusOr<cti::v1::GetUnitResponse> unit =
+        cti::projections::Directory(store.get()).GetUnit(unit_request);
+    if (!unit.ok()) {
+      End({unit.status().code(), absl::StrCat("unit_id: ", unit.status().message()), false});
+      return;
+    }
+    for (const cti::v1::Employee& employee : unit->employees()) {
+      members_.insert(employee.employee_id());
+    }
+  }
+  uint64_t start = request_.from_now() ? published : request_.after_position();
+  if (request_.snapshot()) {
+    cti::projections::PresenceView::Scope scope{request_.tenant(), request_.unit_id(),
+                                                request_.employee_id()};
+    absl::StatusOr<cti::v1::SwitchboardSnapshot> snapshot =
+        cti::projections::PresenceView(store.get(), deps_.zone)
+            .Switchboard(scope, partition_, deps_.clock->Now());
+    if (!snapshot.ok()) {
+      End({snapshot.status().code(), std::string(snapshot.status().message()), false});
+      return;
+    }
+    // The store applies before it publishes: the snapshot is at or after `published`.
+    start = std::max(snapshot->position(), published);
+    if (!request_.unit_id().empty() || !request_.employee_id().empty()) {
+      for (const cti::v1::LiveCall& call : snapshot->calls()) calls_.insert(call.call_id());
+    }
+    absl::MutexLock lock(&mu_);
+    snapshot_ = *std::move(snapshot);
+  }
+  StartAt(start, published);
 }
 
 void SubscribeStream::OnDone() {
@@ -267,11 +430,16 @@ void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) 
     target_ = std::max(target_, batch->applied_position);
     if (!live_) return;  // Catch-up reads these positions from the log.
     for (const LogRecord* record : batch->records.records()) {
-      if (record->position() <= cursor_ || !Matches(*record)) continue;
+      if (record->position() <= cursor_ || !InScope(*record)) continue;
+      if (!Matches(*record)) {
+        Follow(*record);
+        continue;
+      }
       if (buffer_.size() >= capacity_) {
         overflow = true;
         break;
       }
+      Follow(*record);
       // Shares the batch: no copy until the record is written.
       buffer_.push_back(std::shared_ptr<const LogRecord>(batch, record));
     }
@@ -311,12 +479,30 @@ void SubscribeStream::Pump() {
       finish_status =
           grpc::Status(static_cast<grpc::StatusCode>(ending_->code), std::move(message));
       action = Action::kFinish;
-    } else if (!buffer_.empty()) {
-      std::shared_ptr<const LogRecord> record = std::move(buffer_.front());
-      buffer_.pop_front();
+    } else if (snapshot_.has_value()) {
       response_.Clear();
-      *response_.mutable_record() = *record;
-      writing_position_ = record->position();
+      *response_.mutable_snapshot() = *std::move(snapshot_);
+      snapshot_.reset();
+      write_in_flight_ = true;
+      last_write_was_record_ = false;
+      last_flow_ = deps_.clock->Now();
+      action = Action::kWrite;
+    } else if (!buffer_.empty()) {
+      response_.Clear();
+      if (batch_records_ <= 1) {
+        std::shared_ptr<const LogRecord> record = std::move(buffer_.front());
+        buffer_.pop_front();
+        *response_.mutable_record() = *record;
+        writing_position_ = record->position();
+      } else {
+        // Whatever is queued, up to batch_records_, in one message.
+        cti::v1::RecordBatch* batch = response_.mutable_batch();
+        while (!buffer_.empty() && batch->records_size() < static_cast<int>(batch_records_)) {
+          *batch->add_records() = *buffer_.front();
+          buffer_.pop_front();
+        }
+        writing_position_ = batch->records(batch->records_size() - 1).position();
+      }
       write_in_flight_ = true;
       last_write_was_record_ = true;
       last_flow_ = deps_.clock->Now();
@@ -329,7 +515,7 @@ void SubscribeStream::Pump() {
     } else {
       // Nothing queued: every matching record up to the cursor has been handed over.
       delivered_ = std::max(delivered_, cursor_);
-      if (heartbeat_due_) {
+      if (heartbeat_due_ && !preparing_) {
         heartbeat_due_ = false;
         response_.Clear();
         cti::v1::Heartbeat* heartbeat = response_.mutable_heartbeat();
@@ -432,14 +618,16 @@ void SubscribeStream::CatchUp() {
     read_ahead_.pop_front();
     if (record.position() < from) continue;  // Already passed (cannot happen, but safe).
     reached = record.position();
-    if (!Matches(record)) continue;
+    if (!InScope(record)) continue;
     absl::StatusOr<cti::v1::ApplyOutcome> outcome = store->OutcomeAt(partition_, record.position());
     if (!outcome.ok()) {
       failure = outcome.status();
       break;
     }
     *record.mutable_outcome() = *std::move(outcome);
-    matched.push_back(std::make_shared<const LogRecord>(std::move(record)));
+    const bool matches = Matches(record);
+    Follow(record);
+    if (matches) matched.push_back(std::make_shared<const LogRecord>(std::move(record)));
   }
   // Records beyond the target were read ahead: every position up to it has been seen
   // (positions need not be dense).

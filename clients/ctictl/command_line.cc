@@ -14,6 +14,7 @@
 #include "calendar_commands.h"
 #include "commands.h"
 #include "connection.h"
+#include "console_commands.h"
 #include "exit_codes.h"
 #include "route_commands.h"
 
@@ -114,6 +115,19 @@ void AddSearch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
            [options](Connection& c) { return RunSearch(c, *options, std::cout, std::cerr); });
 }
 
+void AddConsole(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<ConsoleOptions>();
+  CLI::App* command = AddCommand(
+      app, "console", "The reception console: live calls, search, messages, callbacks",
+      "Type to search by name or task; each hit shows what the person is doing now.\n"
+      "Up/Down choose a hit. Enter: where a call for it goes and why (TP-6.3). F2: the\n"
+      "number to give (never an unlisted one, TP-3.5). F3: take a message (TP-6.2).\n"
+      "F4: request a callback (TP-4.3). Esc clears or leaves a form. F10 or Ctrl-C quits.\n"
+      "The calls in progress are read again every second.");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunConsole(c, *options, std::cerr); });
+}
+
 void AddCalls(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   auto options = std::make_shared<CallsOptions>();
   CLI::App* command = AddCommand(
@@ -127,6 +141,45 @@ void AddCalls(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   command->add_flag("--json", options->json, "Print the ListLiveCallsResponse as protobuf JSON");
   OnChosen(command, globals, exit_code,
            [options](Connection& c) { return RunCalls(c, *options, std::cout, std::cerr); });
+}
+
+void AddCallbacks(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<CallbacksOptions>();
+  CLI::App* command = AddCommand(
+      app, "callbacks", "Show the callbacks promised to citizens: open, overdue, completed",
+      "Always call back when a colleague promised it or the citizen asks for it (TP-4.3).\n"
+      "Earliest due first. Columns: due (local time: the end of the phone day of the\n"
+      "assignee's unit, fixed when promised; \"next phone day\" when promised after hours,\n"
+      "TP-3.14), state (open, OVERDUE, done), callback id, the number to call, assignee,\n"
+      "unit, who asked (citizen, colleague, reception, voicemail), when requested. The\n"
+      "summary line counts the open and overdue callbacks of the tenant, unit or employee.");
+  command->add_flag("--overdue", options->overdue, "Only open callbacks past their due time");
+  command->add_flag("--completed", options->completed,
+                    "The callbacks completed today instead (latest first)");
+  command->add_option("--unit", options->unit_id, "Only callbacks for this unit or its employees");
+  command->add_option("--employee", options->employee_id, "Only callbacks for this employee");
+  command->add_option("--at", options->at,
+                      "Judge at this instant: RFC 3339 or local time (default: now)");
+  command->add_flag("--json", options->json, "Print the ListCallbacksResponse as protobuf JSON");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunCallbacks(c, *options, std::cout, std::cerr); });
+}
+
+void AddVoicemail(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<VoicemailOptions>();
+  CLI::App* command = AddCommand(
+      app, "voicemail", "Show the voicemail duty: mailboxes not listened to, greetings",
+      "Voicemail is listened to every day; a greeting always starts with the normal hours\n"
+      "(TP-3.14). Per unit: the mailboxes with voicemails not listened to (\"!\" when one\n"
+      "was left before today), then each greeting recorded and whether it starts with the\n"
+      "unit's normal phone hours (e.g. \"man–ons 8–16, tors 8–17, fre 8–14\", optionally\n"
+      "after \"Telefontid:\"); \"!\" when it does not.");
+  command->add_option("--unit", options->unit_id, "Only this unit");
+  command->add_option("--at", options->at,
+                      "Judge at this instant: RFC 3339 or local time (default: now)");
+  command->add_flag("--json", options->json, "Print the GetVoicemailDutyResponse as protobuf JSON");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunVoicemail(c, *options, std::cout, std::cerr); });
 }
 
 void AddShow(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
@@ -282,6 +335,9 @@ int RunCommandLine(int argc, char** argv) {
   AddStatus(app, globals, &exit_code);
   AddSearch(app, globals, &exit_code);
   AddCalls(app, globals, &exit_code);
+  AddConsole(app, globals, &exit_code);
+  AddCallbacks(app, globals, &exit_code);
+  AddVoicemail(app, globals, &exit_code);
   AddShow(app, globals, &exit_code);
   AddAppend(app, globals, &exit_code);
   AddCalendar(app, globals, &exit_code);

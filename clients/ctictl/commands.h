@@ -64,6 +64,27 @@ struct CallsOptions {
 int RunCalls(Connection& connection, const CallsOptions& options, std::ostream& out,
              std::ostream& err);
 
+// --- callbacks and voicemail duty (callback_commands.cc) ---
+
+struct CallbacksOptions {
+  bool overdue = false;     // only the open callbacks overdue now
+  bool completed = false;   // the callbacks completed today instead of the open ones
+  std::string unit_id;      // only this unit's callbacks; empty: all
+  std::string employee_id;  // only this employee's callbacks; empty: all
+  std::string at;           // RFC 3339 instant to judge at; empty: the server's now
+  bool json = false;
+};
+int RunCallbacks(Connection& connection, const CallbacksOptions& options, std::ostream& out,
+                 std::ostream& err);
+
+struct VoicemailOptions {
+  std::string unit_id;  // only this unit; empty: every unit with something to report
+  std::string at;       // RFC 3339 instant to judge at; empty: the server's now
+  bool json = false;
+};
+int RunVoicemail(Connection& connection, const VoicemailOptions& options, std::ostream& out,
+                 std::ostream& err);
+
 // --- append (append_command.cc) ---
 
 struct AppendOptions {

@@ -38,14 +38,15 @@ std::string FormatSearchResults(const cti::v1::SearchResponse& response) {
       const cti::v1::Employee& e = hit.employee();
       rows.push_back({"employee", e.employee_id(), e.full_name(),
                       hit.unit_name().empty() ? e.unit_id() : hit.unit_name(), e.extension(),
-                      PublicDirectNumber(e), Truncate(Tasks(e.tasks()), kTasksWidth)});
+                      PublicDirectNumber(e), hit.availability().text(),
+                      Truncate(Tasks(e.tasks()), kTasksWidth)});
     } else if (hit.has_unit()) {
       const cti::v1::Unit& u = hit.unit();
       rows.push_back({UnitKindLabel(u.kind()), u.unit_id(), u.name(), u.parent_unit_id(), "",
-                      u.phone_number(), Truncate(Tasks(u.tasks()), kTasksWidth)});
+                      u.phone_number(), "", Truncate(Tasks(u.tasks()), kTasksWidth)});
     }
   }
-  return RenderTable({"TYPE", "ID", "NAME", "UNIT", "EXT", "DIRECT NUMBER", "TASKS"}, rows);
+  return RenderTable({"TYPE", "ID", "NAME", "UNIT", "EXT", "DIRECT NUMBER", "NOW", "TASKS"}, rows);
 }
 
 std::string FormatEmployee(const cti::v1::GetEmployeeResponse& response) {

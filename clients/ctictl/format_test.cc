@@ -89,16 +89,22 @@ TEST(FormatSearchResults, ShowsUnlistedInsteadOfNumberAndUnitRows) {
   const auto response = FromJson<cti::v1::SearchResponse>(R"({"hits": [
     {"employee": {"employee_id": "e1", "full_name": "Anna Holm", "unit_id": "bs",
       "extension": "4711", "direct_number": "+4573764711", "tasks": ["pas", "kørekort"]},
-     "unit_name": "Borgerservice"},
+     "unit_name": "Borgerservice", "availability": {"state": "AVAILABILITY_STATE_ABSENT",
+      "text": "i møde til kl. 11.00"}},
     {"employee": {"employee_id": "e3", "full_name": "Mette Løvgren", "unit_id": "jc",
-      "extension": "4820", "unlisted": true}, "unit_name": "Jobcenter"},
+      "extension": "4820", "unlisted": true}, "unit_name": "Jobcenter",
+     "availability": {"state": "AVAILABILITY_STATE_FREE", "text": "ledig"}},
     {"unit": {"unit_id": "bs", "name": "Borgerservice", "kind": "UNIT_KIND_DEPARTMENT",
       "parent_unit_id": "ba", "phone_number": "+4573760100", "tasks": ["pas"]}}]})");
-  EXPECT_EQ(FormatSearchResults(response),
-            "TYPE        ID  NAME           UNIT           EXT   DIRECT NUMBER  TASKS\n"
-            "employee    e1  Anna Holm      Borgerservice  4711  +4573764711    pas, kørekort\n"
-            "employee    e3  Mette Løvgren  Jobcenter      4820  (unlisted)\n"
-            "department  bs  Borgerservice  ba                   +4573760100    pas\n");
+  EXPECT_EQ(
+      FormatSearchResults(response),
+      "TYPE        ID  NAME           UNIT           EXT   DIRECT NUMBER  NOW                   "
+      "TASKS\n"
+      "employee    e1  Anna Holm      Borgerservice  4711  +4573764711    i møde til kl. 11.00  "
+      "pas, kørekort\n"
+      "employee    e3  Mette Løvgren  Jobcenter      4820  (unlisted)     ledig\n"
+      "department  bs  Borgerservice  ba                   +4573760100                          "
+      "pas\n");
   EXPECT_EQ(FormatSearchResults(cti::v1::SearchResponse()), "No matches.\n");
 }
 

@@ -101,6 +101,32 @@ absl::Status ApplyCalendar(ApplyContext& ctx, const FieldPath& path,
 // Call family (apply_call.cc). `path` is "call".
 absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::CallEvent& call);
 
+// Call family: callbacks (apply_callback.cc; TP-4.3, TP-3.14), dispatched by ApplyCall.
+// `path` names the change, e.g. "call.callback_requested".
+absl::Status ApplyCallbackRequested(ApplyContext& ctx, const FieldPath& path,
+                                    const cti::v1::CallEvent& call);
+absl::Status ApplyCallbackAssigned(ApplyContext& ctx, const FieldPath& path,
+                                   const cti::v1::CallbackAssigned& change);
+absl::Status ApplyCallbackCompleted(ApplyContext& ctx, const FieldPath& path,
+                                    const cti::v1::CallbackCompleted& change);
+
+// Call family: voicemail and greetings (apply_voicemail.cc; TP-3.14), dispatched by
+// ApplyCall.
+absl::Status ApplyVoicemailLeft(ApplyContext& ctx, const FieldPath& path,
+                                const cti::v1::CallEvent& call);
+absl::Status ApplyVoicemailListened(ApplyContext& ctx, const FieldPath& path,
+                                    const cti::v1::VoicemailListened& change);
+absl::Status ApplyVoicemailGreetingSet(ApplyContext& ctx, const FieldPath& path,
+                                       const cti::v1::VoicemailGreetingSet& change);
+
+// Call family: a message's e-mail delivered or finally failed (apply_message_delivery.cc,
+// dispatched by ApplyCall). `path` is "call.message_delivered" /
+// "call.message_delivery_failed".
+absl::Status ApplyMessageDelivered(ApplyContext& ctx, const FieldPath& path,
+                                   const cti::v1::MessageDelivered& change);
+absl::Status ApplyMessageDeliveryFailed(ApplyContext& ctx, const FieldPath& path,
+                                        const cti::v1::MessageDeliveryFailed& change);
+
 }  // namespace cti::projections::internal
 
 #endif  // CTI_PROJECTIONS_INTERNAL_RULES_H_

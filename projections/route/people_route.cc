@@ -21,40 +21,6 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
   return ts;
 }
 
-const char* AbsenceDa(cti::v1::AbsenceKind kind) {
-  switch (kind) {
-    case cti::v1::ABSENCE_KIND_MEETING:
-      return "i møde";
-    case cti::v1::ABSENCE_KIND_SICK:
-      return "syg";
-    case cti::v1::ABSENCE_KIND_VACATION:
-      return "på ferie";
-    case cti::v1::ABSENCE_KIND_COURSE:
-      return "på kursus";
-    case cti::v1::ABSENCE_KIND_OFF_SITE:
-      return "ude af huset";
-    default:
-      return "ikke til stede";
-  }
-}
-
-const char* AbsenceEn(cti::v1::AbsenceKind kind) {
-  switch (kind) {
-    case cti::v1::ABSENCE_KIND_MEETING:
-      return "in a meeting";
-    case cti::v1::ABSENCE_KIND_SICK:
-      return "sick";
-    case cti::v1::ABSENCE_KIND_VACATION:
-      return "on vacation";
-    case cti::v1::ABSENCE_KIND_COURSE:
-      return "on a course";
-    case cti::v1::ABSENCE_KIND_OFF_SITE:
-      return "working off-site";
-    default:
-      return "away";
-  }
-}
-
 // Members in ring order for the group's strategy. Round robin starts after the member
 // rung or answering most recently; least recent puts the longest-idle first.
 absl::StatusOr<std::vector<cti::v1::GroupMember>> RingOrder(RouteContext& ctx,

@@ -38,6 +38,40 @@ constexpr int kMaxUnitDepth = 8;
 
 }  // namespace
 
+const char* AbsenceDa(cti::v1::AbsenceKind kind) {
+  switch (kind) {
+    case cti::v1::ABSENCE_KIND_MEETING:
+      return "i møde";
+    case cti::v1::ABSENCE_KIND_SICK:
+      return "syg";
+    case cti::v1::ABSENCE_KIND_VACATION:
+      return "på ferie";
+    case cti::v1::ABSENCE_KIND_COURSE:
+      return "på kursus";
+    case cti::v1::ABSENCE_KIND_OFF_SITE:
+      return "ude af huset";
+    default:
+      return "ikke til stede";
+  }
+}
+
+const char* AbsenceEn(cti::v1::AbsenceKind kind) {
+  switch (kind) {
+    case cti::v1::ABSENCE_KIND_MEETING:
+      return "in a meeting";
+    case cti::v1::ABSENCE_KIND_SICK:
+      return "sick";
+    case cti::v1::ABSENCE_KIND_VACATION:
+      return "on vacation";
+    case cti::v1::ABSENCE_KIND_COURSE:
+      return "on a course";
+    case cti::v1::ABSENCE_KIND_OFF_SITE:
+      return "working off-site";
+    default:
+      return "away";
+  }
+}
+
 void RouteContext::Reason(absl::string_view rule, std::string text, absl::string_view record_kind,
                           absl::string_view record_id, absl::string_view owner_id,
                           int64_t record_version) {

@@ -79,6 +79,10 @@ struct RouteContext {
   std::string Clock(absl::Time t) const;
 };
 
+// An absence kind in words: Danish for callers ("i møde", "syg"), English for reasons.
+const char* AbsenceDa(cti::v1::AbsenceKind kind);
+const char* AbsenceEn(cti::v1::AbsenceKind kind);
+
 // Reads through the cache (route_cache.h): the record under `key` as `load` reads it
 // from the snapshot, shared with other calls of the same version. `load` answers a null
 // pointer for an absent record.

@@ -46,6 +46,7 @@ void ServerFixture::Start() {
   options.runner.read_wait = absl::Milliseconds(20);
   options.runner.batch_size = options_.runner_batch_size;
   options.rebuild.batch_size = options_.rebuild_batch_size;
+  if (options_.configure) options_.configure(&options);
   std::unique_ptr<cti::log::EventLog> log;
   if (!options_.embedded_log) {
     log = std::make_unique<cti::log::MemoryLog>(&clock_, options_.partitions);

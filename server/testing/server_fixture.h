@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,8 @@ struct FixtureOptions {
   absl::Duration heartbeat = absl::Seconds(5);
   size_t runner_batch_size = 1000;
   size_t rebuild_batch_size = 1000;
+  // Changes the server's options last, before each start (e.g. options->mail).
+  std::function<void(CtidOptions*)> configure;
 };
 
 class ServerFixture {
