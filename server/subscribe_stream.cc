@@ -373,6 +373,10 @@ void SubscribeStream::StartAt(uint64_t start, uint64_t published) {
 
 void SubscribeStream::Prepare(uint64_t published) {
   std::shared_ptr<cti::projections::Store> store = deps_.stores->Get();
+  // The unit's members where the stream starts: at the snapshot's position (from the
+  // snapshot), none at the start of the log (the hires stream by), else as now.
+  const bool members_now =
+      !request_.snapshot() && (request_.from_now() || request_.after_position() > 0);
   if (!request_.unit_id().empty()) {
     cti::v1::GetUnitRequest unit_request;
     unit_request.set_tenant(request_.tenant());
@@ -383,8 +387,10 @@ void SubscribeStream::Prepare(uint64_t published) {
       End({unit.status().code(), absl::StrCat("unit_id: ", unit.status().message()), false});
       return;
     }
-    for (const cti::v1::Employee& employee : unit->employees()) {
-      members_.insert(employee.employee_id());
+    if (members_now) {
+      for (const cti::v1::Employee& employee : unit->employees()) {
+        members_.insert(employee.employee_id());
+      }
     }
   }
   uint64_t start = request_.from_now() ? published : request_.after_position();
@@ -402,6 +408,11 @@ void SubscribeStream::Prepare(uint64_t published) {
     start = std::max(snapshot->position(), published);
     if (!request_.unit_id().empty() || !request_.employee_id().empty()) {
       for (const cti::v1::LiveCall& call : snapshot->calls()) calls_.insert(call.call_id());
+    }
+    if (!request_.unit_id().empty()) {
+      for (const cti::v1::EmployeeAvailability& e : snapshot->employees()) {
+        members_.insert(e.employee_id());
+      }
     }
     absl::MutexLock lock(&mu_);
     snapshot_ = *std::move(snapshot);

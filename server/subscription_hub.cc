@@ -1,13 +1,40 @@
 #include "server/subscription_hub.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 
 namespace cti::server {
 
 SubscriptionHub::SubscriptionHub(std::vector<uint64_t> published)
-    : published_(std::move(published)), listeners_(published_.size()) {}
+    : published_(std::move(published)), listeners_(published_.size()) {
+  absl::MutexLock lock(&join_mu_);
+  delivery_ = std::thread([this] { Deliver(); });
+}
+
+SubscriptionHub::~SubscriptionHub() { Shutdown(); }
+
+void SubscriptionHub::Deliver() {
+  while (true) {
+    std::shared_ptr<const AppliedBatch> batch;
+    std::vector<std::shared_ptr<HubListener>> targets;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SubscriptionHub* hub)
+               ABSL_NO_THREAD_SAFETY_ANALYSIS { return hub->shut_down_ || !hub->queue_.empty(); },
+          this));
+      if (shut_down_) return;
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+      const Listeners& listeners = listeners_[batch->partition];
+      targets.reserve(listeners.size());
+      for (const auto& [key, listener] : listeners) targets.push_back(listener);
+    }
+    for (const std::shared_ptr<HubListener>& listener : targets) listener->OnBatch(batch);
+  }
+}
 
 absl::StatusOr<uint64_t> SubscriptionHub::Add(int partition,
                                               std::shared_ptr<HubListener> listener) {
@@ -34,18 +61,21 @@ void SubscriptionHub::Remove(const HubListener* listener) {
 }
 
 void SubscriptionHub::Publish(std::shared_ptr<const AppliedBatch> batch) {
-  std::vector<std::shared_ptr<HubListener>> targets;
-  {
-    absl::MutexLock lock(&mu_);
-    const int partition = batch->partition;
-    if (partition < 0 || static_cast<size_t>(partition) >= listeners_.size()) return;
-    if (batch->applied_position > published_[partition]) {
-      published_[partition] = batch->applied_position;
-    }
-    targets.reserve(listeners_[partition].size());
-    for (const auto& [key, listener] : listeners_[partition]) targets.push_back(listener);
+  absl::MutexLock lock(&mu_);
+  const int partition = batch->partition;
+  if (shut_down_ || partition < 0 || static_cast<size_t>(partition) >= listeners_.size()) {
+    return;
   }
-  for (const std::shared_ptr<HubListener>& listener : targets) listener->OnBatch(batch);
+  if (batch->applied_position > published_[partition]) {
+    published_[partition] = batch->applied_position;
+  }
+  if (listeners_[partition].empty()) return;  // nobody to tell
+  mu_.Await(absl::Condition(
+      +[](SubscriptionHub* hub) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return hub->shut_down_ || hub->queue_.size() < kMaxQueued;
+      },
+      this));
+  if (!shut_down_) queue_.push_back(std::move(batch));
 }
 
 uint64_t SubscriptionHub::Published(int partition) const {
@@ -59,10 +89,16 @@ void SubscriptionHub::Shutdown() {
   {
     absl::MutexLock lock(&mu_);
     shut_down_ = true;
+    queue_.clear();
     for (Listeners& listeners : listeners_) {
       for (auto& [key, listener] : listeners) all.push_back(std::move(listener));
       listeners.clear();
     }
+  }
+  // No batch is handed to a listener once Shutdown returns.
+  {
+    absl::MutexLock lock(&join_mu_);
+    if (delivery_.joinable()) delivery_.join();
   }
   for (const std::shared_ptr<HubListener>& listener : all) listener->OnShutdown();
 }

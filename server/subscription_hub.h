@@ -6,14 +6,22 @@
 // in order. Registration answers the position published up to then, so a subscriber
 // knows exactly which positions it must read from the log instead (catch-up) and which
 // will come live: no gap, no duplicate.
+// Delivery: Publish records the new position and queues the batch; the hub's own
+// delivery thread hands queued batches to the partition's listeners, in order, outside
+// the hub's lock. The projector thus runs no listener code: however many streams are
+// open, applying is not slowed by them (only when more than kMaxQueued batches wait
+// does Publish wait for the delivery thread, which bounds memory). A listener added
+// while a batch is queued may receive it although Add's answer already counts it (a
+// stream drops positions it has passed).
 // Concurrency: all methods may be called from any thread. Publish is called by one
-// thread at a time (the projector runner) and calls listeners outside the hub's lock;
-// listeners must not block (the projector never waits on a subscriber).
+// thread at a time (the projector runner); listeners must not block.
 #ifndef CTI_SERVER_SUBSCRIPTION_HUB_H_
 #define CTI_SERVER_SUBSCRIPTION_HUB_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -46,8 +54,16 @@ class HubListener {
 
 class SubscriptionHub {
  public:
+  // Batches queued for delivery before Publish waits.
+  static constexpr size_t kMaxQueued = 1024;
+
   // `published[p]`: the position partition p had applied when the hub was created.
+  // Starts the delivery thread.
   explicit SubscriptionHub(std::vector<uint64_t> published);
+  // Shuts down (if not yet).
+  ~SubscriptionHub();
+  SubscriptionHub(const SubscriptionHub&) = delete;
+  SubscriptionHub& operator=(const SubscriptionHub&) = delete;
 
   // Registers `listener` for `partition` and returns the applied position published up
   // to now: every later batch goes to the listener. UNAVAILABLE after Shutdown;
@@ -58,13 +74,15 @@ class SubscriptionHub {
   // that was being delivered when Remove was called.
   void Remove(const HubListener* listener);
 
-  // Delivers `batch` to the listeners of its partition.
+  // Queues `batch` for the listeners of its partition (see Delivery above).
   void Publish(std::shared_ptr<const AppliedBatch> batch);
 
   // The applied position last published for `partition` (0 for an unknown one).
   uint64_t Published(int partition) const;
 
-  // Calls OnShutdown on every listener, unregisters them all and refuses later Adds.
+  // Drops undelivered batches, waits for the batch being delivered, calls OnShutdown on
+  // every listener, unregisters them all and refuses later Adds. Idempotent. Not to be
+  // called from a listener.
   void Shutdown();
 
   // Number of registered listeners.
@@ -77,6 +95,11 @@ class SubscriptionHub {
   std::vector<uint64_t> published_ ABSL_GUARDED_BY(mu_);
   std::vector<Listeners> listeners_ ABSL_GUARDED_BY(mu_);  // By partition.
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<std::shared_ptr<const AppliedBatch>> queue_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex join_mu_;
+  std::thread delivery_ ABSL_GUARDED_BY(join_mu_);  // runs Deliver() until shut down
+
+  void Deliver();
 };
 
 }  // namespace cti::server

@@ -193,6 +193,7 @@ TEST(SwitchboardStreamTest, TP_6_3_AUnitsSnapshotHoldsItsCallsAndPeopleOnly) {
             {Administration("sundhed", "Sundhed"), Administration("skat", "Skat"),
              Hire("e1", "Bo Lund", "sundhed"), Hire("e2", "Eva Berg", "skat"), CallOffered("c1"),
              CallAt("c1", "e1", false), CallOffered("c2"), CallAt("c2", "e2", true)});
+  fixture.Status(8);  // applied: the snapshot is at 8
   cti::v1::SubscribeRequest request;
   request.set_tenant(kTenant);
   request.set_snapshot(true);
@@ -223,6 +224,7 @@ TEST(SwitchboardStreamTest, TP_6_3_AStreamResumesAcrossARestartWithoutGapOrDupli
   ServerFixture fixture(options);
   AppendAll(fixture, {Administration("sundhed", "Sundhed"), Hire("e1", "Bo Lund", "sundhed")});
   for (int i = 0; i < 20; ++i) AppendAll(fixture, {CallOffered(absl::StrCat("a", i))});  // 3-22
+  fixture.Status(22);
   cti::v1::SubscribeRequest request;
   request.set_tenant(kTenant);
   request.set_snapshot(true);
@@ -271,6 +273,7 @@ TEST(SwitchboardStreamTest, TP_6_1_TwoHundredSubscribersLoseNothing) {
   };
   const absl::Duration alone = ingest("alone-");
   const uint64_t start_position = 1 + kEvents;
+  fixture.Status(start_position);  // applied: from_now starts after it
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < 4; ++i) {
@@ -288,19 +291,24 @@ TEST(SwitchboardStreamTest, TP_6_1_TwoHundredSubscribersLoseNothing) {
     streams.push_back(Subscribe(fixture, request, channels[i % channels.size()]));
   }
   std::vector<std::vector<uint64_t>> received(kSubscribers);
+  std::vector<std::string> ended(kSubscribers);
   std::vector<std::thread> readers;
   for (int i = 0; i < kSubscribers; ++i) {
     readers.emplace_back([&, i] {
       std::vector<cti::v1::LogRecord> records;
-      if (streams[i].ReadThrough(start_position + kEvents, &records)) {
-        received[i] = Positions(records);
+      const bool complete = streams[i].ReadThrough(start_position + kEvents, &records);
+      received[i] = Positions(records);
+      if (!complete) {
+        const grpc::Status status = streams[i].reader->Finish();
+        ended[i] = absl::StrCat(status.error_code(), " ", status.error_message());
       }
     });
   }
   const absl::Duration watched = ingest("watched-");
   for (std::thread& reader : readers) reader.join();
   for (int i = 0; i < kSubscribers; ++i) {
-    ASSERT_EQ(received[i].size(), static_cast<size_t>(kEvents)) << "subscriber " << i;
+    ASSERT_EQ(received[i].size(), static_cast<size_t>(kEvents))
+        << "subscriber " << i << " ended: " << ended[i];
     for (int j = 0; j < kEvents; ++j) {
       ASSERT_EQ(received[i][j], start_position + 1 + j) << "subscriber " << i;
     }
