@@ -79,17 +79,7 @@ absl::StatusOr<cti::v1::ListCallbacksResponse> Callbacks::List(
   internal::SnapshotRead read(*store_);
   internal::Txn& txn = read.txn();
   const std::string t = internal::TenantPrefix(request.tenant());
-  if (!request.unit_id().empty()) {
-    cti::v1::Unit unit;
-    CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(txn, t, request.unit_id(), &unit));
-    if (!found) return internal::NotFound("unit_id", request.unit_id());
-  }
-  if (!request.employee_id().empty()) {
-    cti::v1::Employee employee;
-    CTI_ASSIGN_OR_RETURN(bool found,
-                         internal::LoadEmployee(txn, t, request.employee_id(), &employee));
-    if (!found) return internal::NotFound("employee_id", request.employee_id());
-  }
+  CTI_RETURN_IF_ERROR(internal::CheckQueryScope(txn, t, request.unit_id(), request.employee_id()));
   const auto matches = [&](const state::Callback& callback) {
     if (!request.unit_id().empty()) return callback.unit_id() == request.unit_id();
     if (!request.employee_id().empty()) {

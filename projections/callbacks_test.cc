@@ -31,10 +31,7 @@ absl::Time TimeOf(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds());
 }
 
-cti::v1::Event At(cti::v1::Event e, absl::Time t) {
-  *e.mutable_occurred_at() = Ts(t);
-  return e;
-}
+using testing::At;
 
 cti::v1::Event Requested(
     const std::string& id, cti::v1::CallTarget assignee, absl::Time t,
@@ -49,17 +46,8 @@ cti::v1::Event Requested(
   return At(e, t);
 }
 
-cti::v1::CallTarget Employee(const std::string& id) {
-  cti::v1::CallTarget target;
-  target.set_employee_id(id);
-  return target;
-}
-
-cti::v1::CallTarget Unit(const std::string& id) {
-  cti::v1::CallTarget target;
-  target.set_unit_id(id);
-  return target;
-}
+constexpr auto& Employee = testing::EmployeeTarget;
+constexpr auto& Unit = testing::UnitTarget;
 
 cti::v1::Event Assigned(const std::string& id, cti::v1::CallTarget assignee, absl::Time t) {
   cti::v1::Event e;

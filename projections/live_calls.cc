@@ -72,21 +72,8 @@ namespace internal {
 
 absl::StatusOr<cti::v1::ListLiveCallsResponse> ListLiveCallsIn(
     Txn& txn, const cti::v1::ListLiveCallsRequest& request) {
-  if (!request.unit_id().empty() && !request.employee_id().empty()) {
-    return absl::InvalidArgumentError("unit_id, employee_id: give at most one of them");
-  }
   const std::string t = internal::TenantPrefix(request.tenant());
-  if (!request.unit_id().empty()) {
-    cti::v1::Unit unit;
-    CTI_ASSIGN_OR_RETURN(bool found, internal::LoadUnit(txn, t, request.unit_id(), &unit));
-    if (!found) return internal::NotFound("unit_id", request.unit_id());
-  }
-  if (!request.employee_id().empty()) {
-    cti::v1::Employee employee;
-    CTI_ASSIGN_OR_RETURN(bool found,
-                         internal::LoadEmployee(txn, t, request.employee_id(), &employee));
-    if (!found) return internal::NotFound("employee_id", request.employee_id());
-  }
+  CTI_RETURN_IF_ERROR(internal::CheckQueryScope(txn, t, request.unit_id(), request.employee_id()));
 
   std::vector<std::string> ids;
   const std::string prefix = internal::LiveCallKey(t, "");

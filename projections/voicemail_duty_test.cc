@@ -22,22 +22,10 @@ absl::Time Local(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), Zone());
 }
 
-cti::v1::Event At(cti::v1::Event e, absl::Time t) {
-  *e.mutable_occurred_at() = testing::Ts(absl::ToUnixSeconds(t));
-  return e;
-}
+using testing::At;
 
-cti::v1::CallTarget Employee(const std::string& id) {
-  cti::v1::CallTarget target;
-  target.set_employee_id(id);
-  return target;
-}
-
-cti::v1::CallTarget Unit(const std::string& id) {
-  cti::v1::CallTarget target;
-  target.set_unit_id(id);
-  return target;
-}
+constexpr auto& Employee = testing::EmployeeTarget;
+constexpr auto& Unit = testing::UnitTarget;
 
 cti::v1::Event Left(const std::string& id, cti::v1::CallTarget mailbox, absl::Time t) {
   cti::v1::Event e;

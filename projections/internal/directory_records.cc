@@ -29,6 +29,26 @@ absl::StatusOr<bool> LoadEmployee(Txn& txn, absl::string_view tenant_prefix, abs
   return txn.GetProto(Cf::kDirectory, TaggedKey(tenant_prefix, kEmployeeTag, id), employee);
 }
 
+absl::Status CheckQueryScope(Txn& txn, absl::string_view tenant_prefix, absl::string_view unit_id,
+                             absl::string_view employee_id) {
+  if (!unit_id.empty() && !employee_id.empty()) {
+    return absl::InvalidArgumentError("unit_id, employee_id: give at most one of them");
+  }
+  if (!unit_id.empty()) {
+    cti::v1::Unit unit;
+    absl::StatusOr<bool> found = LoadUnit(txn, tenant_prefix, unit_id, &unit);
+    if (!found.ok()) return found.status();
+    if (!*found) return NotFound("unit_id", unit_id);
+  }
+  if (!employee_id.empty()) {
+    cti::v1::Employee employee;
+    absl::StatusOr<bool> found = LoadEmployee(txn, tenant_prefix, employee_id, &employee);
+    if (!found.ok()) return found.status();
+    if (!*found) return NotFound("employee_id", employee_id);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadActiveUnit(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
                             absl::string_view id, cti::v1::Unit* unit) {
   if (absl::Status s = CheckId(path, id); !s.ok()) return s;

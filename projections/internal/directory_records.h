@@ -69,6 +69,11 @@ absl::Status CheckActiveUnit(Txn& txn, absl::string_view tenant_prefix, const Fi
 absl::Status CheckActiveEmployee(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
                                  absl::string_view id);
 
+// The scope of a query (a unit, an employee, or neither): INVALID_ARGUMENT when both
+// are given, NOT_FOUND naming "unit_id" / "employee_id" when never defined or hired.
+absl::Status CheckQueryScope(Txn& txn, absl::string_view tenant_prefix, absl::string_view unit_id,
+                             absl::string_view employee_id);
+
 // Checks a call target's shape and that a named employee or unit exists (it may have
 // left or been retired: calls report what happened). `path` names the target field.
 absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,

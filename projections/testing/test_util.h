@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "cti/v1/event.pb.h"
 #include "gtest/gtest.h"
 #include "projections/projector.h"
@@ -181,6 +182,22 @@ inline cti::v1::Event Abandoned(const std::string& call_id) {
 inline cti::v1::Event Ended(const std::string& call_id) {
   cti::v1::Event e = CallEvent(call_id);
   e.mutable_call()->mutable_ended();
+  return e;
+}
+
+// Call targets, and an event with its occurred_at set to `t`.
+inline cti::v1::CallTarget EmployeeTarget(const std::string& id) {
+  cti::v1::CallTarget target;
+  target.set_employee_id(id);
+  return target;
+}
+inline cti::v1::CallTarget UnitTarget(const std::string& id) {
+  cti::v1::CallTarget target;
+  target.set_unit_id(id);
+  return target;
+}
+inline cti::v1::Event At(cti::v1::Event e, absl::Time t) {
+  *e.mutable_occurred_at() = Ts(absl::ToUnixSeconds(t));
   return e;
 }
 
