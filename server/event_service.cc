@@ -127,8 +127,8 @@ grpc::ServerUnaryReactor* EventServiceImpl::Append(grpc::CallbackServerContext* 
   return reactor;
 }
 
-grpc::ServerWriteReactor<cti::v1::SubscribeResponse>* EventServiceImpl::Subscribe(
-    grpc::CallbackServerContext* context, const cti::v1::SubscribeRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventServiceImpl::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   return StartSubscribeStream(context, deps_, *request);
 }
 

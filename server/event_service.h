@@ -28,12 +28,17 @@
 
 namespace cti::server {
 
-class EventServiceImpl final : public cti::v1::EventService::CallbackService {
+// Subscribe is a raw method: its stream writes serialized responses it puts together
+// from records serialized once (subscribe_stream.h).
+class EventServiceImpl final : public cti::v1::EventService::WithCallbackMethod_Append<
+                                   cti::v1::EventService::WithCallbackMethod_AppendBatch<
+                                       cti::v1::EventService::WithRawCallbackMethod_Subscribe<
+                                           cti::v1::EventService::Service>>> {
  public:
   // The generated synchronous overloads stay visible (and unimplemented).
-  using cti::v1::EventService::CallbackService::Append;
-  using cti::v1::EventService::CallbackService::AppendBatch;
-  using cti::v1::EventService::CallbackService::Subscribe;
+  using WithCallbackMethod_Append::Append;
+  using WithCallbackMethod_AppendBatch::AppendBatch;
+  using WithRawCallbackMethod_Subscribe::Subscribe;
 
   // `deps` must outlive the service.
   explicit EventServiceImpl(const ServiceDeps* deps) : deps_(*deps) {}
@@ -47,8 +52,8 @@ class EventServiceImpl final : public cti::v1::EventService::CallbackService {
                                         const cti::v1::AppendBatchRequest* request,
                                         cti::v1::AppendBatchResponse* response) override;
 
-  grpc::ServerWriteReactor<cti::v1::SubscribeResponse>* Subscribe(
-      grpc::CallbackServerContext* context, const cti::v1::SubscribeRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request) override;
 
  private:
   const ServiceDeps& deps_;

@@ -1,5 +1,8 @@
 #include "server/subscribe_stream.h"
 
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/slice.h>
+
 #include <algorithm>
 #include <deque>
 #include <memory>
@@ -13,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "cti/v1/event_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "projections/directory.h"
@@ -138,12 +142,46 @@ struct Ending {
   bool resume_hint;
 };
 
-class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>,
+// A matching record queued for the stream: its position and its serialized bytes
+// (shared with every stream that sends the same live record).
+struct Queued {
+  uint64_t position = 0;
+  std::shared_ptr<const std::string> bytes;
+};
+
+// Appends protobuf's length-delimited field `field` holding `size` bytes (tag, length).
+void AppendFieldHeader(std::string* out, uint32_t field, size_t size) {
+  uint64_t tag = (static_cast<uint64_t>(field) << 3) | 2;  // wire type 2: length-delimited
+  for (uint64_t v : {tag, static_cast<uint64_t>(size)}) {
+    while (v >= 0x80) {
+      out->push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out->push_back(static_cast<char>(v));
+  }
+}
+
+// A ByteBuffer that owns `bytes` (no copy).
+grpc::ByteBuffer OwningBuffer(std::string bytes) {
+  auto* holder = new std::string(std::move(bytes));
+  grpc::Slice slice(
+      holder->data(), holder->size(), [](void* p) { delete static_cast<std::string*>(p); }, holder);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+grpc::ByteBuffer SerializedResponse(const SubscribeResponse& response) {
+  return OwningBuffer(response.SerializeAsString());
+}
+
+class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                               public HubListener,
                               public std::enable_shared_from_this<SubscribeStream> {
  public:
-  SubscribeStream(const ServiceDeps& deps, const SubscribeRequest& request)
-      : deps_(deps), request_(request) {}
+  // `request` is what the client sent, or the reason it could not be read.
+  SubscribeStream(const ServiceDeps& deps, absl::StatusOr<SubscribeRequest> request)
+      : deps_(deps),
+        request_(request.ok() ? *std::move(request) : SubscribeRequest()),
+        unreadable_(request.status()) {}
 
   void Begin();
 
@@ -185,6 +223,7 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
 
   const ServiceDeps& deps_;
   const SubscribeRequest request_;
+  const absl::Status unreadable_;  // OK when the request was read
   int partition_ = 0;
   absl::flat_hash_set<int> families_;       // Empty: all.
   absl::flat_hash_set<std::string> kinds_;  // Event types (EventTypeOf); empty: all.
@@ -208,7 +247,7 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
   uint64_t target_ ABSL_GUARDED_BY(mu_) = 0;
   // Every matching record <= delivered_ has been handed to gRPC.
   uint64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;
-  std::deque<std::shared_ptr<const LogRecord>> buffer_ ABSL_GUARDED_BY(mu_);
+  std::deque<Queued> buffer_ ABSL_GUARDED_BY(mu_);
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool last_write_was_record_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t writing_position_ ABSL_GUARDED_BY(mu_) = 0;
@@ -224,7 +263,7 @@ class SubscribeStream final : public grpc::ServerWriteReactor<SubscribeResponse>
   std::optional<Ending> ending_ ABSL_GUARDED_BY(mu_);
   bool finish_started_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
-  SubscribeResponse response_;  // Owned by the write in flight.
+  grpc::ByteBuffer response_;  // Owned by the write in flight: a serialized SubscribeResponse
 
   // Catch-up state, used by the one catch-up task running at a time.
   std::unique_ptr<cti::log::LogReader> reader_;
@@ -306,7 +345,8 @@ void SubscribeStream::Follow(const LogRecord& record) {
 
 void SubscribeStream::Begin() {
   self_ = shared_from_this();
-  absl::Status parsed = ServingGate(deps_);
+  absl::Status parsed = unreadable_;
+  if (parsed.ok()) parsed = ServingGate(deps_);
   if (parsed.ok()) parsed = ParseRequest();
   if (!parsed.ok()) {
     {
@@ -440,7 +480,9 @@ void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) 
     if (ending_.has_value() || done_) return;
     target_ = std::max(target_, batch->applied_position);
     if (!live_) return;  // Catch-up reads these positions from the log.
-    for (const LogRecord* record : batch->records.records()) {
+    const absl::Span<const LogRecord* const> records = batch->records.records();
+    for (size_t i = 0; i < records.size(); ++i) {
+      const LogRecord* record = records[i];
       if (record->position() <= cursor_ || !InScope(*record)) continue;
       if (!Matches(*record)) {
         Follow(*record);
@@ -451,8 +493,9 @@ void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) 
         break;
       }
       Follow(*record);
-      // Shares the batch: no copy until the record is written.
-      buffer_.push_back(std::shared_ptr<const LogRecord>(batch, record));
+      // Serialized once per batch, shared by every stream (no copy, no parse).
+      buffer_.push_back(Queued{record->position(),
+                               std::shared_ptr<const std::string>(batch, &batch->Serialized(i))});
     }
     if (!overflow) cursor_ = std::max(cursor_, batch->applied_position);
   }
@@ -491,29 +534,39 @@ void SubscribeStream::Pump() {
           grpc::Status(static_cast<grpc::StatusCode>(ending_->code), std::move(message));
       action = Action::kFinish;
     } else if (snapshot_.has_value()) {
-      response_.Clear();
-      *response_.mutable_snapshot() = *std::move(snapshot_);
+      SubscribeResponse message;
+      *message.mutable_snapshot() = *std::move(snapshot_);
       snapshot_.reset();
+      response_ = SerializedResponse(message);
       write_in_flight_ = true;
       last_write_was_record_ = false;
       last_flow_ = deps_.clock->Now();
       action = Action::kWrite;
     } else if (!buffer_.empty()) {
-      response_.Clear();
+      // The SubscribeResponse is put together from the records' serialized bytes.
+      std::string message;
       if (batch_records_ <= 1) {
-        std::shared_ptr<const LogRecord> record = std::move(buffer_.front());
+        const Queued queued = std::move(buffer_.front());
         buffer_.pop_front();
-        *response_.mutable_record() = *record;
-        writing_position_ = record->position();
+        AppendFieldHeader(&message, SubscribeResponse::kRecordFieldNumber, queued.bytes->size());
+        message.append(*queued.bytes);
+        writing_position_ = queued.position;
       } else {
-        // Whatever is queued, up to batch_records_, in one message.
-        cti::v1::RecordBatch* batch = response_.mutable_batch();
-        while (!buffer_.empty() && batch->records_size() < static_cast<int>(batch_records_)) {
-          *batch->add_records() = *buffer_.front();
-          buffer_.pop_front();
+        // Whatever is queued, up to batch_records_, in one RecordBatch.
+        const size_t n = std::min<size_t>(buffer_.size(), batch_records_);
+        std::string records;
+        for (size_t i = 0; i < n; ++i) {
+          const Queued& queued = buffer_[i];
+          AppendFieldHeader(&records, cti::v1::RecordBatch::kRecordsFieldNumber,
+                            queued.bytes->size());
+          records.append(*queued.bytes);
         }
-        writing_position_ = batch->records(batch->records_size() - 1).position();
+        writing_position_ = buffer_[n - 1].position;
+        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<ptrdiff_t>(n));
+        AppendFieldHeader(&message, SubscribeResponse::kBatchFieldNumber, records.size());
+        message.append(records);
       }
+      response_ = OwningBuffer(std::move(message));
       write_in_flight_ = true;
       last_write_was_record_ = true;
       last_flow_ = deps_.clock->Now();
@@ -528,10 +581,11 @@ void SubscribeStream::Pump() {
       delivered_ = std::max(delivered_, cursor_);
       if (heartbeat_due_ && !preparing_) {
         heartbeat_due_ = false;
-        response_.Clear();
-        cti::v1::Heartbeat* heartbeat = response_.mutable_heartbeat();
+        SubscribeResponse message;
+        cti::v1::Heartbeat* heartbeat = message.mutable_heartbeat();
         heartbeat->set_applied_position(delivered_);
         *heartbeat->mutable_at() = ToProtoTimestamp(deps_.clock->Now());
+        response_ = SerializedResponse(message);
         write_in_flight_ = true;
         last_write_was_record_ = false;
         action = Action::kWrite;
@@ -620,7 +674,7 @@ void SubscribeStream::CatchUp() {
     }
   }
   // Take what is at or below the target; the rest waits in read_ahead_.
-  std::vector<std::shared_ptr<const LogRecord>> matched;
+  std::vector<Queued> matched;
   uint64_t reached = from - 1;
   std::shared_ptr<cti::projections::Store> store = deps_.stores->Get();
   while (failure.ok() && !read_ahead_.empty() && read_ahead_.front().position() <= target &&
@@ -638,7 +692,10 @@ void SubscribeStream::CatchUp() {
     *record.mutable_outcome() = *std::move(outcome);
     const bool matches = Matches(record);
     Follow(record);
-    if (matches) matched.push_back(std::make_shared<const LogRecord>(std::move(record)));
+    if (matches) {
+      matched.push_back(Queued{record.position(),
+                               std::make_shared<const std::string>(record.SerializeAsString())});
+    }
   }
   // Records beyond the target were read ahead: every position up to it has been seen
   // (positions need not be dense).
@@ -691,11 +748,16 @@ void SubscribeStream::OnHeartbeatTimer() {
 
 }  // namespace
 
-grpc::ServerWriteReactor<SubscribeResponse>* StartSubscribeStream(
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribeStream(
     grpc::CallbackServerContext* context, const ServiceDeps& deps,
-    const SubscribeRequest& request) {
+    const grpc::ByteBuffer& request_bytes) {
   (void)context;
-  auto stream = std::make_shared<SubscribeStream>(deps, request);
+  absl::StatusOr<SubscribeRequest> request = SubscribeRequest();
+  grpc::ByteBuffer bytes(request_bytes);  // Deserialize consumes its buffer
+  if (!grpc::SerializationTraits<SubscribeRequest>::Deserialize(&bytes, &*request).ok()) {
+    request = absl::InvalidArgumentError("request: not a cti.v1.SubscribeRequest");
+  }
+  auto stream = std::make_shared<SubscribeStream>(deps, std::move(request));
   stream->Begin();
   return stream.get();
 }

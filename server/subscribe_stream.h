@@ -19,6 +19,7 @@
 #define CTI_SERVER_SUBSCRIBE_STREAM_H_
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/server_callback.h>
 
 #include "cti/v1/event_service.pb.h"
@@ -26,11 +27,12 @@
 
 namespace cti::server {
 
-// Starts the stream for `request` (copied). The reactor owns itself and is released
-// after gRPC calls OnDone.
-grpc::ServerWriteReactor<cti::v1::SubscribeResponse>* StartSubscribeStream(
-    grpc::CallbackServerContext* context, const ServiceDeps& deps,
-    const cti::v1::SubscribeRequest& request);
+// Starts the stream for the serialized cti.v1.SubscribeRequest `request` (read at once).
+// The stream writes serialized cti.v1.SubscribeResponse messages: a live record is
+// serialized once and its bytes shared by every stream that sends it. The reactor owns
+// itself and is released after gRPC calls OnDone.
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribeStream(
+    grpc::CallbackServerContext* context, const ServiceDeps& deps, const grpc::ByteBuffer& request);
 
 }  // namespace cti::server
 

@@ -21,9 +21,11 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -41,6 +43,22 @@ struct AppliedBatch {
   // The batch's records in position order, each with its ApplyOutcome set (as read
   // from the log: often on one arena, freed with the batch).
   cti::log::RecordBatch records;
+
+  // records.record(i) serialized, made once on first use and shared by every stream that
+  // sends it (thread-safe).
+  const std::string& Serialized(size_t i) const {
+    absl::call_once(serialized_once_, [this] {
+      serialized_.reserve(records.size());
+      for (const cti::v1::LogRecord* record : records.records()) {
+        serialized_.push_back(record->SerializeAsString());
+      }
+    });
+    return serialized_[i];
+  }
+
+ private:
+  mutable absl::once_flag serialized_once_;
+  mutable std::vector<std::string> serialized_;
 };
 
 class HubListener {
