@@ -357,14 +357,30 @@ class FanOutClient {
 // ratio printed (timing targets live in the benchmarks): the projector runs no
 // subscriber code (the hub's delivery thread does), records are serialized once for all
 // streams, and the 200 streams are read by one client thread.
-TEST(SwitchboardStreamTest, TP_6_1_TwoHundredSubscribersLoseNothing) {
+// Ingest: one Append per call (a PBX adapter's pace), or AppendBatch of 100 (an import).
+class SwitchboardFanOutTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SwitchboardFanOutTest, TP_6_1_TwoHundredSubscribersLoseNothing) {
   constexpr int kSubscribers = 200;
   constexpr int kEvents = 600;
+  const bool batched = GetParam();
   ServerFixture fixture;
   AppendAll(fixture, {Administration("sundhed", "Sundhed")});
   const auto ingest = [&](const std::string& prefix) {
     const absl::Time start = absl::Now();
-    for (int i = 0; i < kEvents; ++i) AppendAll(fixture, {CallOffered(absl::StrCat(prefix, i))});
+    if (!batched) {
+      for (int i = 0; i < kEvents; ++i) AppendAll(fixture, {CallOffered(absl::StrCat(prefix, i))});
+      return absl::Now() - start;
+    }
+    for (int i = 0; i < kEvents; i += 100) {
+      cti::v1::AppendBatchRequest request;
+      for (int j = i; j < i + 100; ++j)
+        *request.add_events() = CallOffered(absl::StrCat(prefix, j));
+      cti::v1::AppendBatchResponse response;
+      auto context = NewContext();
+      grpc::Status status = fixture.events().AppendBatch(context.get(), request, &response);
+      EXPECT_TRUE(status.ok() && response.appended_count() == 100) << status.error_message();
+    }
     return absl::Now() - start;
   };
   const absl::Duration alone = ingest("alone-");
@@ -401,10 +417,16 @@ TEST(SwitchboardStreamTest, TP_6_1_TwoHundredSubscribersLoseNothing) {
       ASSERT_EQ(got[j], start_position + 1 + j) << "subscriber " << i;
     }
   }
-  std::printf("ingest of %d events: %.1f ms alone, %.1f ms with %d subscribers (x%.2f)\n", kEvents,
+  std::printf("ingest of %d events (%s): %.1f ms alone, %.1f ms with %d subscribers (x%.2f)\n",
+              kEvents, batched ? "AppendBatch of 100" : "one Append each",
               absl::ToDoubleMilliseconds(alone), absl::ToDoubleMilliseconds(watched), kSubscribers,
               absl::FDivDuration(watched, alone));
 }
+
+INSTANTIATE_TEST_SUITE_P(Ingest, SwitchboardFanOutTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "AppendBatch" : "Append";
+                         });
 
 }  // namespace
 }  // namespace cti::server
