@@ -338,9 +338,11 @@ int Main(int argc, char** argv) {
     cost_line = absl::StrFormat(
         "Router::Route in process, one thread, no gRPC: %.1f µs and %.0f answer bytes per call "
         "over the mix, %.0f%% kept answers (%s; %llu calls); %.0f µs per call without any "
-        "cache",
+        "cache. Asked for now (no at: busy counts): %.1f µs, %.0f%% kept; %.0f µs without "
+        "any cache",
         cost->overall_us, cost->overall_bytes, 100 * cost->kept_share, absl::StrJoin(kinds, ", "),
-        static_cast<unsigned long long>(cost->calls), cost->uncached_us);
+        static_cast<unsigned long long>(cost->calls), cost->uncached_us, cost->live_us,
+        100 * cost->live_kept_share, cost->live_uncached_us);
   } else {
     cost_line =
         absl::StrCat("Router::Route in process: not measured (", cost.status().ToString(), ")");

@@ -23,10 +23,11 @@ int64_t MonoNanos() {
 
 // Routes `requests` in turn until `duration` passed (at least once each); answers mean
 // microseconds per call and mean answer bytes.
+// `now` is the server's clock for requests without `at`.
 absl::Status Time(const projections::Router& router,
                   const std::vector<const cti::v1::RouteRequest*>& requests,
-                  absl::Duration duration, double* mean_us, double* mean_bytes, uint64_t* calls) {
-  const absl::Time now = absl::Now();  // Unused: every request has `at`.
+                  absl::Duration duration, double* mean_us, double* mean_bytes, uint64_t* calls,
+                  absl::Time now = absl::InfinitePast()) {
   const int64_t start = MonoNanos();
   const int64_t end = start + absl::ToInt64Nanoseconds(duration);
   uint64_t n = 0;
@@ -121,6 +122,37 @@ absl::StatusOr<RouteCost> MeasureRouteCost(const std::string& data_dir,
   uint64_t uncached_calls = 0;
   if (absl::Status s =
           Time(uncached, all, slice, &cost.uncached_us, &uncached_bytes, &uncached_calls);
+      !s.ok()) {
+    return s;
+  }
+  // The same questions for now (no `at`, the clock at the same instant), as softphones
+  // ask: calls in progress count (busy), with and without kept answers.
+  std::vector<cti::v1::RouteRequest> live_requests(requests.begin(), requests.end());
+  std::vector<const cti::v1::RouteRequest*> live;
+  absl::Time now = absl::Now();
+  for (cti::v1::RouteRequest& request : live_requests) {
+    if (request.has_at()) now = absl::FromUnixSeconds(request.at().seconds());
+    request.clear_at();
+    live.push_back(&request);
+  }
+  const projections::RouteCache::AnswerCounts before = cache.answer_counts();
+  double live_bytes = 0;
+  uint64_t live_calls = 0;
+  if (absl::Status s =
+          Time(router, live, absl::ZeroDuration(), &cost.live_us, &live_bytes, &live_calls, now);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Time(router, live, slice, &cost.live_us, &live_bytes, &live_calls, now);
+      !s.ok()) {
+    return s;
+  }
+  const projections::RouteCache::AnswerCounts after = cache.answer_counts();
+  const uint64_t reused = after.reused - before.reused;
+  cost.live_kept_share = static_cast<double>(reused) / static_cast<double>(std::max<uint64_t>(
+                                                           1, reused + after.built - before.built));
+  if (absl::Status s =
+          Time(uncached, live, slice, &cost.live_uncached_us, &live_bytes, &live_calls, now);
       !s.ok()) {
     return s;
   }

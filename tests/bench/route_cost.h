@@ -30,6 +30,12 @@ struct RouteCost {
   // records read from RocksDB).
   double kept_share = 0;
   double uncached_us = 0;
+  // The mix asked for now (no `at`: busy counts, one more read per employee consulted),
+  // at the same instant: mean microseconds with kept answers, their share, and with no
+  // cache.
+  double live_us = 0;
+  double live_kept_share = 0;
+  double live_uncached_us = 0;
 };
 
 // The kind of a request's target, as above.
