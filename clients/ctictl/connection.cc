@@ -29,6 +29,7 @@ Connection::Connection(GlobalOptions options) : options_(std::move(options)) {
   directory_ = cti::v1::DirectoryService::NewStub(channel_);
   admin_ = cti::v1::AdminService::NewStub(channel_);
   calls_ = cti::v1::CallService::NewStub(channel_);
+  route_ = cti::v1::RouteService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext(bool with_deadline) const {

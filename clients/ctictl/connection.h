@@ -18,6 +18,7 @@
 #include "cti/v1/call_service.grpc.pb.h"
 #include "cti/v1/directory_service.grpc.pb.h"
 #include "cti/v1/event_service.grpc.pb.h"
+#include "cti/v1/route_service.grpc.pb.h"
 
 namespace cti::ctictl {
 
@@ -51,6 +52,7 @@ class Connection {
   cti::v1::DirectoryService::Stub& directory() { return *directory_; }
   cti::v1::AdminService::Stub& admin() { return *admin_; }
   cti::v1::CallService::Stub& calls() { return *calls_; }
+  cti::v1::RouteService::Stub& route() { return *route_; }
 
  private:
   GlobalOptions options_;
@@ -59,6 +61,7 @@ class Connection {
   std::unique_ptr<cti::v1::DirectoryService::Stub> directory_;
   std::unique_ptr<cti::v1::AdminService::Stub> admin_;
   std::unique_ptr<cti::v1::CallService::Stub> calls_;
+  std::unique_ptr<cti::v1::RouteService::Stub> route_;
 };
 
 // Prints "ctictl: <what>: <CODE>: <message>" to `err` and answers the exit code for the

@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "console_commands.h"
 #include "console_model.h"
-#include "cti/v1/route_service.grpc.pb.h"
 #include "exit_codes.h"
 #include "format.h"
 
@@ -24,10 +23,7 @@ absl::Status StatusOf(const grpc::Status& status) {
 // ConsoleBackend over the cti.v1 gRPC API.
 class GrpcConsoleBackend final : public ConsoleBackend {
  public:
-  explicit GrpcConsoleBackend(Connection& connection)
-      : connection_(connection),
-        route_(cti::v1::RouteService::NewStub(grpc::CreateChannel(
-            connection.options().server, grpc::InsecureChannelCredentials()))) {}
+  explicit GrpcConsoleBackend(Connection& connection) : connection_(connection) {}
 
   absl::StatusOr<cti::v1::ListLiveCallsResponse> LiveCalls() override {
     cti::v1::ListLiveCallsRequest request;
@@ -54,7 +50,8 @@ class GrpcConsoleBackend final : public ConsoleBackend {
     request.set_tenant(connection_.options().tenant);
     *request.mutable_target() = target;
     cti::v1::RouteResponse response;
-    grpc::Status status = route_->Route(connection_.NewContext(true).get(), request, &response);
+    grpc::Status status =
+        connection_.route().Route(connection_.NewContext(true).get(), request, &response);
     if (!status.ok()) return StatusOf(status);
     return response;
   }
@@ -70,7 +67,6 @@ class GrpcConsoleBackend final : public ConsoleBackend {
 
  private:
   Connection& connection_;
-  std::unique_ptr<cti::v1::RouteService::Stub> route_;
 };
 
 // The key read by get_wch as a ConsoleKey; false for keys the console ignores.

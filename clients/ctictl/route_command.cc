@@ -16,13 +16,6 @@
 namespace cti::ctictl {
 namespace {
 
-// Connection holds no RouteService stub: one on a channel of its own to the same
-// server (the identity and deadline still come from Connection::NewContext).
-std::unique_ptr<cti::v1::RouteService::Stub> NewRouteStub(const Connection& connection) {
-  return cti::v1::RouteService::NewStub(
-      grpc::CreateChannel(connection.options().server, grpc::InsecureChannelCredentials()));
-}
-
 // "a unit id", "a task", ...: what a target was taken as, for messages.
 std::string TargetLabel(const cti::v1::RouteTarget& target) {
   switch (target.target_case()) {
@@ -66,14 +59,14 @@ int RunRoute(Connection& connection, const RouteOptions& options, std::ostream& 
   }
   request.set_caller_number(options.caller_number);
   request.set_min_position(options.min_position);
-  const std::unique_ptr<cti::v1::RouteService::Stub> stub = NewRouteStub(connection);
+  cti::v1::RouteService::Stub& stub = connection.route();
   // A bare TARGET is tried as each thing it can be until one names something.
   grpc::Status first_error;
   std::vector<std::string> tried;
   for (const cti::v1::RouteTarget& target : *targets) {
     *request.mutable_target() = target;
     cti::v1::RouteResponse response;
-    const grpc::Status status = stub->Route(connection.NewContext(true).get(), request, &response);
+    const grpc::Status status = stub.Route(connection.NewContext(true).get(), request, &response);
     if (status.ok()) {
       out << (options.json ? ToJson(response) + "\n" : FormatRoute(response, zone));
       return kExitOk;
@@ -100,7 +93,7 @@ int RunCheck(Connection& connection, const CheckOptions& options, std::ostream& 
   request.set_min_position(options.min_position);
   cti::v1::CheckResponse response;
   const grpc::Status status =
-      NewRouteStub(connection)->Check(connection.NewContext(true).get(), request, &response);
+      connection.route().Check(connection.NewContext(true).get(), request, &response);
   if (!status.ok()) return ReportRpcError(err, "check", status);
   out << (options.json ? ToJson(response) + "\n" : FormatCheck(response));
   return response.findings().empty() ? kExitOk : kExitFindings;
