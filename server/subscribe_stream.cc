@@ -33,6 +33,7 @@ using cti::v1::SubscribeResponse;
 
 constexpr uint32_t kMaxHeartbeatSeconds = 300;
 constexpr uint32_t kMaxBatchRecords = 1000;
+constexpr uint32_t kMaxDelayMs = 1000;
 // Records read from the log per catch-up step.
 constexpr size_t kCatchUpChunk = 512;
 
@@ -220,6 +221,9 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void ScheduleCatchUp();
   void ScheduleHeartbeat(absl::Time at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnHeartbeatTimer();
+  // True when the queued live records are to wait for more (max_delay_); schedules the
+  // flush timer for when they have waited long enough.
+  bool HoldQueued() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ServiceDeps& deps_;
   const SubscribeRequest request_;
@@ -237,6 +241,7 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   absl::Duration heartbeat_;
   size_t capacity_ = 1;
   uint32_t batch_records_ = 1;             // SubscribeRequest.batch_records, at least 1
+  absl::Duration max_delay_;               // SubscribeRequest.max_delay_ms
   std::shared_ptr<SubscribeStream> self_;  // Released in OnDone.
 
   absl::Mutex mu_;
@@ -258,6 +263,10 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   bool preparing_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_flow_ ABSL_GUARDED_BY(mu_);
   uint64_t heartbeat_timer_ ABSL_GUARDED_BY(mu_) = 0;
+  // With max_delay_: when the live records now queued began to wait (the buffer was
+  // empty before), and the timer that sends them once they have waited max_delay_.
+  absl::Time held_since_ ABSL_GUARDED_BY(mu_);
+  uint64_t flush_timer_ ABSL_GUARDED_BY(mu_) = 0;
   bool catch_up_running_ ABSL_GUARDED_BY(mu_) = false;
   bool catch_up_blocked_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<Ending> ending_ ABSL_GUARDED_BY(mu_);
@@ -310,6 +319,15 @@ absl::Status SubscribeStream::ParseRequest() {
         "batch_records must be at most ", kMaxBatchRecords, ", got ", request_.batch_records()));
   }
   batch_records_ = std::max<uint32_t>(1, request_.batch_records());
+  if (request_.max_delay_ms() > kMaxDelayMs) {
+    return absl::InvalidArgumentError(absl::StrCat("max_delay_ms must be at most ", kMaxDelayMs,
+                                                   ", got ", request_.max_delay_ms()));
+  }
+  if (request_.max_delay_ms() > 0 && batch_records_ <= 1) {
+    return absl::InvalidArgumentError(
+        "max_delay_ms: needs batch_records > 1 (held records go out together in one batch)");
+  }
+  max_delay_ = absl::Milliseconds(request_.max_delay_ms());
   partition_ = deps_.log->PartitionOf(request_.tenant());
   capacity_ = std::max<size_t>(1, deps_.options.subscriber_buffer);
   return absl::OkStatus();
@@ -463,13 +481,17 @@ void SubscribeStream::Prepare(uint64_t published) {
 void SubscribeStream::OnDone() {
   std::shared_ptr<SubscribeStream> keep = std::move(self_);  // Released on return.
   uint64_t timer = 0;
+  uint64_t flush = 0;
   {
     absl::MutexLock lock(&mu_);
     done_ = true;
     timer = heartbeat_timer_;
     heartbeat_timer_ = 0;
+    flush = flush_timer_;
+    flush_timer_ = 0;
   }
   if (timer != 0) deps_.timer->Cancel(timer);
+  if (flush != 0) deps_.timer->Cancel(flush);
   deps_.hub->Remove(this);
 }
 
@@ -481,6 +503,7 @@ void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) 
     target_ = std::max(target_, batch->applied_position);
     if (!live_) return;  // Catch-up reads these positions from the log.
     const absl::Span<const LogRecord* const> records = batch->records.records();
+    if (buffer_.empty()) held_since_ = deps_.clock->Now();
     for (size_t i = 0; i < records.size(); ++i) {
       const LogRecord* record = records[i];
       if (record->position() <= cursor_ || !InScope(*record)) continue;
@@ -542,6 +565,8 @@ void SubscribeStream::Pump() {
       last_write_was_record_ = false;
       last_flow_ = deps_.clock->Now();
       action = Action::kWrite;
+    } else if (!buffer_.empty() && HoldQueued()) {
+      // Held for more records to join them (max_delay_ms); the flush timer sends them.
     } else if (!buffer_.empty()) {
       // The SubscribeResponse is put together from the records' serialized bytes.
       std::string message;
@@ -725,6 +750,28 @@ void SubscribeStream::ScheduleHeartbeat(absl::Time at) {
   heartbeat_timer_ = deps_.timer->Schedule(at, [weak] {
     if (std::shared_ptr<SubscribeStream> self = weak.lock()) self->OnHeartbeatTimer();
   });
+}
+
+bool SubscribeStream::HoldQueued() {
+  if (max_delay_ <= absl::ZeroDuration() || !live_ || catch_up_running_ ||
+      buffer_.size() >= batch_records_) {
+    return false;
+  }
+  const absl::Time due = held_since_ + max_delay_;
+  if (deps_.clock->Now() >= due) return false;
+  if (flush_timer_ == 0) {
+    std::weak_ptr<SubscribeStream> weak = weak_from_this();
+    flush_timer_ = deps_.timer->Schedule(due, [weak] {
+      std::shared_ptr<SubscribeStream> self = weak.lock();
+      if (self == nullptr) return;
+      {
+        absl::MutexLock lock(&self->mu_);
+        self->flush_timer_ = 0;
+      }
+      self->Pump();
+    });
+  }
+  return true;
 }
 
 void SubscribeStream::OnHeartbeatTimer() {

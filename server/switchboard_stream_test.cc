@@ -2,16 +2,20 @@
 // snapshot-then-updates, resuming across a restart, and many subscribers at once.
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "cti/v1/event_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/testing/fan_out_client.h"
 #include "server/testing/server_fixture.h"
 #include "server/testing/subscribe_client.h"
 
@@ -21,6 +25,7 @@ namespace {
 using testing::Administration;
 using testing::CallOffered;
 using testing::ExpectDense;
+using testing::FanOutClient;
 using testing::FixtureOptions;
 using ::testing::HasSubstr;
 using testing::Hire;
@@ -257,100 +262,75 @@ TEST(SwitchboardStreamTest, TP_6_3_AStreamResumesAcrossARestartWithoutGapOrDupli
   stream.context->TryCancel();
 }
 
-// One client following many Subscribe streams on one completion queue and one thread,
-// as a dashboard gateway (the web console's bridge) would: the positions each received.
-class FanOutClient {
- public:
-  FanOutClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels, int streams,
-               const cti::v1::SubscribeRequest& request, uint64_t last)
-      : last_(last) {
-    for (int i = 0; i < streams; ++i) {
-      auto sub = std::make_unique<Sub>();
-      sub->stub = cti::v1::EventService::NewStub(channels[i % channels.size()]);
-      sub->context = NewContext(true, absl::Seconds(120));
-      sub->reader = sub->stub->PrepareAsyncSubscribe(sub->context.get(), request, &cq_);
-      subs_.push_back(std::move(sub));
-    }
-  }
-  ~FanOutClient() {
-    cq_.Shutdown();
-    void* tag = nullptr;
-    bool ok = false;
-    while (cq_.Next(&tag, &ok)) {
-    }
-  }
+// A dashboard that asks for max_delay_ms gets the records of a burst together: a record
+// waits (on the server's clock) for those after it, up to the delay, unless a full
+// message is ready.
+TEST(SwitchboardStreamTest, MaxDelayHoldsRecordsToSendThemTogether) {
+  ServerFixture fixture;
+  AppendAll(fixture, {Administration("sundhed", "Sundhed")});
+  fixture.Status(1);
+  cti::v1::SubscribeRequest request;
+  request.set_tenant(kTenant);
+  request.set_from_now(true);
+  request.set_batch_records(10);
+  request.set_max_delay_ms(500);
+  Stream stream = Subscribe(fixture, request);
+  AppendAll(fixture, {CallOffered("a")});
+  fixture.Status(2);
+  absl::SleepFor(absl::Milliseconds(100));  // without the delay, "a" would go alone now
+  AppendAll(fixture, {CallOffered("b"), CallOffered("c")});
+  fixture.Status(4);
 
-  // Starts every stream and waits until the server has registered each (it sends the
-  // initial metadata once it has).
-  void Start() {
-    for (auto& sub : subs_) sub->reader->StartCall(sub.get());
-    for (size_t events = 0; events < 2 * subs_.size(); ++events) {
-      void* tag = nullptr;
-      bool ok = false;
-      ASSERT_TRUE(cq_.Next(&tag, &ok));
-      ASSERT_TRUE(ok) << "a stream did not start";
-      Sub* sub = static_cast<Sub*>(tag);
-      if (!sub->started) {
-        sub->started = true;
-        sub->reader->ReadInitialMetadata(sub);
-      } else {
-        sub->reader->Read(&sub->response, sub);
-      }
-    }
+  cti::v1::SubscribeResponse message;
+  absl::Notification got;
+  std::thread reader([&] {
+    if (stream.reader->Read(&message)) got.Notify();
+  });
+  EXPECT_FALSE(got.WaitForNotificationWithTimeout(absl::Milliseconds(300)));
+  fixture.clock().Advance(absl::Milliseconds(500));
+  ASSERT_TRUE(got.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  reader.join();
+  ASSERT_TRUE(message.has_batch()) << message.ShortDebugString();
+  std::vector<uint64_t> positions;
+  for (const cti::v1::LogRecord& record : message.batch().records()) {
+    positions.push_back(record.position());
   }
-  // Reads until every stream has seen `last` (or ended); then ends them all.
-  void ReadAll() {
-    size_t complete = 0;
-    size_t open = subs_.size();
-    while (open > 0) {
-      void* tag = nullptr;
-      bool ok = false;
-      if (!cq_.Next(&tag, &ok)) break;
-      Sub* sub = static_cast<Sub*>(tag);
-      if (sub->finishing) {
-        --open;
-        continue;
-      }
-      if (ok) {
-        const auto take = [&](const cti::v1::LogRecord& r) {
-          sub->positions.push_back(r.position());
-        };
-        if (sub->response.has_record()) take(sub->response.record());
-        for (const auto& r : sub->response.batch().records()) take(r);
-        if (!sub->positions.empty() && sub->positions.back() >= last_ && !sub->complete) {
-          sub->complete = true;
-          if (++complete == subs_.size()) {
-            for (auto& s : subs_) s->context->TryCancel();
-          }
-        }
-        sub->reader->Read(&sub->response, sub);
-      } else {
-        sub->finishing = true;
-        sub->reader->Finish(&sub->status, sub);
-      }
-    }
-  }
-  const std::vector<uint64_t>& positions(int i) const { return subs_[i]->positions; }
-  std::string ended(int i) const {
-    return absl::StrCat(subs_[i]->status.error_code(), " ", subs_[i]->status.error_message());
-  }
+  EXPECT_THAT(positions, ::testing::ElementsAre(2, 3, 4));
 
- private:
-  struct Sub {
-    std::unique_ptr<cti::v1::EventService::Stub> stub;
-    std::unique_ptr<grpc::ClientContext> context;
-    std::unique_ptr<grpc::ClientAsyncReader<cti::v1::SubscribeResponse>> reader;
+  // A full message goes at once, whatever the clock says.
+  cti::v1::AppendBatchRequest burst;
+  for (int i = 0; i < 10; ++i) *burst.add_events() = CallOffered(absl::StrCat("burst", i));
+  cti::v1::AppendBatchResponse appended;
+  auto context = NewContext();
+  ASSERT_TRUE(testing::IsOk(fixture.events().AppendBatch(context.get(), burst, &appended)));
+  ASSERT_TRUE(stream.reader->Read(&message));
+  ASSERT_TRUE(message.has_batch()) << message.ShortDebugString();
+  ASSERT_EQ(message.batch().records_size(), 10);
+  EXPECT_EQ(message.batch().records(0).position(), 5u);
+  EXPECT_EQ(message.batch().records(9).position(), 14u);
+  stream.context->TryCancel();
+}
+
+TEST(SwitchboardStreamTest, MaxDelayIsBoundedAndNeedsBatches) {
+  ServerFixture fixture;
+  for (const auto& [batch_records, max_delay_ms, expected] :
+       std::vector<std::tuple<uint32_t, uint32_t, std::string>>{
+           {100, 1001, "max_delay_ms must be at most 1000, got 1001"},
+           {1, 50, "max_delay_ms: needs batch_records > 1"},
+           {0, 50, "max_delay_ms: needs batch_records > 1"}}) {
+    cti::v1::SubscribeRequest request;
+    request.set_tenant(kTenant);
+    request.set_batch_records(batch_records);
+    request.set_max_delay_ms(max_delay_ms);
+    auto context = NewContext();
+    auto reader = fixture.events().Subscribe(context.get(), request);
     cti::v1::SubscribeResponse response;
-    std::vector<uint64_t> positions;
-    bool started = false;
-    bool complete = false;
-    bool finishing = false;
-    grpc::Status status;
-  };
-  grpc::CompletionQueue cq_;
-  std::vector<std::unique_ptr<Sub>> subs_;
-  uint64_t last_;
-};
+    EXPECT_FALSE(reader->Read(&response));
+    grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << expected;
+    EXPECT_THAT(status.error_message(), HasSubstr(expected));
+  }
+}
 
 // 200 dashboards follow the log while calls are appended: every one gets every record,
 // in order, once. Ingest is timed beside the same ingest with nobody listening and the
@@ -398,25 +378,27 @@ TEST_P(SwitchboardFanOutTest, TP_6_1_TwoHundredSubscribersLoseNothing) {
   cti::v1::SubscribeRequest request;
   request.set_tenant(kTenant);
   request.set_from_now(true);
-  request.set_batch_records(100);  // as a dashboard would: a burst costs few messages
-  FanOutClient client(channels, kSubscribers, request, last);
-  ASSERT_NO_FATAL_FAILURE(client.Start());
+  request.set_batch_records(100);  // as a dashboard would: a burst costs few messages,
+  request.set_max_delay_ms(50);    // and so does a steady flow
+  FanOutClient client(channels, kSubscribers, request, last,
+                      [] { return NewContext(true, absl::Seconds(120)); });
+  const absl::Status started = client.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  // The server's clock (which max_delay_ms is measured on) follows real time.
+  std::atomic<bool> ticking{true};
+  std::thread ticker([&] {
+    while (ticking) {
+      absl::SleepFor(absl::Milliseconds(1));
+      fixture.clock().Advance(absl::Milliseconds(1));
+    }
+  });
   std::thread reader([&] { client.ReadAll(); });
   const absl::Duration watched = ingest("watched-");
   reader.join();
-  for (int i = 0; i < kSubscribers; ++i) {
-    const std::vector<uint64_t>& got = client.positions(i);
-    uint64_t gap = 0;
-    for (size_t j = 0; j < got.size() && gap == 0; ++j) {
-      if (got[j] != start_position + 1 + j) gap = start_position + 1 + j;
-    }
-    ASSERT_EQ(got.size(), static_cast<size_t>(kEvents))
-        << "subscriber " << i << " ended: " << client.ended(i) << "; first missing position " << gap
-        << " of " << start_position + 1 << ".." << last;
-    for (int j = 0; j < kEvents; ++j) {
-      ASSERT_EQ(got[j], start_position + 1 + j) << "subscriber " << i;
-    }
-  }
+  ticking = false;
+  ticker.join();
+  std::string problem;
+  EXPECT_EQ(client.Complete(start_position, &problem), kSubscribers) << problem;
   std::printf("ingest of %d events (%s): %.1f ms alone, %.1f ms with %d subscribers (x%.2f)\n",
               kEvents, batched ? "AppendBatch of 100" : "one Append each",
               absl::ToDoubleMilliseconds(alone), absl::ToDoubleMilliseconds(watched), kSubscribers,

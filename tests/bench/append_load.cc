@@ -273,6 +273,88 @@ class AsyncLoad {
   std::string first_error_;
 };
 
+// An open-loop load: a pacing thread sends each append at its scheduled time.
+class PacedLoad {
+ public:
+  PacedLoad(const LoadOptions& options, double rate, Timings* timings)
+      : options_(options), rate_(rate), timings_(timings), calls_(options.events) {
+    for (int c = 0; c < std::max(1, options.channels); ++c) {
+      grpc::ChannelArguments args;
+      args.SetInt("cti.bench.channel", c);  // Distinct channels, distinct connections.
+      stubs_.push_back(
+          cti::v1::EventService::NewStub(IdentityChannel(options.address, Admin(), &args)));
+    }
+  }
+
+  void Run(LoadResult* result) {
+    const int64_t start = MonoNanos();
+    const double interval_ns = 1e9 / rate_;
+    for (uint64_t seq = 0; seq < options_.events; ++seq) {
+      const int64_t due = start + static_cast<int64_t>(interval_ns * static_cast<double>(seq));
+      const int64_t wait = due - MonoNanos();
+      if (wait > 0) absl::SleepFor(absl::Nanoseconds(wait));
+      Call& call = calls_[seq];
+      call.ctx = std::make_unique<grpc::ClientContext>();
+      call.ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+      *call.request.mutable_event() = test_support::LoadCallEvent(
+          kTenant, absl::StrCat(options_.id_prefix, seq), seq, options_.padding);
+      timings_->send_ns[seq].store(due, std::memory_order_release);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++outstanding_;
+      }
+      stubs_[seq % stubs_.size()]->async()->Append(
+          call.ctx.get(), &call.request, &call.response,
+          [this, seq](grpc::Status status) { Done(seq, status); });
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return outstanding_ == 0; });
+    result->elapsed = absl::Nanoseconds(last_ack_ns_ - start);
+    result->acked = acked_;
+    result->failed = failed_;
+    result->first_error = first_error_;
+    result->last_position = last_position_;
+    result->bytes = bytes_;
+  }
+
+ private:
+  struct Call {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    cti::v1::AppendRequest request;
+    cti::v1::AppendResponse response;
+  };
+
+  void Done(uint64_t seq, const grpc::Status& status) {
+    const int64_t now = MonoNanos();
+    if (status.ok()) timings_->ack_ns[seq].store(now - timings_->send_ns[seq]);
+    std::lock_guard<std::mutex> lock(mu_);
+    last_ack_ns_ = std::max(last_ack_ns_, now);
+    if (!status.ok()) {
+      if (failed_++ == 0) first_error_ = test_support::Describe(status);
+    } else {
+      ++acked_;
+      bytes_ += calls_[seq].request.event().ByteSizeLong();
+      last_position_ = std::max(last_position_, calls_[seq].response.position());
+    }
+    if (--outstanding_ == 0) cv_.notify_all();
+  }
+
+  const LoadOptions& options_;
+  const double rate_;
+  Timings* timings_;
+  std::vector<std::unique_ptr<cti::v1::EventService::Stub>> stubs_;
+  std::vector<Call> calls_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t outstanding_ = 0;
+  uint64_t acked_ = 0;
+  uint64_t failed_ = 0;
+  uint64_t bytes_ = 0;
+  uint64_t last_position_ = 0;
+  int64_t last_ack_ns_ = 0;
+  std::string first_error_;
+};
+
 }  // namespace
 
 LoadResult RunAppendLoad(const LoadOptions& options) {
@@ -288,6 +370,19 @@ LoadResult RunAppendLoad(const LoadOptions& options) {
     watcher->WaitFor(result.last_position, absl::Seconds(60));
     result.subscriber_restarts = watcher->restarts();
   }
+  Collect(timings, &result);
+  return result;
+}
+
+LoadResult RunPacedLoad(const LoadOptions& options, double rate) {
+  Timings timings(options.events);
+  LoadResult result;
+  VisibilityWatcher watcher(options.address, CurrentEnd(options.address), options.id_prefix,
+                            &timings);
+  PacedLoad load(options, rate, &timings);
+  load.Run(&result);
+  watcher.WaitFor(result.last_position, absl::Seconds(60));
+  result.subscriber_restarts = watcher.restarts();
   Collect(timings, &result);
   return result;
 }

@@ -45,6 +45,13 @@ struct LoadResult {
 // Appends options.events call events as fast as the server acknowledges them.
 LoadResult RunAppendLoad(const LoadOptions& options);
 
+// Appends options.events call events, one per Append, at `rate` per second: open loop
+// (each is sent at its scheduled time, whatever is still in flight) and each timed from
+// its scheduled send, so a slow server shows as latency, not as a lower offered rate.
+// Uses address, events, channels and id_prefix of `options`; in_flight, per_call and
+// tenants are ignored (kTenant only).
+LoadResult RunPacedLoad(const LoadOptions& options, double rate);
+
 // One append at a time, each waited for on a Subscribe stream before the next: the
 // unloaded append-to-visible latency, `samples` times. Event ids start with `prefix`.
 LoadResult RunSerialLatency(const std::string& address, int samples, const std::string& prefix);
