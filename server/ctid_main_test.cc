@@ -25,9 +25,14 @@ namespace {
 #ifndef CTID_PATH
 #error "CTID_PATH must name the ctid executable"
 #endif
+#ifndef CTI_SOURCE_DIR
+#error "CTI_SOURCE_DIR must name the source tree"
+#endif
 
-// Starts ctid with `args`, its output to `log`. Returns the pid.
-pid_t StartCtid(const std::vector<std::string>& args, const std::string& log) {
+// Starts ctid with `args` and this process's environment plus `env` ("NAME=VALUE"), its
+// output to `log`. Returns the pid.
+pid_t StartCtid(const std::vector<std::string>& args, const std::string& log,
+                std::vector<std::string> env = {}) {
   std::vector<std::string> all = {CTID_PATH};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -38,7 +43,11 @@ pid_t StartCtid(const std::vector<std::string>& args, const std::string& log) {
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, CTID_PATH, &actions, nullptr, argv.data(), environ), 0);
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  EXPECT_EQ(posix_spawn(&pid, CTID_PATH, &actions, nullptr, argv.data(), envp.data()), 0);
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }
@@ -123,6 +132,115 @@ TEST(CtidMainTest, APortInUseFailsTheStart) {
       StartCtid({"--data-dir", dir.path() + "/data", "--listen", running.server().address()}, log);
   EXPECT_EQ(WaitExit(pid, absl::Seconds(30)), 1);
   EXPECT_NE(ReadFile(log)->find("--listen"), std::string::npos) << *ReadFile(log);
+}
+
+// Waits up to 30 s for `path` to exist; its contents then ("" if it never appeared).
+std::string AwaitFile(const std::string& path) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!std::filesystem::exists(path) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  absl::StatusOr<std::string> contents = ReadFile(path);
+  return contents.ok() ? *contents : "";
+}
+
+// deploy/ctid.toml is what ctid --print-config prints: every key, its default and its
+// meaning, never out of date.
+TEST(CtidMainTest, TheCheckedInConfigurationListsEverySetting) {
+  testing::TempDir dir;
+  const std::string out = dir.path() + "/printed";
+  EXPECT_EQ(WaitExit(StartCtid({"--print-config"}, out), absl::Seconds(30)), 0);
+  const absl::StatusOr<std::string> checked_in = ReadFile(CTI_SOURCE_DIR "/deploy/ctid.toml");
+  ASSERT_TRUE(checked_in.ok()) << checked_in.status();
+  EXPECT_EQ(*ReadFile(out), *checked_in)
+      << "deploy/ctid.toml is out of date: regenerate it with build/bin/ctid --print-config";
+  for (const char* key : {"data-dir=", "listen=", "log=", "heartbeat-seconds=", "smtp-url="}) {
+    EXPECT_NE(checked_in->find(key), std::string::npos) << key;
+  }
+  // As printed, the file is a valid configuration: ctid starts on it.
+  const std::string port_file = dir.path() + "/port";
+  const pid_t pid =
+      StartCtid({"--config", CTI_SOURCE_DIR "/deploy/ctid.toml", "--data-dir", dir.path() + "/data",
+                 "--listen", "127.0.0.1:0", "--port-file", port_file},
+                dir.path() + "/ctid.log");
+  EXPECT_FALSE(AwaitFile(port_file).empty()) << *ReadFile(dir.path() + "/ctid.log");
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  EXPECT_EQ(WaitExit(pid, absl::Seconds(30)), 0);
+}
+
+// A flag beats the environment, which beats the configuration file.
+TEST(CtidMainTest, FlagsBeatTheEnvironmentWhichBeatsTheConfigurationFile) {
+  testing::TempDir dir;
+  const std::string config = dir.path() + "/ctid.toml";
+  ASSERT_TRUE(WriteFileAtomically(config, absl::StrCat("data-dir = \"", dir.path(),
+                                                       "/data\"\nlisten = \"127.0.0.1:0\"\n"
+                                                       "port-file = \"",
+                                                       dir.path(), "/port-from-file\"\n"))
+                  .ok());
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string expected_port_file;
+  };
+  for (const Case& c :
+       std::vector<Case>{{{"--config", config}, {}, "port-from-file"},
+                         {{"--config", config},
+                          {"CTID_PORT_FILE=" + dir.path() + "/port-from-env"},
+                          "port-from-env"},
+                         {{"--config", config, "--port-file", dir.path() + "/port-from-flag"},
+                          {"CTID_PORT_FILE=" + dir.path() + "/port-from-env"},
+                          "port-from-flag"},
+                         // The configuration file itself may come from the environment too.
+                         {{}, {"CTID_CONFIG=" + config}, "port-from-file"}}) {
+    for (const char* name : {"port-from-file", "port-from-env", "port-from-flag"}) {
+      std::filesystem::remove(dir.path() + "/" + name);
+    }
+    const std::string log = dir.path() + "/ctid.log";
+    const pid_t pid = StartCtid(c.args, log, c.env);
+    EXPECT_FALSE(AwaitFile(dir.path() + "/" + c.expected_port_file).empty())
+        << c.expected_port_file << ": " << *ReadFile(log);
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    EXPECT_EQ(WaitExit(pid, absl::Seconds(30)), 0);
+    for (const char* name : {"port-from-file", "port-from-env", "port-from-flag"}) {
+      if (name != c.expected_port_file) {
+        EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + name)) << name;
+      }
+    }
+  }
+}
+
+// A bad configuration stops the start (exit code 2) with a message naming the key and
+// the reason, whether it comes from the file or the environment.
+TEST(CtidMainTest, AnInvalidConfigurationIsRefusedNamingTheKey) {
+  testing::TempDir dir;
+  const std::string log = dir.path() + "/ctid.log";
+  struct Case {
+    std::string file;
+    std::vector<std::string> env;
+    std::vector<std::string> expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"lisen = \"127.0.0.1:0\"\n", {}, {"lisen", "--print-config"}},
+           {"heartbeat-seconds = 500\n", {}, {"heartbeat-seconds", "not in range 1 to 300"}},
+           {"log = \"tape\"\n", {}, {"log", "tape"}},
+           {"listen = \"no-port\"\n", {}, {"listen", "HOST:PORT"}},
+           {"", {"CTID_SUBSCRIBER_BUFFER=0"}, {"subscriber-buffer"}},
+           {"", {"CTID_LOG=kafka"}, {"--brokers and --topic are required"}}}) {
+    const std::string config = dir.path() + "/ctid.toml";
+    ASSERT_TRUE(
+        WriteFileAtomically(config, absl::StrCat("data-dir = \"", dir.path(), "/data\"\n", c.file))
+            .ok());
+    EXPECT_EQ(WaitExit(StartCtid({"--config", config}, log, c.env), absl::Seconds(30)), 2)
+        << c.file;
+    const std::string output = *ReadFile(log);
+    for (const std::string& expected : c.expected) {
+      EXPECT_NE(output.find(expected), std::string::npos) << c.file << ": " << output;
+    }
+  }
+  // A configuration file that is not there.
+  EXPECT_EQ(WaitExit(StartCtid({"--config", dir.path() + "/missing.toml"}, log), absl::Seconds(30)),
+            2);
+  EXPECT_NE(ReadFile(log)->find("missing.toml"), std::string::npos) << *ReadFile(log);
 }
 
 }  // namespace

@@ -1,11 +1,19 @@
 // ctid: the CTI server daemon. See README.md for the flags and the data layout.
 //
-// Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT) or --help; 1 when the server
-// cannot start or fails; 2 for invalid flags (the message names the flag).
+// Settings: every flag is also a key of the configuration file (--config FILE, TOML:
+// `listen = "0.0.0.0:7878"`) and an environment variable (CTID_LISTEN). A flag beats
+// the environment, which beats the file, which beats the default. --print-config prints
+// every key with its default and meaning (deploy/ctid.toml is that output).
+//
+// Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), --help or --print-config; 1
+// when the server cannot start or fails; 2 for invalid settings (the message names the
+// flag or key and the reason).
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,6 +26,7 @@
 #include "CLI/CLI.hpp"
 #pragma GCC diagnostic pop
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -50,9 +59,50 @@ struct Flags {
   std::string clock_start;    // RFC 3339; empty: the wall clock
 };
 
+// The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
+std::string EnvironmentName(const std::string& name) {
+  std::string env = "CTID_" + absl::AsciiStrToUpper(name);
+  std::replace(env.begin(), env.end(), '-', '_');
+  return env;
+}
+
+// The command line with the environment's settings added for the flags it does not
+// give: CLI11 lets a configuration file beat the environment, and we want it the other
+// way round, so the environment comes in as flags (which beat the file). A repeatable
+// flag takes one value from the environment. Returned in CLI11's order (reversed).
+std::vector<std::string> ArgsWithEnvironment(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const auto given = [&](const std::string& flag) {
+    return std::any_of(args.begin(), args.end(), [&](const std::string& arg) {
+      return arg == flag || absl::StartsWith(arg, flag + "=");
+    });
+  };
+  std::vector<std::string> from_environment;
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string name = option->get_single_name();
+    if (name.empty() || name == "help" || name == "print-config") continue;
+    const char* value = std::getenv(EnvironmentName(name).c_str());
+    if (value == nullptr || *value == '\0' || given("--" + name)) continue;
+    from_environment.push_back(absl::StrCat("--", name, "=", value));
+  }
+  args.insert(args.begin(), from_environment.begin(), from_environment.end());
+  std::reverse(args.begin(), args.end());
+  return args;
+}
+
 // Parses the flags; returns -1 to go on, or the exit code.
 int ParseFlags(int argc, char** argv, Flags* flags) {
   CLI::App app{"ctid: the CTI server (event log, projections, gRPC API)", "ctid"};
+  app.set_config("--config", "",
+                 "A TOML file of settings: each flag's name without the dashes as the key "
+                 "(listen = \"0.0.0.0:7878\"); flags and CTID_* environment variables beat it")
+      ->configurable(false);
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  bool print_config = false;
+  app.add_flag("--print-config", print_config,
+               "Print every setting as a configuration file (its default and meaning), then "
+               "exit")
+      ->configurable(false);
   app.add_option("--data-dir", flags->data_dir,
                  "Data directory: DIR/log, DIR/projections-N, DIR/CURRENT_PROJECTIONS")
       ->capture_default_str();
@@ -94,12 +144,37 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_option("--smtp-user", flags->smtp_user, "With --smtp-url: the SMTP login");
   app.add_option("--smtp-password-file", flags->smtp_password_file,
                  "With --smtp-user: a file holding the SMTP password (one line)");
+  // Every flag may also come from CTID_<NAME> (e.g. CTID_DATA_DIR).
+  for (CLI::Option* option : app.get_options()) {
+    const std::string name = option->get_single_name();
+    if (name.empty() || name == "help" || name == "print-config") continue;
+    option->description(
+        absl::StrCat(option->get_description(), " [env ", EnvironmentName(name), "]"));
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = ArgsWithEnvironment(app, argc, argv);
+    app.parse(args);
+  } catch (const CLI::ConfigError& e) {
+    // CLI11 says "INI was not able to parse KEY" for a key it does not know.
+    std::fprintf(stderr,
+                 "--config %s: %s (every key is a flag's name without the dashes; "
+                 "ctid --print-config lists them)\n",
+                 app.get_config_ptr()->as<std::string>().c_str(), e.what());
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+  if (print_config) {
+    std::printf(
+        "# ctid configuration: every key with its default and meaning (ctid --print-config).\n"
+        "# Use with ctid --config FILE; a flag or a CTID_* environment variable beats a key.\n"
+        "# An empty string is the same as leaving a key out.\n%s",
+        app.config_to_str(true, true).c_str());
+    return 0;
+  }
+  // An empty value (as --print-config writes for a repeatable flag) gives nothing.
+  std::erase(flags->kafka_properties, "");
   std::string host;
   int port = 0;
   if (absl::Status s = cti::server::ParseListenAddress(flags->listen, "--listen", &host, &port);

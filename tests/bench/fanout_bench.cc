@@ -1,7 +1,8 @@
 // fanout_bench: does feeding many reception dashboards slow ingest? (issue 5, item 2;
 // the fan-out row of issue 8). Against a real ctid (started here on a temp data dir,
 // 127.0.0.1:0), for each subscriber count N:
-//   - paced ingest (one Append per call at --rate per second, open loop, for --seconds):
+//   - paced ingest (one Append per call at each of --rates per second, open loop, for
+//     --seconds):
 //     ack latency and the rate achieved, alone and then while N Subscribe streams follow
 //     the tenant; the N streams' delivery delay (arrival minus the record's recorded_at)
 //     and whether every stream got every record once, in order;
@@ -15,8 +16,9 @@
 // would measure the clients' cost, not the server's. --nice 0 measures that too. ctid's
 // own CPU time per phase (from /proc) shows what the fan-out costs the server.
 //
-//   fanout_bench [--subscribers 200,500] [--rate 2000] [--seconds 5] [--flat-events 20000]
-//                [--batch-records 100] [--max-delay-ms 50] [--nice 10] [--out FILE]
+//   fanout_bench [--subscribers 200,500] [--rates 200,2000] [--seconds 5]
+//                [--flat-events 20000] [--batch-records 100] [--max-delay-ms 20] [--nice 10]
+//                [--out FILE]
 //
 // Prints the figures and, with --out, writes them as Markdown. Not a test: it asserts
 // nothing, but says which targets were met.
@@ -53,26 +55,26 @@ using test_support::Admin;
 using test_support::CtidProcess;
 
 constexpr char kUsage[] =
-    "usage: fanout_bench [--subscribers 200,500] [--rate 2000] [--seconds 5]\n"
+    "usage: fanout_bench [--subscribers 200,500] [--rates 200,2000] [--seconds 5]\n"
     "                    [--flat-events 20000] [--batch-records 100] [--max-delay-ms 50]\n"
     "                    [--nice 10] [--out FILE]\n"
     "  --subscribers N,M   subscriber counts to measure, one after the other (200,500)\n"
-    "  --rate N            paced ingest: Appends per second (2000)\n"
+    "  --rates N,M         paced ingest: Appends per second, one phase each (200,2000)\n"
     "  --seconds N         paced ingest: how long (5)\n"
     "  --flat-events N     flat-out ingest: Appends, 64 in flight (20000)\n"
     "  --batch-records N   SubscribeRequest.batch_records of the streams (100; 1 = one record\n"
     "                      per message)\n"
-    "  --max-delay-ms N    SubscribeRequest.max_delay_ms of the streams (50; 0 = none)\n"
+    "  --max-delay-ms N    SubscribeRequest.max_delay_ms of the streams (20; 0 = none)\n"
     "  --nice N            niceness of the subscriber process (10; 0 = same as ctid)\n"
     "  --out FILE          also write the figures as Markdown to FILE\n";
 
 struct Flags {
   std::vector<int> subscribers = {200, 500};
-  double rate = 2000;
+  std::vector<int> rates = {200, 2000};
   int seconds = 5;
   uint64_t flat_events = 20000;
   int batch_records = 100;
-  int max_delay_ms = 50;
+  int max_delay_ms = 20;
   int nice = 10;
   std::string out;
   // Subscriber-process mode (started by the bench itself).
@@ -110,24 +112,23 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
       flags->ready_file = value;
     } else if (flag == "--result-file") {
       flags->result_file = value;
-    } else if (flag == "--subscribers") {
-      flags->subscribers.clear();
+    } else if (flag == "--subscribers" || flag == "--rates") {
+      std::vector<int>& list = flag == "--rates" ? flags->rates : flags->subscribers;
+      list.clear();
       for (absl::string_view part : absl::StrSplit(value, ',')) {
         int count = 0;
         if (!absl::SimpleAtoi(part, &count) || count <= 0) {
-          std::fprintf(stderr, "fanout_bench: --subscribers wants positive numbers, not '%s'\n",
+          std::fprintf(stderr, "fanout_bench: %s wants positive numbers, not '%s'\n", flag.c_str(),
                        value.c_str());
           return false;
         }
-        flags->subscribers.push_back(count);
+        list.push_back(count);
       }
     } else if (!numeric ||
                (n == 0 && flag != "--nice" && flag != "--after" && flag != "--max-delay-ms")) {
       std::fprintf(stderr, "fanout_bench: %s wants a positive number, not '%s'\n%s", flag.c_str(),
                    value.c_str(), kUsage);
       return false;
-    } else if (flag == "--rate") {
-      flags->rate = static_cast<double>(n);
     } else if (flag == "--seconds") {
       flags->seconds = static_cast<int>(std::min<uint64_t>(n, 3600));
     } else if (flag == "--flat-events") {
@@ -323,6 +324,12 @@ struct Phase {
   }
 };
 
+// The 1-minute load average, as /proc/loadavg has it.
+std::string LoadAverage() {
+  std::string text = test_support::ReadWholeFile("/proc/loadavg");
+  return text.substr(0, text.find(' '));
+}
+
 uint64_t EndPosition(const std::string& address) {
   test_support::CtiClient client(test_support::IdentityChannel(address, Admin()));
   absl::StatusOr<cti::v1::GetStatusResponse> status = client.Status();
@@ -344,11 +351,12 @@ int RunBench(const std::string& self, Flags flags) {
   }
   CtidProcess& ctid = **started;
   flags.address = ctid.address();
+  const std::string load_before = LoadAverage();
   std::vector<Row> rows;
   int phase_number = 0;
-  const uint64_t paced_events = static_cast<uint64_t>(flags.rate) * flags.seconds;
   // Runs `load` (alone, or with `subscribers` streams following what it appends).
-  const auto run = [&](int subscribers, bool paced, uint64_t events, SubscriberRun* subs) {
+  // `rate` 0: flat out.
+  const auto run = [&](int subscribers, int rate, uint64_t events, SubscriberRun* subs) {
     LoadOptions options;
     options.address = flags.address;
     options.events = events;
@@ -365,7 +373,7 @@ int RunBench(const std::string& self, Flags flags) {
     }
     Phase phase;
     const double cpu_before = CpuSeconds(ctid.pid());
-    phase.load = paced ? RunPacedLoad(options, flags.rate) : RunAppendLoad(options);
+    phase.load = rate > 0 ? RunPacedLoad(options, rate) : RunAppendLoad(options);
     phase.ctid_cpu_s = CpuSeconds(ctid.pid()) - cpu_before;
     if (process != nullptr) *subs = process->Finish(absl::Seconds(120));
     return phase;
@@ -373,61 +381,62 @@ int RunBench(const std::string& self, Flags flags) {
 
   for (const int n : flags.subscribers) {
     SubscriberRun none;
-    SubscriberRun subs;
-    Phase alone = run(0, true, paced_events, &none);
-    Phase watched = run(n, true, paced_events, &subs);
-    const std::string how =
-        absl::StrFormat("paced, %.0f Appends/s for %d s", flags.rate, flags.seconds);
-    std::printf(
-        "%d subscribers, %s: alone %.0f/s ack p50 %s p99 %s; with them %.0f/s ack p50 %s "
-        "p99 %s\n",
-        n, how.c_str(), alone.rate(), Ms(Percentile(alone.load.ack_us, 50)).c_str(),
-        Ms(Percentile(alone.load.ack_us, 99)).c_str(), watched.rate(),
-        Ms(Percentile(watched.load.ack_us, 50)).c_str(),
-        Ms(Percentile(watched.load.ack_us, 99)).c_str());
-    rows.push_back(
-        {absl::StrCat("ack latency, ", how, ": alone / with ", n, " subscribers (p50; p99)"),
-         absl::StrCat(Ms(Percentile(alone.load.ack_us, 50)), " / ",
-                      Ms(Percentile(watched.load.ack_us, 50)), "; ",
-                      Ms(Percentile(alone.load.ack_us, 99)), " / ",
-                      Ms(Percentile(watched.load.ack_us, 99))),
-         ""});
-    rows.push_back(
-        {absl::StrCat("appends/s achieved, ", how, ": alone / with ", n),
-         absl::StrFormat("%.0f / %.0f (%llu and %llu acknowledged, %llu and %llu failed)",
-                         alone.rate(), watched.rate(), alone.load.acked, watched.load.acked,
-                         alone.load.failed, watched.load.failed),
-         ""});
-    rows.push_back({absl::StrCat("ctid CPU per appended event, ", how, ": alone / with ", n),
-                    absl::StrCat(CpuPerEvent(alone), " / ", CpuPerEvent(watched)), ""});
-    const double expected = subs.Number("expected");
-    const double received = subs.Number("received");
-    const bool none_lost =
-        subs.error.empty() && subs.Number("complete") == n && received == expected && expected > 0;
-    rows.push_back(
-        {absl::StrCat(n, " subscribers (batch_records ", flags.batch_records, ", max_delay_ms ",
-                      flags.max_delay_ms, ", nice ", flags.nice,
-                      "): streams complete; records delivered; lost"),
-         subs.error.empty()
-             ? absl::StrFormat(
-                   "%.0f of %d; %.0f of %.0f; %.0f%s", subs.Number("complete"), n, received,
-                   expected, std::max(0.0, expected - received),
-                   subs.result["problem"] == "-" ? "" : " (" + subs.result["problem"] + ")")
-             : subs.error,
-         none_lost ? "0 lost: met" : "0 lost: NOT met"});
-    const double p99 = subs.Number("delay_p99_us");
-    rows.push_back({absl::StrCat(n,
-                                 " subscribers: delivery delay, recorded -> arrived (p50 / p99 / "
-                                 "max)"),
-                    absl::StrCat(Ms(subs.Number("delay_p50_us")), " / ", Ms(p99), " / ",
-                                 Ms(subs.Number("delay_max_us"))),
-                    p99 <= 50000 && none_lost ? "p99 <= 50 ms: met" : "p99 <= 50 ms: NOT met"});
-    std::printf("  %d subscribers: %.0f of %.0f records delivered, delay p99 %s %s\n", n, received,
-                expected, Ms(p99).c_str(), subs.error.c_str());
+    for (const int rate : flags.rates) {
+      SubscriberRun subs;
+      const uint64_t paced_events = static_cast<uint64_t>(rate) * flags.seconds;
+      Phase alone = run(0, rate, paced_events, &none);
+      Phase watched = run(n, rate, paced_events, &subs);
+      const std::string how = absl::StrFormat("paced, %d Appends/s for %d s", rate, flags.seconds);
+      std::printf(
+          "%d subscribers, %s: alone %.0f/s ack p50 %s p99 %s; with them %.0f/s ack p50 %s "
+          "p99 %s\n",
+          n, how.c_str(), alone.rate(), Ms(Percentile(alone.load.ack_us, 50)).c_str(),
+          Ms(Percentile(alone.load.ack_us, 99)).c_str(), watched.rate(),
+          Ms(Percentile(watched.load.ack_us, 50)).c_str(),
+          Ms(Percentile(watched.load.ack_us, 99)).c_str());
+      rows.push_back(
+          {absl::StrCat("ack latency, ", how, ": alone / with ", n, " subscribers (p50; p99)"),
+           absl::StrCat(Ms(Percentile(alone.load.ack_us, 50)), " / ",
+                        Ms(Percentile(watched.load.ack_us, 50)), "; ",
+                        Ms(Percentile(alone.load.ack_us, 99)), " / ",
+                        Ms(Percentile(watched.load.ack_us, 99))),
+           ""});
+      rows.push_back(
+          {absl::StrCat("appends/s achieved, ", how, ": alone / with ", n),
+           absl::StrFormat("%.0f / %.0f (%llu and %llu acknowledged, %llu and %llu failed)",
+                           alone.rate(), watched.rate(), alone.load.acked, watched.load.acked,
+                           alone.load.failed, watched.load.failed),
+           ""});
+      rows.push_back({absl::StrCat("ctid CPU per appended event, ", how, ": alone / with ", n),
+                      absl::StrCat(CpuPerEvent(alone), " / ", CpuPerEvent(watched)), ""});
+      const double expected = subs.Number("expected");
+      const double received = subs.Number("received");
+      const bool none_lost = subs.error.empty() && subs.Number("complete") == n &&
+                             received == expected && expected > 0;
+      rows.push_back(
+          {absl::StrCat(n, " subscribers, ", how, " (batch_records ", flags.batch_records,
+                        ", max_delay_ms ", flags.max_delay_ms, ", nice ", flags.nice,
+                        "): streams complete; records delivered; lost"),
+           subs.error.empty()
+               ? absl::StrFormat(
+                     "%.0f of %d; %.0f of %.0f; %.0f%s", subs.Number("complete"), n, received,
+                     expected, std::max(0.0, expected - received),
+                     subs.result["problem"] == "-" ? "" : " (" + subs.result["problem"] + ")")
+               : subs.error,
+           none_lost ? "0 lost: met" : "0 lost: NOT met"});
+      const double p99 = subs.Number("delay_p99_us");
+      rows.push_back({absl::StrCat(n, " subscribers, ", how,
+                                   ": delivery delay, recorded -> arrived (p50 / p99 / max)"),
+                      absl::StrCat(Ms(subs.Number("delay_p50_us")), " / ", Ms(p99), " / ",
+                                   Ms(subs.Number("delay_max_us"))),
+                      p99 <= 50000 && none_lost ? "p99 <= 50 ms: met" : "p99 <= 50 ms: NOT met"});
+      std::printf("  %d subscribers: %.0f of %.0f records delivered, delay p99 %s %s\n", n,
+                  received, expected, Ms(p99).c_str(), subs.error.c_str());
+    }
 
     SubscriberRun flat_subs;
-    Phase flat_alone = run(0, false, flags.flat_events, &none);
-    Phase flat_watched = run(n, false, flags.flat_events, &flat_subs);
+    Phase flat_alone = run(0, 0, flags.flat_events, &none);
+    Phase flat_watched = run(n, 0, flags.flat_events, &flat_subs);
     const double ratio = flat_watched.rate() / std::max(1.0, flat_alone.rate());
     std::printf("  flat out: alone %.0f/s, with %d subscribers %.0f/s (%.0f%%)\n",
                 flat_alone.rate(), n, flat_watched.rate(), ratio * 100);
@@ -448,7 +457,8 @@ int RunBench(const std::string& self, Flags flags) {
     out << "# fanout_bench results\n\nRun "
         << absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(), absl::UTCTimeZone()) << " on "
         << sysconf(_SC_NPROCESSORS_ONLN)
-        << " cores (ctid, the load and the subscriber process share them).\n\n"
+        << " cores (ctid, the load and the subscriber process share them; load average "
+        << load_before << " before, " << LoadAverage() << " after).\n\n"
         << "| measure | result | target |\n| --- | --- | --- |\n";
     for (const Row& row : rows) {
       out << "| " << row.measure << " | " << row.result << " | " << row.target << " |\n";
