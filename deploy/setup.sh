@@ -13,8 +13,10 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
   libical-dev libcurl4-openssl-dev
   libncurses-dev python3-aiosmtpd tmux
+  libmicrohttpd-dev prometheus
   kcat docker-compose systemd
   python3
+  bazel-bootstrap bazel-rules-java
 )
 
 missing=()

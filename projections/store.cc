@@ -12,6 +12,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 
 namespace cti::projections {
@@ -59,6 +60,10 @@ rocksdb::Options DbOptions() {
   // on disk always matches the state on disk, also for writes without the WAL (bulk
   // load, store_bulk.cc).
   options.atomic_flush = true;
+  // Tickers only (block cache hits and misses for the metrics): per-core counters, no
+  // timing on the read or write path.
+  options.statistics = rocksdb::CreateDBStatistics();
+  options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
   return options;
 }
 
@@ -281,6 +286,28 @@ uint64_t StoreImpl::AppliedPosition(int partition) const {
 uint64_t StoreImpl::records_applied() const {
   absl::MutexLock lock(&mu_);
   return records_applied_;
+}
+
+Store::EngineStats StoreImpl::engine_stats() const {
+  EngineStats stats;
+  if (db_ == nullptr) return stats;
+  const std::shared_ptr<rocksdb::Statistics> statistics = db_->GetDBOptions().statistics;
+  if (statistics != nullptr) {
+    stats.block_cache_hits = statistics->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+    stats.block_cache_misses = statistics->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  }
+  const auto sum = [this](const char* property, uint64_t* out) {
+    if (!db_->GetAggregatedIntProperty(property, out)) *out = 0;
+  };
+  sum(rocksdb::DB::Properties::kEstimatePendingCompactionBytes.c_str(),
+      &stats.pending_compaction_bytes);
+  sum(rocksdb::DB::Properties::kLiveSstFilesSize.c_str(), &stats.live_sst_bytes);
+  sum(rocksdb::DB::Properties::kCurSizeAllMemTables.c_str(), &stats.memtable_bytes);
+  // One cache is shared by every family: read it once.
+  if (!db_->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &stats.block_cache_bytes)) {
+    stats.block_cache_bytes = 0;
+  }
+  return stats;
 }
 
 uint64_t StoreImpl::records_rejected() const {

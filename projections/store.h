@@ -47,6 +47,19 @@ class Store {
   virtual uint64_t records_applied() const = 0;
   virtual uint64_t records_rejected() const = 0;
 
+  // The storage engine's figures, for monitoring. Counters run from the store's open.
+  struct EngineStats {
+    uint64_t block_cache_hits = 0;
+    uint64_t block_cache_misses = 0;
+    // RocksDB's estimate of the bytes compaction still has to rewrite.
+    uint64_t pending_compaction_bytes = 0;
+    uint64_t live_sst_bytes = 0;     // Size of the live table files.
+    uint64_t memtable_bytes = 0;     // Memory of all memtables.
+    uint64_t block_cache_bytes = 0;  // Memory held by the block cache.
+  };
+  // Safe concurrently with the projector and queries; not after Close().
+  virtual EngineStats engine_stats() const { return {}; }
+
   // The outcome recorded when the record at (`partition`, `position`) was applied.
   // NOT_FOUND if that position has not been applied.
   virtual absl::StatusOr<cti::v1::ApplyOutcome> OutcomeAt(int partition,

@@ -216,6 +216,10 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
   for (const auto& service : services_) builder.RegisterService(service.get());
+  rpc_metrics_ = std::make_unique<RpcMetrics>();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(rpc_metrics_->InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
@@ -223,12 +227,33 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
                                                " (address in use or not local?)"));
   }
   SetServing(false);
+  if (!options_.http_listen.empty()) {
+    http_ = std::make_unique<http::HttpServer>();
+    http_->Handle("GET", "/metrics", [this](const http::Request&) {
+      http::Response response;
+      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      response.body = CollectCtidMetrics({.deps = &deps_,
+                                          .rpc = rpc_metrics_.get(),
+                                          .serving = serving_.load(std::memory_order_relaxed),
+                                          .mail_enabled = mail_ != nullptr});
+      return response;
+    });
+    http::Options http_options;
+    http_options.listen = options_.http_listen;
+    if (absl::Status started = http_->Start(http_options); !started.ok()) {
+      http_.reset();
+      return absl::Status(started.code(), absl::StrCat("--http-listen: ", started.message()));
+    }
+  }
   return absl::OkStatus();
 }
+
+int CtidServer::http_port() const { return http_ == nullptr ? 0 : http_->port(); }
 
 CtidServer::~CtidServer() { Shutdown(); }
 
 void CtidServer::SetServing(bool serving) {
+  serving_.store(serving, std::memory_order_relaxed);
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   // The server as a whole ("") and each cti.v1 service by its full name.
   for (const char* name :
@@ -256,6 +281,9 @@ void CtidServer::Shutdown() {
     shut_down_ = true;
     if (server_ != nullptr) server_->GetHealthCheckService()->Shutdown();
   }
+  serving_.store(false, std::memory_order_relaxed);
+  // Scrapes read the store: the HTTP listener stops before anything else.
+  if (http_ != nullptr) http_->Stop();
   if (rebuilder_ != nullptr) rebuilder_->Stop();
   if (mail_ != nullptr) mail_->Stop();
   if (hub_ != nullptr) hub_->Shutdown();

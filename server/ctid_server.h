@@ -4,6 +4,9 @@
 // and server reflection on one port. Refuses to start (FAILED_PRECONDITION) when tzdata
 // lacks Europe/Copenhagen. main() and the in-process tests both use it.
 //
+// Metrics: every gRPC call is counted and timed (RpcMetrics); with
+// Options::http_listen, GET /metrics on that HTTP listener answers them and the rest of
+// metrics.h in Prometheus' text format.
 // Health: NOT_SERVING from the start until the projector has caught up with the log as
 // it was at start (WaitUntilServing), then SERVING; NOT_SERVING again on Shutdown.
 // Shutdown: refuses new calls, ends Subscribe streams and pending min_position waits
@@ -16,6 +19,7 @@
 
 #include <grpcpp/server.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,10 +29,12 @@
 #include "absl/time/time.h"
 #include "projections/route_cache.h"
 #include "server/clock.h"
+#include "server/http/http_server.h"
 #include "server/identity.h"
 #include "server/log/event_log.h"
 #include "server/log/kafka_log.h"
 #include "server/mail_service.h"
+#include "server/metrics.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
 #include "server/routing_check_monitor.h"
@@ -55,6 +61,9 @@ struct CtidOptions {
   Rebuilder::Options rebuild;
   // E-mail of the messages reception takes (TP-6.2); off without an SMTP URL.
   MailOptions mail;
+  // HOST:PORT of the HTTP listener (GET /metrics: Prometheus text); port 0 picks one.
+  // Empty: no HTTP listener.
+  std::string http_listen;
 };
 
 class CtidServer {
@@ -78,6 +87,8 @@ class CtidServer {
 
   // The bound port, and "HOST:PORT" with it.
   int port() const { return port_; }
+  // The HTTP listener's bound port; 0 without one.
+  int http_port() const;
   std::string address() const;
 
   // For tests and benchmarks.
@@ -111,7 +122,10 @@ class CtidServer {
   std::unique_ptr<MailService> mail_;  // nullptr: mail is off
   ServiceDeps deps_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<RpcMetrics> rpc_metrics_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::atomic<bool> serving_{false};
   std::string host_;
   int port_ = 0;
 

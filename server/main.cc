@@ -57,6 +57,7 @@ struct Flags {
   std::string smtp_password_file;
   std::string smtp_password;  // read from smtp_password_file
   std::string clock_start;    // RFC 3339; empty: the wall clock
+  std::string http_listen;    // empty: no HTTP listener
 };
 
 // The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
@@ -108,6 +109,9 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
       ->capture_default_str();
   app.add_option("--listen", flags->listen, "HOST:PORT to serve gRPC on; port 0 picks one")
       ->capture_default_str();
+  app.add_option("--http-listen", flags->http_listen,
+                 "HOST:PORT of the HTTP listener (GET /metrics: Prometheus metrics); port 0 "
+                 "picks one; empty: none");
   app.add_option("--port-file", flags->port_file,
                  "Once serving, write the bound port (digits and a newline) to FILE "
                  "atomically");
@@ -181,6 +185,14 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
       !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return kExitUsage;
+  }
+  if (!flags->http_listen.empty()) {
+    if (absl::Status s =
+            cti::server::ParseListenAddress(flags->http_listen, "--http-listen", &host, &port);
+        !s.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      return kExitUsage;
+    }
   }
   if (flags->data_dir.empty()) {
     std::fprintf(stderr, "--data-dir: must not be empty\n");
@@ -273,6 +285,7 @@ int main(int argc, char** argv) {
   cti::server::CtidOptions options;
   options.data_dir = flags.data_dir;
   options.listen = flags.listen;
+  options.http_listen = flags.http_listen;
   options.log_backend = flags.log;
   options.kafka.brokers = flags.brokers;
   options.kafka.topic = flags.topic;
@@ -326,6 +339,9 @@ int main(int argc, char** argv) {
     }
     if (serving && exit_code == 0) {
       spdlog::info("ctid listening on {}", (*server)->address());
+      if ((*server)->http_port() != 0) {
+        spdlog::info("ctid HTTP (metrics at /metrics) on port {}", (*server)->http_port());
+      }
     }
     stop.Wait();
     (*server)->Shutdown();

@@ -197,6 +197,7 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void OnShutdown() override {
     End({absl::StatusCode::kUnavailable, "server is shutting down", true});
   }
+  bool is_subscriber() const override { return true; }
 
  private:
   absl::Status ParseRequest();

@@ -110,4 +110,13 @@ size_t SubscriptionHub::size() const {
   return n;
 }
 
+size_t SubscriptionHub::subscriber_count() const {
+  absl::MutexLock lock(&mu_);
+  size_t n = 0;
+  for (const Listeners& listeners : listeners_) {
+    for (const auto& [key, listener] : listeners) n += listener->is_subscriber() ? 1 : 0;
+  }
+  return n;
+}
+
 }  // namespace cti::server

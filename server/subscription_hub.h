@@ -68,6 +68,9 @@ class HubListener {
   virtual void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) = 0;
   // Called once when the hub shuts down (server stopping). Must not block.
   virtual void OnShutdown() = 0;
+  // True for a client's Subscribe stream, false for the server's own followers (route
+  // cache, mailer, routing check): what subscriber_count() counts.
+  virtual bool is_subscriber() const { return false; }
 };
 
 class SubscriptionHub {
@@ -105,6 +108,8 @@ class SubscriptionHub {
 
   // Number of registered listeners.
   size_t size() const;
+  // Number of registered listeners that are clients' streams (is_subscriber).
+  size_t subscriber_count() const;
 
  private:
   using Listeners = absl::flat_hash_map<const HubListener*, std::shared_ptr<HubListener>>;

@@ -37,6 +37,7 @@ class StoreImpl final : public Store {
   uint64_t AppliedPosition(int partition) const override;
   uint64_t records_applied() const override;
   uint64_t records_rejected() const override;
+  EngineStats engine_stats() const override;
   absl::StatusOr<cti::v1::ApplyOutcome> OutcomeAt(int partition, uint64_t position) const override;
   absl::StatusOr<std::string> Digest() const override;
   absl::Status BeginBulkLoad() override;

@@ -162,6 +162,10 @@ class EventLog {
   // A reader of `partition` starting at position `from` (1 = the beginning). A position
   // past the end waits for records to arrive. INVALID_ARGUMENT for an unknown partition.
   virtual absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) = 0;
+
+  // For monitoring: records handed to the log's client and not yet acknowledged by the
+  // log (the Kafka producer's queue). -1 when the backend has no such queue.
+  virtual int64_t PendingAppends() const { return -1; }
 };
 
 }  // namespace cti::log

@@ -594,4 +594,6 @@ absl::StatusOr<std::unique_ptr<LogReader>> KafkaLog::OpenReader(int partition, u
                                                     acked_end_));
 }
 
+int64_t KafkaLog::PendingAppends() const { return producer_->outq_len(); }
+
 }  // namespace cti::log
