@@ -8,19 +8,19 @@ namespace cti::server::testing {
 
 FanOutClient::FanOutClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels, int streams,
                            const cti::v1::SubscribeRequest& request, uint64_t last,
-                           const ContextFactory& new_context)
-    : last_(last) {
+                           const ContextFactory& new_context, bool resume)
+    : last_(last), request_(request), new_context_(new_context), resume_(resume) {
   for (int i = 0; i < streams; ++i) {
     auto sub = std::make_unique<Sub>();
     sub->stub = cti::v1::EventService::NewStub(channels[i % channels.size()]);
-    sub->context = new_context();
-    sub->reader = sub->stub->PrepareAsyncSubscribe(sub->context.get(), request, &cq_);
     subs_.push_back(std::move(sub));
   }
 }
 
 FanOutClient::~FanOutClient() {
-  for (auto& sub : subs_) sub->context->TryCancel();
+  for (auto& sub : subs_) {
+    if (sub->context != nullptr) sub->context->TryCancel();
+  }
   cq_.Shutdown();
   void* tag = nullptr;
   bool ok = false;
@@ -28,8 +28,15 @@ FanOutClient::~FanOutClient() {
   }
 }
 
+void FanOutClient::Open(Sub* sub, const cti::v1::SubscribeRequest& request) {
+  sub->context = new_context_();
+  sub->reader = sub->stub->PrepareAsyncSubscribe(sub->context.get(), request, &cq_);
+  sub->phase = Phase::kStarting;
+  sub->reader->StartCall(sub);
+}
+
 absl::Status FanOutClient::Start() {
-  for (auto& sub : subs_) sub->reader->StartCall(sub.get());
+  for (auto& sub : subs_) Open(sub.get(), request_);
   // Two events per stream: the call started, then its initial metadata arrived.
   for (size_t events = 0; events < 2 * subs_.size(); ++events) {
     void* tag = nullptr;
@@ -40,10 +47,11 @@ absl::Status FanOutClient::Start() {
       return absl::UnavailableError(
           absl::StrCat("stream ", sub - subs_.front().get(), " did not start"));
     }
-    if (!sub->started) {
-      sub->started = true;
+    if (sub->phase == Phase::kStarting) {
+      sub->phase = Phase::kMetadata;
       sub->reader->ReadInitialMetadata(sub);
     } else {
+      sub->phase = Phase::kReading;
       sub->reader->Read(&sub->response, sub);
     }
   }
@@ -58,31 +66,51 @@ void FanOutClient::ReadAll() {
     bool ok = false;
     if (!cq_.Next(&tag, &ok)) break;
     Sub* sub = static_cast<Sub*>(tag);
-    if (sub->finishing) {
-      --open;
+    if (sub->phase == Phase::kFinishing) {
+      if (resume_ && !sub->complete &&
+          sub->status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        // Fell behind: open again after the last position received.
+        cti::v1::SubscribeRequest again = request_;
+        again.clear_from_now();
+        again.clear_snapshot();
+        again.set_after_position(sub->positions.empty() ? request_.after_position()
+                                                        : sub->positions.back());
+        ++resumes_;
+        Open(sub, again);
+      } else {
+        --open;
+      }
       continue;
     }
     if (!ok) {
-      sub->finishing = true;
+      sub->phase = Phase::kFinishing;
       sub->reader->Finish(&sub->status, sub);
       continue;
     }
-    const absl::Time now = absl::Now();
-    const auto take = [&](const cti::v1::LogRecord& r) {
-      sub->positions.push_back(r.position());
-      const google::protobuf::Timestamp& at = r.event().recorded_at();
-      const absl::Time recorded =
-          absl::FromUnixSeconds(at.seconds()) + absl::Nanoseconds(at.nanos());
-      delays_us_.push_back(absl::ToDoubleMicroseconds(now - recorded));
-    };
-    if (sub->response.has_record()) take(sub->response.record());
-    for (const auto& r : sub->response.batch().records()) take(r);
-    if (!sub->complete && !sub->positions.empty() && sub->positions.back() >= last_) {
-      sub->complete = true;
-      if (++complete == subs_.size()) {
-        for (auto& s : subs_) s->context->TryCancel();
+    if (sub->phase == Phase::kStarting) {
+      sub->phase = Phase::kMetadata;
+      sub->reader->ReadInitialMetadata(sub);
+      continue;
+    }
+    if (sub->phase == Phase::kReading) {
+      const absl::Time now = absl::Now();
+      const auto take = [&](const cti::v1::LogRecord& r) {
+        sub->positions.push_back(r.position());
+        const google::protobuf::Timestamp& at = r.event().recorded_at();
+        const absl::Time recorded =
+            absl::FromUnixSeconds(at.seconds()) + absl::Nanoseconds(at.nanos());
+        delays_us_.push_back(absl::ToDoubleMicroseconds(now - recorded));
+      };
+      if (sub->response.has_record()) take(sub->response.record());
+      for (const auto& r : sub->response.batch().records()) take(r);
+      if (!sub->complete && !sub->positions.empty() && sub->positions.back() >= last_) {
+        sub->complete = true;
+        if (++complete == subs_.size()) {
+          for (auto& s : subs_) s->context->TryCancel();
+        }
       }
     }
+    sub->phase = Phase::kReading;
     sub->reader->Read(&sub->response, sub);
   }
 }

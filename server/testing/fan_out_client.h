@@ -5,7 +5,9 @@
 //
 // Records, per stream, the position of every record received, and for every record its
 // delivery delay: the time it arrived here minus its recorded_at (the server's clock
-// when it was appended; both clocks are this machine's).
+// when it was appended; both clocks are this machine's). With `resume`, a stream the
+// server ends with RESOURCE_EXHAUSTED ("subscriber fell behind") is opened again after
+// the last position it received, as a dashboard would, and the resumption counted.
 //
 // Thread safety: Start, then ReadAll on one thread; the accessors after ReadAll returns.
 #ifndef CTI_SERVER_TESTING_FAN_OUT_CLIENT_H_
@@ -34,7 +36,7 @@ class FanOutClient {
   // every stream has received a record at or past `last`.
   FanOutClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels, int streams,
                const cti::v1::SubscribeRequest& request, uint64_t last,
-               const ContextFactory& new_context);
+               const ContextFactory& new_context, bool resume = false);
   ~FanOutClient();
   FanOutClient(const FanOutClient&) = delete;
   FanOutClient& operator=(const FanOutClient&) = delete;
@@ -56,22 +58,31 @@ class FanOutClient {
   int Complete(uint64_t after, std::string* first_problem) const;
   // Every record's delivery delay in microseconds (all streams; unsorted).
   const std::vector<double>& delays_us() const { return delays_us_; }
+  // Times a stream was opened again after the server ended it for falling behind.
+  int resumes() const { return resumes_; }
 
  private:
+  // Where a stream's next completion-queue event belongs.
+  enum class Phase { kStarting, kMetadata, kReading, kFinishing };
   struct Sub {
     std::unique_ptr<cti::v1::EventService::Stub> stub;
     std::unique_ptr<grpc::ClientContext> context;
     std::unique_ptr<grpc::ClientAsyncReader<cti::v1::SubscribeResponse>> reader;
     cti::v1::SubscribeResponse response;
     std::vector<uint64_t> positions;
-    bool started = false;
+    Phase phase = Phase::kStarting;
     bool complete = false;
-    bool finishing = false;
     grpc::Status status;
   };
+  // Opens `sub`'s call (again) with `request`; its events then come to the queue.
+  void Open(Sub* sub, const cti::v1::SubscribeRequest& request);
   grpc::CompletionQueue cq_;
   std::vector<std::unique_ptr<Sub>> subs_;
   const uint64_t last_;
+  const cti::v1::SubscribeRequest request_;
+  const ContextFactory new_context_;
+  const bool resume_;
+  int resumes_ = 0;
   std::vector<double> delays_us_;
 };
 

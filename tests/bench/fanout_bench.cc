@@ -173,8 +173,10 @@ int RunSubscriberProcess(const Flags& flags, int subscribers) {
   request.set_batch_records(static_cast<uint32_t>(flags.batch_records));
   request.set_max_delay_ms(static_cast<uint32_t>(flags.max_delay_ms));
   const absl::Duration stream_deadline = absl::Seconds(flags.seconds + 120);
-  cti::server::testing::FanOutClient client(channels, subscribers, request, flags.last,
-                                            [&] { return test_support::Ctx(stream_deadline); });
+  // A stream cut off for falling behind resumes, as a dashboard would.
+  cti::server::testing::FanOutClient client(
+      channels, subscribers, request, flags.last,
+      [&] { return test_support::Ctx(stream_deadline); }, /*resume=*/true);
   if (absl::Status started = client.Start(); !started.ok()) {
     std::fprintf(stderr, "fanout_bench: %s\n", started.ToString().c_str());
     return 1;
@@ -192,6 +194,7 @@ int RunSubscriberProcess(const Flags& flags, int subscribers) {
       << "delay_p50_us " << Percentile(delays, 50) << "\n"
       << "delay_p99_us " << Percentile(delays, 99) << "\n"
       << "delay_max_us " << Percentile(delays, 100) << "\n"
+      << "resumes " << client.resumes() << "\n"
       << "problem " << (problem.empty() ? "-" : problem) << "\n";
   return 0;
 }
@@ -416,11 +419,12 @@ int RunBench(const std::string& self, Flags flags) {
       rows.push_back(
           {absl::StrCat(n, " subscribers, ", how, " (batch_records ", flags.batch_records,
                         ", max_delay_ms ", flags.max_delay_ms, ", nice ", flags.nice,
-                        "): streams complete; records delivered; lost"),
+                        "): streams complete; records delivered; lost; resumed after falling "
+                        "behind"),
            subs.error.empty()
                ? absl::StrFormat(
-                     "%.0f of %d; %.0f of %.0f; %.0f%s", subs.Number("complete"), n, received,
-                     expected, std::max(0.0, expected - received),
+                     "%.0f of %d; %.0f of %.0f; %.0f; %.0f%s", subs.Number("complete"), n, received,
+                     expected, std::max(0.0, expected - received), subs.Number("resumes"),
                      subs.result["problem"] == "-" ? "" : " (" + subs.result["problem"] + ")")
                : subs.error,
            none_lost ? "0 lost: met" : "0 lost: NOT met"});
@@ -440,15 +444,17 @@ int RunBench(const std::string& self, Flags flags) {
     const double ratio = flat_watched.rate() / std::max(1.0, flat_alone.rate());
     std::printf("  flat out: alone %.0f/s, with %d subscribers %.0f/s (%.0f%%)\n",
                 flat_alone.rate(), n, flat_watched.rate(), ratio * 100);
-    rows.push_back({absl::StrCat("flat-out appends/s (Append, 64 in flight): alone / with ", n,
-                                 " subscribers"),
-                    absl::StrFormat("%.0f / %.0f (%.0f%%); ctid CPU per event %s / %s; with: %.0f "
-                                    "of %.0f records delivered%s",
-                                    flat_alone.rate(), flat_watched.rate(), ratio * 100,
-                                    CpuPerEvent(flat_alone), CpuPerEvent(flat_watched),
-                                    flat_subs.Number("received"), flat_subs.Number("expected"),
-                                    flat_subs.error.empty() ? "" : "; " + flat_subs.error),
-                    ""});
+    rows.push_back(
+        {absl::StrCat("flat-out appends/s (Append, 64 in flight): alone / with ", n,
+                      " subscribers"),
+         absl::StrFormat("%.0f / %.0f (%.0f%%); ctid CPU per event %s / %s; with: %.0f "
+                         "of %.0f records delivered, %.0f resumes, delay p99 %s%s",
+                         flat_alone.rate(), flat_watched.rate(), ratio * 100,
+                         CpuPerEvent(flat_alone), CpuPerEvent(flat_watched),
+                         flat_subs.Number("received"), flat_subs.Number("expected"),
+                         flat_subs.Number("resumes"), Ms(flat_subs.Number("delay_p99_us")),
+                         flat_subs.error.empty() ? "" : "; " + flat_subs.error),
+         ""});
   }
   const absl::Status stopped = ctid.Stop();
   std::printf("ctid stopped: %s\n", stopped.ok() ? "cleanly" : stopped.ToString().c_str());
