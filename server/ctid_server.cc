@@ -217,6 +217,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
   for (const auto& service : services_) builder.RegisterService(service.get());
   rpc_metrics_ = std::make_unique<RpcMetrics>();
+  rpc_metrics_->set_access_log(options_.access_log);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(rpc_metrics_->InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

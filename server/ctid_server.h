@@ -64,6 +64,8 @@ struct CtidOptions {
   // HOST:PORT of the HTTP listener (GET /metrics: Prometheus text); port 0 picks one.
   // Empty: no HTTP listener.
   std::string http_listen;
+  // Log every gRPC call (RpcMetrics::set_access_log); off: only server-side failures.
+  bool access_log = false;
 };
 
 class CtidServer {

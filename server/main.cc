@@ -33,6 +33,7 @@
 #include "server/clock.h"
 #include "server/ctid_server.h"
 #include "server/file_util.h"
+#include "server/logging.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -58,6 +59,8 @@ struct Flags {
   std::string smtp_password;  // read from smtp_password_file
   std::string clock_start;    // RFC 3339; empty: the wall clock
   std::string http_listen;    // empty: no HTTP listener
+  std::string log_format = "text";
+  bool access_log = false;
 };
 
 // The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
@@ -112,6 +115,14 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_option("--http-listen", flags->http_listen,
                  "HOST:PORT of the HTTP listener (GET /metrics: Prometheus metrics); port 0 "
                  "picks one; empty: none");
+  app.add_option("--log-format", flags->log_format,
+                 "Log lines as text or as JSON lines (json: time, level, msg and the line's "
+                 "fields)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_flag("--access-log", flags->access_log,
+               "Log every gRPC call (request id, method, code, ms, tenant, actor); without, "
+               "only calls that failed on the server's side");
   app.add_option("--port-file", flags->port_file,
                  "Once serving, write the bound port (digits and a newline) to FILE "
                  "atomically");
@@ -262,6 +273,8 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   Flags flags;
   if (const int code = ParseFlags(argc, argv, &flags); code >= 0) return code;
+  cti::server::ConfigureLogging(flags.log_format == "json" ? cti::server::LogFormat::kJson
+                                                           : cti::server::LogFormat::kText);
 
   // SIGTERM and SIGINT are taken by one thread (sigwait); every other thread, started
   // after this, has them blocked.
@@ -286,6 +299,7 @@ int main(int argc, char** argv) {
   options.data_dir = flags.data_dir;
   options.listen = flags.listen;
   options.http_listen = flags.http_listen;
+  options.access_log = flags.access_log;
   options.log_backend = flags.log;
   options.kafka.brokers = flags.brokers;
   options.kafka.topic = flags.topic;

@@ -7,13 +7,18 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "cti/v1/event_service.pb.h"
+#include "cti/v1/route_service.pb.h"
 #include "projections/outbox.h"
 #include "projections/store.h"
 #include "server/log/event_log.h"
+#include "server/logging.h"
 #include "server/projector_runner.h"
 #include "server/store_generations.h"
 #include "server/subscription_hub.h"
@@ -57,7 +62,36 @@ std::string FormatValue(double value) {
   return text;
 }
 
-// Times one call from its creation (the call's arrival) to its status.
+// The methods whose request arrives as raw bytes (their services parse it themselves).
+bool IsRawMethod(absl::string_view method, std::string* type) {
+  if (method == "/cti.v1.RouteService/Route") {
+    *type = "route";
+    return true;
+  }
+  if (method == "/cti.v1.EventService/Subscribe") {
+    *type = "subscribe";
+    return true;
+  }
+  return false;
+}
+
+// Failures that are the server's, not the caller's: always logged.
+bool ServerSideFailure(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNKNOWN || code == grpc::StatusCode::INTERNAL ||
+         code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DATA_LOSS ||
+         code == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+         code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
+std::string NewRequestId() {
+  thread_local absl::BitGen bits;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(bits));
+}
+
+// Times one call from its creation (the call's arrival) to its status, and logs it
+// (always when it failed on the server's side, every call with the access log on):
+// request id (the client's x-request-id, else a new one), method, code, duration,
+// tenant (the request's tenant field) and actor (x-cti-actor).
 class RpcInterceptor final : public grpc::experimental::Interceptor {
  public:
   // `method` lives as long as the call (gRPC's ServerRpcInfo).
@@ -65,28 +99,109 @@ class RpcInterceptor final : public grpc::experimental::Interceptor {
       : metrics_(metrics), method_(method), start_(std::chrono::steady_clock::now()) {}
   ~RpcInterceptor() override {
     // A call that ended without a status of ours (the client went away first).
-    if (!recorded_) Record(grpc::StatusCode::CANCELLED);
+    if (!recorded_) Record(grpc::StatusCode::CANCELLED, /*at_status=*/false);
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (!recorded_ && methods->QueryInterceptionHookPoint(
-                          grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      for (const auto& [key, value] : *methods->GetRecvInitialMetadata()) {
+        if (key == "x-request-id")
+          request_id_.assign(value.data(), std::min<size_t>(value.size(), 64));
+        if (key == "x-cti-actor") actor_.assign(value.data(), std::min<size_t>(value.size(), 128));
+      }
+    }
+    if (!saw_message_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      saw_message_ = true;
+      KeepRequest(methods->GetRecvMessage());
+    }
+    if (!recorded_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       Record(methods->GetSendStatus().error_code());
     }
     methods->Proceed();
   }
 
  private:
-  void Record(grpc::StatusCode code) {
+  // Keeps what the tenant is read from when the line is written: the request object of
+  // a generated (protobuf) method, which lives until the call's status is sent; for the
+  // raw methods a copy of the bytes (sharing their slices), which their service
+  // consumes, only with the access log on (a server-side failure of Route or Subscribe
+  // is otherwise logged without its tenant: nothing is added to Route's path).
+  void KeepRequest(void* message) {
+    if (message == nullptr) return;
+    if (IsRawMethod(method_, &raw_type_)) {
+      if (metrics_->access_log()) {
+        raw_ = std::make_unique<grpc::ByteBuffer>(*static_cast<grpc::ByteBuffer*>(message));
+      }
+      return;
+    }
+    // Only cti.v1's generated methods are known to hand a protobuf object (grpc.health's
+    // default service, for one, hands ByteBuffers).
+    if (absl::StartsWith(method_, "/cti.v1.")) request_ = message;
+  }
+
+  // The request's tenant field. gRPC hands the received message as void*; a protobuf
+  // request class derives from google::protobuf::Message alone, so the object is a
+  // Message at the same address. REQUIRES: every cti.v1 method is generated (typed) or
+  // listed in IsRawMethod.
+  std::string Tenant() const {
+    if (request_ != nullptr) {
+      const auto* request = static_cast<const google::protobuf::Message*>(request_);
+      const google::protobuf::FieldDescriptor* field =
+          request->GetDescriptor()->FindFieldByName("tenant");
+      if (field != nullptr &&
+          field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING &&
+          !field->is_repeated()) {
+        return request->GetReflection()->GetString(*request, field);
+      }
+      return "";
+    }
+    if (raw_ == nullptr) return "";
+    std::vector<grpc::Slice> slices;
+    if (!raw_->Dump(&slices).ok()) return "";
+    std::string bytes;
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    if (raw_type_ == "route") {
+      cti::v1::RouteRequest request;
+      return request.ParseFromString(bytes) ? request.tenant() : "";
+    }
+    cti::v1::SubscribeRequest request;
+    return request.ParseFromString(bytes) ? request.tenant() : "";
+  }
+
+  // `at_status`: the call's status is being sent (its request is still alive).
+  void Record(grpc::StatusCode code, bool at_status = true) {
     recorded_ = true;
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start_;
     metrics_->Record(method_, static_cast<int>(code), took.count());
+    const bool failed = ServerSideFailure(code);
+    if (!failed && !metrics_->access_log()) return;
+    std::vector<LogField> fields = {
+        {"request_id", request_id_.empty() ? NewRequestId() : request_id_},
+        {"method", method_},
+        {"code", kCodeNames[static_cast<size_t>(code) < kCodeNames.size()
+                                ? static_cast<size_t>(code)
+                                : static_cast<size_t>(grpc::StatusCode::UNKNOWN)]},
+        {"ms", absl::StrFormat("%.3f", took.count() * 1000), true},
+        {"tenant", at_status ? Tenant() : ""},
+        {"actor", actor_}};
+    LogWithFields(failed ? spdlog::level::warn : spdlog::level::info, "rpc", fields);
   }
 
   RpcMetrics* const metrics_;
   const char* const method_;
   const std::chrono::steady_clock::time_point start_;
   bool recorded_ = false;
+  bool saw_message_ = false;
+  std::string request_id_;
+  std::string actor_;
+  std::string raw_type_;
+  const void* request_ = nullptr;
+  std::unique_ptr<grpc::ByteBuffer> raw_;
 };
 
 class RpcInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {

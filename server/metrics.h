@@ -65,6 +65,12 @@ class RpcMetrics {
   // ().SetInterceptorCreators); it records into this object, which must outlive it.
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
 
+  // With the access log on, every call is logged (logging.h: request id, method, code,
+  // duration, tenant, actor); without, only those that failed on the server's side
+  // (INTERNAL, UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, UNKNOWN, DATA_LOSS).
+  void set_access_log(bool on) { access_log_.store(on, std::memory_order_relaxed); }
+  bool access_log() const { return access_log_.load(std::memory_order_relaxed); }
+
   // Records one finished call of `method` ("/cti.v1.RouteService/Route").
   void Record(absl::string_view method, int code, double seconds);
 
@@ -80,6 +86,7 @@ class RpcMetrics {
   };
   Method* Get(absl::string_view method);
 
+  std::atomic<bool> access_log_{false};
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
 };

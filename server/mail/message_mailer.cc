@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "server/logging.h"
 #include "server/mail/message_mail.h"
 #include "spdlog/spdlog.h"
 
@@ -14,6 +15,15 @@ namespace cti::mail {
 namespace {
 
 using cti::projections::OutboxMessage;
+using cti::server::RedactForLog;
+
+// Whom a message is for, by id (log lines name no address).
+std::string Recipient(const OutboxMessage& message) {
+  if (!message.for_target.employee_id().empty()) {
+    return absl::StrCat("employee ", message.for_target.employee_id());
+  }
+  return absl::StrCat("unit ", message.for_target.unit_id());
+}
 
 // A pass ends at a retry at most this soon (real time), so a retry due at once does
 // not spin the thread.
@@ -159,7 +169,7 @@ void MessageMailer::Handle(const OutboxMessage& message, Attempts& attempts, Pas
   ++attempts.made;
   if (reply.ok()) {
     spdlog::info("mailer: message {} of {} sent to {} ({})", message.message_id, message.tenant,
-                 message.address, *reply);
+                 Recipient(message), RedactForLog(*reply));
     if (Record(Delivered(message, *reply, attempts.made), attempts)) ++result.delivered;
     return;
   }
@@ -170,15 +180,15 @@ void MessageMailer::Handle(const OutboxMessage& message, Attempts& attempts, Pas
             ? why
             : absl::StrCat("gave up after ", attempts.made, " attempts; the last: ", why);
     spdlog::warn("mailer: message {} of {} to {} failed for good: {}", message.message_id,
-                 message.tenant, message.address, reason);
+                 message.tenant, Recipient(message), RedactForLog(reason));
     if (Record(Failed(message, reason, attempts.made), attempts)) ++result.failed;
     return;
   }
   attempts.next_at = now + Backoff(options_, attempts.made);
   ++result.retried;
   spdlog::warn("mailer: message {} of {} to {}: attempt {} failed, next in {}: {}",
-               message.message_id, message.tenant, message.address, attempts.made,
-               absl::FormatDuration(attempts.next_at - now), why);
+               message.message_id, message.tenant, Recipient(message), attempts.made,
+               absl::FormatDuration(attempts.next_at - now), RedactForLog(why));
 }
 
 bool MessageMailer::Record(cti::v1::Event event, Attempts& attempts) {
