@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "projections/internal/keys.h"
+#include "projections/internal/rocks_support.h"
 #include "projections/internal/store_impl.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
@@ -122,6 +123,10 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
 }  // namespace
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.IsNoSpace()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("projection store: the disk is full: ", what, ": ", s.ToString()));
+  }
   std::string message = absl::StrCat("projection store: ", what, ": ", s.ToString());
   if (s.IsCorruption()) return absl::DataLossError(message);
   if (s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsAborted()) {
@@ -171,6 +176,8 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& di
 
 absl::Status StoreImpl::OpenDb(const std::string& dir, bool* fresh) {
   rocksdb::Options options = DbOptions();
+  options.info_log = cti::rocks::NewInfoLog(dir);
+  options.listeners.push_back(cti::rocks::NewResumeByOwner());
   std::vector<std::string> existing;
   *fresh = !rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok();
   auto cache = rocksdb::NewLRUCache(64 << 20);
@@ -251,6 +258,10 @@ StoreImpl::~StoreImpl() { CloseDb(); }
 
 void StoreImpl::CloseDb() {
   if (db_ == nullptr) return;
+  if (write_failed_) {
+    AbandonDb();
+    return;
+  }
   // A private bulk load left unfinished: its staged writes are dropped (the store is
   // marked incomplete on disk), after its background ingestion has stopped.
   staged_.reset();
@@ -271,10 +282,41 @@ void StoreImpl::CloseDb() {
 
 absl::Status StoreImpl::Close() {
   if (db_ == nullptr) return absl::OkStatus();
-  rocksdb::Status synced = db_->SyncWAL();
+  if (write_failed_) {
+    AbandonDb();
+    return absl::UnavailableError(
+        "projection store: a write failed (is the disk full?), so the store was left as "
+        "after a crash instead of closed; the next start recovers it at its last "
+        "checkpoint and replays from the log what it lacks");
+  }
+  absl::Status closed;
+  if (rocksdb::Status synced = db_->SyncWAL(); !synced.ok()) {
+    closed = FromRocks(synced, "syncing the write-ahead log on close");
+  }
   CloseDb();
-  if (!synced.ok()) return FromRocks(synced, "syncing the write-ahead log on close");
-  return absl::OkStatus();
+  return closed;
+}
+
+void StoreImpl::AbandonDb() {
+  // After a failed write RocksDB 7.8 may hold a WAL file whose writer refuses every
+  // call, and both a close (which writes to it) and a DB::Resume (whose flush syncs it,
+  // and which can then wait forever: seen when a background flush had failed just
+  // before) are unsafe. Nothing that was acknowledged needs them: every committed batch
+  // is in the WAL files (written, if not synced), and the store is crash-consistent. So
+  // background work is stopped (running jobs end; none start) and the database object
+  // is left open until the process ends, as if the process had crashed here.
+  staged_.reset();
+  StopKeyFilterScan();
+  if (compaction_thread_.joinable()) {
+    db_->DisableManualCompaction();
+    compaction_thread_.join();
+  }
+  db_->PauseBackgroundWork().PermitUncheckedError();
+  private_bulk_.store(false, std::memory_order_relaxed);
+  all_handles_.clear();
+  handles_.fill(nullptr);
+  [[maybe_unused]] rocksdb::DB* abandoned = db_;  // deliberately not deleted
+  db_ = nullptr;
 }
 
 uint64_t StoreImpl::AppliedPosition(int partition) const {
@@ -329,10 +371,20 @@ absl::Status StoreImpl::Commit(rocksdb::WriteBatch* batch, int partition, uint64
     s = batch->Put(cf(Cf::kMeta), ToSlice(kMetaRecordsApplied), EncodeBigEndian64(new_applied));
   if (s.ok())
     s = batch->Put(cf(Cf::kMeta), ToSlice(kMetaRecordsRejected), EncodeBigEndian64(new_rejected));
+  if (!s.ok()) return FromRocks(s, "writing an applied batch");
   rocksdb::WriteOptions write;
   write.disableWAL = bulk_loading();  // see store_bulk.cc
-  if (s.ok()) s = db_->Write(write, batch);
-  if (!s.ok()) return FromRocks(s, "writing an applied batch");
+  if (!write.disableWAL) {
+    if (absl::Status prepared = PrepareLoggedWrite(); !prepared.ok()) {
+      write_failed_ = true;
+      return prepared;
+    }
+  }
+  s = db_->Write(write, batch);
+  if (!s.ok()) {
+    write_failed_ = true;
+    return FromRocks(s, "writing an applied batch");
+  }
   // A new store written by the live path without a bulk load first: compactions go on
   // once one is due (store_bulk.cc).
   if (compactions_off_ && !bulk_loading()) MaybeTurnOnCompactions();
@@ -340,6 +392,31 @@ absl::Status StoreImpl::Commit(rocksdb::WriteBatch* batch, int partition, uint64
   checkpoints_[partition] = position;
   records_applied_ = new_applied;
   records_rejected_ = new_rejected;
+  return absl::OkStatus();
+}
+
+absl::Status StoreImpl::PrepareLoggedWrite() {
+  rocksdb::Status s;
+  // A failed write (or a failed background flush before it) stopped RocksDB's writes
+  // until DB::Resume, which flushes the memtables; OK at once when nothing is stopped.
+  if (write_failed_ && !(s = db_->Resume()).ok()) {
+    return FromRocks(s, "resuming after a failed write");
+  }
+  // A WAL write that fails while every active memtable is empty (just after a flush, a
+  // Resume or an open, or after a switch to new memtables that this very write would
+  // make) leaves RocksDB 7.8 writing to a WAL file whose writer refuses all further
+  // writes: DB::Resume switches to a new WAL file only when it has a memtable to flush
+  // (RocksDB issue 11643, fixed upstream in 2024), and Debian's librocksdb ends the
+  // process there with an assertion. So before each logged write one entry goes into the memtable,
+  // without the WAL: the deletion of a key that is never written (no state, no digest change). A
+  // memtable switch that is due happens in this write, so the logged one finds the entry in its
+  // memtable.
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  constexpr absl::string_view kNeverWritten = "memtable-entry/never-written";
+  s = db_->Delete(memtable_only, cf(Cf::kMeta), ToSlice(kNeverWritten));
+  if (!s.ok()) return FromRocks(s, "writing an applied batch");
+  write_failed_ = false;
   return absl::OkStatus();
 }
 

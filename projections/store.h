@@ -115,7 +115,10 @@ class Store {
   // is running; OK when a private one is. REQUIRES: the caller is the one writer.
   virtual absl::Status BeginPrivateBulkLoad() = 0;
 
-  // Flushes and closes; further calls are undefined. Also done by the destructor.
+  // Flushes and closes; further calls are undefined. Also done by the destructor. When
+  // the last write failed (e.g. the disk is full), the database is left as a crash would
+  // leave it, open until the process ends, and the answer is UNAVAILABLE: it reopens at
+  // its last checkpoint, never at a state that is not one.
   virtual absl::Status Close() = 0;
 
   // For Projector and the query classes in this folder only.

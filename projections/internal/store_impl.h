@@ -52,7 +52,9 @@ class StoreImpl final : public Store {
 
   // Adds to `batch` the checkpoint `position` of `partition` and the counters advanced
   // by `applied` and `rejected`, writes it in one RocksDB write, and on success updates
-  // the cached checkpoint and counters. REQUIRES: one caller at a time (the projector).
+  // the cached checkpoint and counters. After a failed write (e.g. RESOURCE_EXHAUSTED:
+  // the disk is full) nothing changed, and the next call first resumes RocksDB's writes
+  // (an error then if it cannot yet). REQUIRES: one caller at a time (the projector).
   absl::Status Commit(rocksdb::WriteBatch* batch, int partition, uint64_t position,
                       uint64_t applied, uint64_t rejected);
 
@@ -91,6 +93,13 @@ class StoreImpl final : public Store {
  private:
   StoreImpl() = default;
   absl::Status OpenDb(const std::string& dir, bool* fresh);
+  // Before a write with the WAL: DB::Resume after a failed one, then an entry in the
+  // memtable (see store.cc). Errors: the failure (RESOURCE_EXHAUSTED on a full disk).
+  absl::Status PrepareLoggedWrite();
+  // Leaves the database open without closing it, as a crash would (see store.cc): for a
+  // store whose last write failed. Afterwards db_ is null.
+  void AbandonDb();
+  bool write_failed_ = false;  // the last Commit's write failed; writer thread only
   absl::Status LoadCache();
   // Sets `option` to `value` in every column family (RocksDB's mutable options).
   absl::Status SetCfOption(const std::string& option, const std::string& value);
@@ -149,7 +158,8 @@ const StoreImpl& ImplOf(const Store& store);
 inline rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 // A RocksDB status as an absl::Status (never one of the rule codes INVALID_ARGUMENT,
-// NOT_FOUND, FAILED_PRECONDITION: storage failures are UNAVAILABLE, DATA_LOSS or
+// NOT_FOUND, FAILED_PRECONDITION: storage failures are RESOURCE_EXHAUSTED "projection
+// store: the disk is full: ..." for a full disk, else UNAVAILABLE, DATA_LOSS or
 // INTERNAL). REQUIRES: !s.ok() and !s.IsNotFound().
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
 

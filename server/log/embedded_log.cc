@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "projections/internal/rocks_support.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -49,6 +50,11 @@ absl::Status OpenDatabase(const std::string& dir, const EmbeddedLogOptions& opti
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 4;
+  db_options.info_log = cti::rocks::NewInfoLog(dir);
+  db_options.listeners.push_back(cti::rocks::NewResumeByOwner());
+  // Every record is in the synced WAL; the only writes without it are the memtable
+  // entries of KeepMemtableNonEmpty (embedded_log_commit.cc), which need no flush at close.
+  db_options.avoid_flush_during_shutdown = true;
   if (options.env != nullptr) db_options.env = options.env;
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, RecordOptions()},
@@ -264,6 +270,7 @@ absl::Status EmbeddedLog::Recover() {
     absl::SleepFor(absl::Milliseconds(5));
     status = shared_->db->Resume();
   }
+  if (status.IsNoSpace()) return FromRocks(status, "resuming the log after a failed write");
   if (!status.ok()) {
     // Answer with the failure that stopped the log (e.g. RESOURCE_EXHAUSTED: disk full).
     return absl::Status(

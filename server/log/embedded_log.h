@@ -18,8 +18,9 @@
 // injected clock's.
 //
 // Failures. A failed write fails every caller in its batch and none of its records
-// becomes visible (UNAVAILABLE for I/O errors, RESOURCE_EXHAUSTED for a full disk, with
-// RocksDB's message). The next append first tries to resume the database. A process
+// becomes visible (UNAVAILABLE for I/O errors, RESOURCE_EXHAUSTED "the event log's disk
+// is full: ..." for a full disk, with RocksDB's message). The next append first tries to
+// resume the database (DB::Resume), so appends work again once space returns. A process
 // crash (kill -9) at any instant loses no acknowledged record and leaves no half record.
 //
 // Limitations. One process at a time may open a directory (RocksDB's lock). A failed

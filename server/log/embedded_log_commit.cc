@@ -63,6 +63,21 @@ KeyStates LookUpEventIds(internal::EmbeddedShared& shared,
   return states;
 }
 
+// A WAL write that fails while every memtable is empty (just after a flush, a Resume
+// or an open, or after a switch to new memtables that this very write would make)
+// leaves RocksDB 7.8 writing to a WAL file whose writer refuses all further writes:
+// DB::Resume switches to a new WAL file only when it has a memtable to flush (RocksDB
+// issue 11643, fixed upstream in 2024), and Debian's librocksdb ends the process there
+// with an assertion. So
+// before each write one entry goes into the memtable, without the WAL: the deletion of
+// a meta key that is never written. A memtable switch that is due happens in this
+// write, so the logged write after it finds the entry in its memtable.
+rocksdb::Status KeepMemtableNonEmpty(internal::EmbeddedShared& shared) {
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  return shared.db->Delete(memtable_only, shared.meta, "memtable-entry/never-written");
+}
+
 absl::Status AlreadyUsed(const cti::v1::Event& event, uint64_t position) {
   return absl::FailedPreconditionError(absl::StrCat("event_id '", event.event_id(),
                                                     "' already used at position ", position,
@@ -136,7 +151,8 @@ void EmbeddedLog::CommitBatch(Batch& batch) {
     if (new_records > 0) {
       rocksdb::WriteOptions options;
       options.sync = true;
-      const rocksdb::Status status = shared_->db->Write(options, &write);
+      rocksdb::Status status = KeepMemtableNonEmpty(*shared_);
+      if (status.ok()) status = shared_->db->Write(options, &write);
       if (status.ok()) {
         wrote = true;
         next_position_ = position;

@@ -63,9 +63,10 @@ struct PendingAppend {
 };
 
 // Maps a RocksDB status to an absl::Status with `context` and RocksDB's message:
-// NoSpace -> RESOURCE_EXHAUSTED, IOError/Busy/TimedOut/TryAgain/ShutdownInProgress ->
-// UNAVAILABLE, Corruption -> DATA_LOSS, InvalidArgument -> FAILED_PRECONDITION,
-// anything else -> INTERNAL. REQUIRES: !status.ok().
+// NoSpace -> RESOURCE_EXHAUSTED "the event log's disk is full: ...",
+// IOError/Busy/TimedOut/TryAgain/ShutdownInProgress -> UNAVAILABLE, Corruption ->
+// DATA_LOSS, InvalidArgument -> FAILED_PRECONDITION, anything else -> INTERNAL.
+// REQUIRES: !status.ok().
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view context);
 
 // Reads and decodes the record at (partition, position). NOT_FOUND when there is none;

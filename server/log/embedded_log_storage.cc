@@ -35,7 +35,10 @@ void EmbeddedShared::Publish(uint64_t new_end) {
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view context) {
   std::string message(context);
   message.append(": ").append(status.ToString());
-  if (status.IsNoSpace()) return absl::ResourceExhaustedError(message);
+  if (status.IsNoSpace()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the event log's disk is full: appends fail until space is freed (", message, ")"));
+  }
   if (status.IsIOError() || status.IsBusy() || status.IsTimedOut() || status.IsTryAgain() ||
       status.IsShutdownInProgress() || status.IsAborted()) {
     return absl::UnavailableError(message);
