@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "projections/store.h"
+#include "server/backup.h"
 #include "server/position_gate.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
@@ -219,6 +220,38 @@ grpc::ServerWriteReactor<cti::v1::RebuildProgress>* AdminServiceImpl::Rebuild(
   auto stream = std::make_shared<RebuildStream>(deps_);
   stream->Begin();
   return stream.get();
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::Backup(grpc::CallbackServerContext* context,
+                                                   const cti::v1::BackupRequest* request,
+                                                   cti::v1::BackupResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
+  if (!actor.ok()) {
+    reactor->Finish(ToGrpcStatus(actor.status()));
+    return reactor;
+  }
+  if (actor->role() != cti::v1::ROLE_ADMIN) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                                 absl::StrCat("Backup needs the admin role; ", actor->id(), " has ",
+                                              cti::v1::Role_Name(actor->role()))));
+    return reactor;
+  }
+  if (deps_.backups == nullptr) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this server makes no backups"));
+    return reactor;
+  }
+  absl::Status started = deps_.backups->Start(
+      request->directory(), [reactor, response](absl::StatusOr<cti::v1::BackupResponse> result) {
+        if (!result.ok()) {
+          reactor->Finish(ToGrpcStatus(result.status()));
+          return;
+        }
+        *response = *std::move(result);
+        reactor->Finish(grpc::Status::OK);
+      });
+  if (!started.ok()) reactor->Finish(ToGrpcStatus(started));
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::Ping(grpc::CallbackServerContext* context,

@@ -9,6 +9,8 @@
 // whenever the previous write is done, so a slow client sees fewer reports, never a
 // backlog). Cancelling the call cancels the rebuild, which then leaves the live store
 // as it was.
+// Backup: admin role only (PERMISSION_DENIED otherwise); runs the BackupMaker on its
+// own thread and answers when it has finished (cancelling the call does not stop it).
 // Ping: answers OK at once on the gRPC thread, reading nothing (the latency baseline).
 // Thread safety: gRPC calls the methods from many threads at once.
 #ifndef CTI_SERVER_ADMIN_SERVICE_H_
@@ -22,6 +24,7 @@ namespace cti::server {
 class AdminServiceImpl final : public cti::v1::AdminService::CallbackService {
  public:
   // The generated synchronous overloads stay visible (and unimplemented).
+  using cti::v1::AdminService::CallbackService::Backup;
   using cti::v1::AdminService::CallbackService::GetStatus;
   using cti::v1::AdminService::CallbackService::Ping;
   using cti::v1::AdminService::CallbackService::Rebuild;
@@ -35,6 +38,10 @@ class AdminServiceImpl final : public cti::v1::AdminService::CallbackService {
 
   grpc::ServerWriteReactor<cti::v1::RebuildProgress>* Rebuild(
       grpc::CallbackServerContext* context, const cti::v1::RebuildRequest* request) override;
+
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* context,
+                                   const cti::v1::BackupRequest* request,
+                                   cti::v1::BackupResponse* response) override;
 
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
                                  const cti::v1::PingRequest* request,

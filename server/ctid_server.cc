@@ -167,6 +167,11 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   if (absl::Status s = runner_->Start(); !s.ok()) return s;
   rebuilder_ = std::make_unique<Rebuilder>(log_.get(), generations_.get(), stores_.get(),
                                            runner_.get(), clock_, options_.rebuild);
+  backups_ = std::make_unique<BackupMaker>(
+      log_.get(), stores_.get(), runner_.get(), rebuilder_.get(), clock_,
+      BackupMaker::Options{.server_version = options_.service.server_version.empty()
+                                                 ? std::string(CTI_VERSION)
+                                                 : options_.service.server_version});
 
   deps_.clock = clock_;
   deps_.log = log_.get();
@@ -177,6 +182,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   deps_.work = work_.get();
   deps_.identity = identity_.get();
   deps_.rebuilder = rebuilder_.get();
+  deps_.backups = backups_.get();
   deps_.runner = runner_.get();
   deps_.zone = *zone;
   deps_.started_at = clock_->Now();
@@ -286,6 +292,7 @@ void CtidServer::Shutdown() {
   // Scrapes read the store: the HTTP listener stops before anything else.
   if (http_ != nullptr) http_->Stop();
   if (rebuilder_ != nullptr) rebuilder_->Stop();
+  if (backups_ != nullptr) backups_->Stop();
   if (mail_ != nullptr) mail_->Stop();
   if (hub_ != nullptr) hub_->Shutdown();
   if (waiters_ != nullptr) waiters_->FailAll(absl::UnavailableError("server is shutting down"));

@@ -28,6 +28,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "projections/route_cache.h"
+#include "server/backup.h"
 #include "server/clock.h"
 #include "server/http/http_server.h"
 #include "server/identity.h"
@@ -121,6 +122,7 @@ class CtidServer {
   std::unique_ptr<ThreadPool> work_;
   std::unique_ptr<ProjectorRunner> runner_;
   std::unique_ptr<Rebuilder> rebuilder_;
+  std::unique_ptr<BackupMaker> backups_;
   std::unique_ptr<MailService> mail_;  // nullptr: mail is off
   ServiceDeps deps_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -156,6 +157,7 @@ absl::Status ProjectorRunner::Start() {
     }
   }
   startup_records_ = behind;
+  held_.resize(partitions);
   // A long replay (or any replay into a new store) runs as a bulk load, read ahead; a
   // long one into a new store as a private one (building()).
   if (behind > 0 && (store->was_reset() || behind >= options_.bulk_replay_min_records)) {
@@ -186,6 +188,7 @@ absl::Status ProjectorRunner::Start() {
   }
   last_progress_log_ = clock_->Now();
   absl::MutexLock lock(&mu_);
+  for (int p = 0; p < partitions; ++p) applied_.push_back(store->AppliedPosition(p));
   running_ = true;
   thread_ = std::thread([this] { Run(); });
   pthread_setname_np(thread_.native_handle(), "cti-projector");
@@ -207,6 +210,7 @@ void ProjectorRunner::Stop() {
 
 void ProjectorRunner::Pause() {
   absl::MutexLock lock(&mu_);
+  while (pause_requested_ && running_ && !stopping_) changed_.Wait(&mu_);  // another's
   pause_requested_ = true;
   ready_->Notify();
   while (running_ && !paused_ && !stopping_) changed_.Wait(&mu_);
@@ -218,7 +222,58 @@ void ProjectorRunner::Resume() {
   pause_soon_.store(false, std::memory_order_relaxed);
   absl::MutexLock lock(&mu_);
   pause_requested_ = false;
+  apply_until_.clear();
   changed_.SignalAll();
+}
+
+bool ProjectorRunner::ApplyUntilPending() const {
+  if (!pause_requested_ || apply_until_.empty()) return false;
+  for (size_t p = 0; p < apply_until_.size() && p < applied_.size(); ++p) {
+    if (applied_[p] < apply_until_[p]) return true;
+  }
+  return false;
+}
+
+absl::Status ProjectorRunner::ApplyUntil(const std::vector<uint64_t>& positions,
+                                         absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&mu_);
+  if (!pause_requested_) {
+    return absl::FailedPreconditionError("ApplyUntil needs the projector paused first");
+  }
+  if (positions.size() != applied_.size()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ApplyUntil: ", positions.size(), " positions for ", applied_.size(), " partitions"));
+  }
+  for (size_t p = 0; p < positions.size(); ++p) {
+    if (applied_[p] > positions[p]) {
+      return absl::FailedPreconditionError(absl::StrCat("the projector has applied partition ", p,
+                                                        " up to ", applied_[p], ", past ",
+                                                        positions[p]));
+    }
+  }
+  apply_until_ = positions;
+  changed_.SignalAll();
+  ready_->Notify();
+  while (running_ && !stopping_ && !(paused_ && !ApplyUntilPending())) {
+    if (changed_.WaitWithDeadline(&mu_, deadline)) break;
+  }
+  if (!running_ || stopping_) return absl::UnavailableError("the projector is stopping");
+  if (paused_ && !ApplyUntilPending()) return absl::OkStatus();
+  // Hold still where it got to: no further than the positions.
+  std::string behind;
+  for (size_t p = 0; p < positions.size(); ++p) {
+    if (applied_[p] < positions[p]) {
+      absl::StrAppend(&behind, behind.empty() ? "" : ", ", "partition ", p, " at ", applied_[p],
+                      " of ", positions[p]);
+    }
+  }
+  apply_until_.clear();
+  changed_.SignalAll();
+  while (running_ && !stopping_ && !paused_) changed_.Wait(&mu_);
+  return absl::DeadlineExceededError(absl::StrCat(
+      "the projector did not reach the log's end in time (", behind,
+      last_error_.ok() ? "" : absl::StrCat("; last error: ", last_error_.ToString()), ")"));
 }
 
 absl::Status ProjectorRunner::last_error() const {
@@ -229,10 +284,10 @@ absl::Status ProjectorRunner::last_error() const {
 void ProjectorRunner::ParkIfPaused() {
   {
     absl::MutexLock lock(&mu_);
-    if (!pause_requested_) return;
+    if (!pause_requested_ || ApplyUntilPending()) return;
     paused_ = true;
     changed_.SignalAll();
-    while (pause_requested_ && !stopping_) changed_.Wait(&mu_);
+    while (pause_requested_ && !stopping_ && !ApplyUntilPending()) changed_.Wait(&mu_);
     paused_ = false;
   }
   // The store may have been swapped meanwhile: let go of the old one now, so that its
@@ -264,6 +319,8 @@ void ProjectorRunner::Run() {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) break;
+      limits_.clear();
+      if (ApplyUntilPending()) limits_ = apply_until_;
     }
     if (replaying_ && store_ != nullptr) MaybeFinishCatchUp();  // a failed finish
     // With read-aheads, every partition is looked at without waiting; the runner sleeps
@@ -279,6 +336,7 @@ void ProjectorRunner::Run() {
       }
       if (SleepUnlessStopping(options_.retry_pause)) break;
       // Start again after the store's checkpoint: the failed batch was not applied.
+      held_[p] = cti::log::RecordBatch();
       absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
           log_->OpenReader(p, stores_->Get()->AppliedPosition(p) + 1);
       if (reader.ok() && !ahead_.empty()) {
@@ -307,9 +365,16 @@ void ProjectorRunner::Run() {
 bool ProjectorRunner::Step(int partition, absl::Duration wait, bool* applied) {
   *applied = false;
   if (pause_soon_.load(std::memory_order_relaxed)) wait = std::min(wait, kPauseSoonWait);
-  absl::StatusOr<cti::log::RecordBatch> records =
-      ahead_.empty() ? readers_[partition]->NextBatch(options_.batch_size, wait)
-                     : ahead_[partition]->NextBatch(wait);
+  uint64_t limit = std::numeric_limits<uint64_t>::max();
+  if (!limits_.empty()) {
+    limit = limits_[partition];
+    absl::MutexLock lock(&mu_);
+    if (applied_[partition] >= limit) return true;  // ApplyUntil: this one is there
+  }
+  absl::StatusOr<cti::log::RecordBatch> records = NextRecords(partition, wait);
+  if (records.ok() && !records->empty() && records->records().back()->position() > limit) {
+    HoldAfter(partition, limit, *records);
+  }
   if (!records.ok()) {
     spdlog::error("projector: reading partition {} failed: {}", partition,
                   records.status().ToString());
@@ -344,12 +409,34 @@ bool ProjectorRunner::Step(int partition, absl::Duration wait, bool* applied) {
   {
     absl::MutexLock lock(&mu_);
     last_error_ = absl::OkStatus();
+    applied_[partition] = applied_position;
+    if (!apply_until_.empty()) changed_.SignalAll();
   }
   waiters_->Advance(partition, applied_position);
   hub_->Publish(std::move(batch));
   CheckCaughtUp(partition, applied_position);
   *applied = true;
   return true;
+}
+
+absl::StatusOr<cti::log::RecordBatch> ProjectorRunner::NextRecords(int partition,
+                                                                   absl::Duration wait) {
+  if (!held_[partition].empty()) {
+    cti::log::RecordBatch held = std::move(held_[partition]);
+    held_[partition] = cti::log::RecordBatch();
+    return held;
+  }
+  return ahead_.empty() ? readers_[partition]->NextBatch(options_.batch_size, wait)
+                        : ahead_[partition]->NextBatch(wait);
+}
+
+void ProjectorRunner::HoldAfter(int partition, uint64_t limit, cti::log::RecordBatch& batch) {
+  std::vector<cti::v1::LogRecord> after;
+  for (const cti::v1::LogRecord* record : batch.records()) {
+    if (record->position() > limit) after.push_back(*record);
+  }
+  for (size_t i = 0; i < after.size(); ++i) batch.PopBack();
+  held_[partition] = cti::log::RecordBatch(std::move(after));
 }
 
 bool ProjectorRunner::MaybeFinishCatchUp() {
@@ -389,6 +476,7 @@ bool ProjectorRunner::FinishReplay() {
     direct.push_back(*std::move(reader));
   }
   ahead_.clear();  // stops the replay's read-ahead threads first
+  for (cti::log::RecordBatch& held : held_) held = cti::log::RecordBatch();
   if (options_.live_read_ahead) {
     for (std::unique_ptr<cti::log::LogReader>& reader : direct) {
       ahead_.push_back(MakeReadAhead(std::move(reader), options_.batch_size));

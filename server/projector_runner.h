@@ -15,8 +15,9 @@
 // parses them while the previous batch is applied.
 // Storage or log errors are logged and retried after a pause, re-reading from the
 // store's checkpoint, so nothing is skipped or applied twice.
-// Concurrency: Start/Stop by the owner; Pause/Resume by one other thread at a time (the
-// rebuild); the accessors from any thread. The store is taken from the StoreHolder
+// Concurrency: Start/Stop by the owner; Pause/Resume (and ApplyUntil in between) by one
+// other thread at a time (the rebuild, a backup: Pause waits for the other's Resume);
+// the accessors from any thread. The store is taken from the StoreHolder
 // before each batch, so a store swapped while paused is used from then on.
 #ifndef CTI_SERVER_PROJECTOR_RUNNER_H_
 #define CTI_SERVER_PROJECTOR_RUNNER_H_
@@ -139,9 +140,19 @@ class ProjectorRunner {
   }
 
   // Returns once the runner is between batches and holds still; it stays paused until
-  // Resume. Not for reactor threads.
+  // Resume. Pauses are exclusive: while another caller holds one (a rebuild's switch, a
+  // backup), Pause first waits for its Resume. Not for reactor threads.
   void Pause();
   void Resume();
+  // For the holder of a Pause: lets the runner apply on up to exactly `positions` (one
+  // per partition) and hold still there again. Returns OK once every partition has
+  // applied its position and the runner holds still; records read past a position are
+  // kept and applied after Resume. Errors (the runner then holds still, possibly short
+  // of the positions): DEADLINE_EXCEEDED after `timeout` (real time), e.g. while the
+  // log cannot be read; UNAVAILABLE once the runner stops; FAILED_PRECONDITION when
+  // the caller holds no Pause, a partition has applied past its position, or
+  // `positions` has not one position per partition. Not for reactor threads.
+  absl::Status ApplyUntil(const std::vector<uint64_t>& positions, absl::Duration timeout);
   // `soon`: a Pause will follow soon; until Resume (or ExpectPause(false)) the runner
   // waits for new records in short slices (kPauseSoonWait), so that the Pause does not
   // wait out a whole read_wait.
@@ -178,6 +189,12 @@ class ProjectorRunner {
   // Sleeps up to `pause` unless stopping. True when stopping.
   bool SleepUnlessStopping(absl::Duration pause);
   void CheckCaughtUp(int partition, uint64_t applied);
+  // True while the holder of a Pause waits for ApplyUntil's positions.
+  bool ApplyUntilPending() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The next records of `partition`: those held back by ApplyUntil first, else read.
+  absl::StatusOr<cti::log::RecordBatch> NextRecords(int partition, absl::Duration wait);
+  // Keeps the records of `batch` after `limit` in held_ for later.
+  void HoldAfter(int partition, uint64_t limit, cti::log::RecordBatch& batch);
   // When every partition has reached its start-up end: ends the replay and notifies
   // caught_up_. True when every partition has reached it (finished or not).
   bool MaybeFinishCatchUp();
@@ -218,6 +235,14 @@ class ProjectorRunner {
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
   bool running_ ABSL_GUARDED_BY(mu_) = false;
   bool bulk_replay_ ABSL_GUARDED_BY(mu_) = false;
+  // ApplyUntil: the positions to apply up to (empty: none), and what each partition has
+  // applied (kept by the runner thread).
+  std::vector<uint64_t> apply_until_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> applied_ ABSL_GUARDED_BY(mu_);
+  // Runner thread: apply_until_ as of the current round (empty: no limit), and records
+  // read past it, per partition, applied first once the limit is gone.
+  std::vector<uint64_t> limits_;
+  std::vector<cti::log::RecordBatch> held_;
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };

@@ -23,6 +23,7 @@ class RouteCache;
 
 namespace cti::server {
 
+class BackupMaker;
 class ProjectorRunner;
 class Rebuilder;
 class RoutingCheckMonitor;
@@ -49,6 +50,8 @@ struct ServiceDeps {
   ThreadPool* work = nullptr;
   const IdentityResolver* identity = nullptr;
   Rebuilder* rebuilder = nullptr;
+  // AdminService.Backup's engine; nullptr: backups are refused (UNIMPLEMENTED).
+  BackupMaker* backups = nullptr;
   // Says whether the projections may be read yet (ServingGate); nullptr: always.
   const ProjectorRunner* runner = nullptr;
   // Parsed routing records shared by Route calls (projections/route_cache.h).

@@ -97,6 +97,41 @@ void AddRebuild(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   });
 }
 
+void AddBackup(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<BackupOptions>();
+  CLI::App* command = AddCommand(
+      app, "backup", "Back up the log and the projections while the server runs",
+      "The server writes a consistent copy of its embedded log (records 1..L) and its\n"
+      "projections (at exactly L) into DIR on the server's machine, while appends and\n"
+      "queries go on; DIR is then a data directory for ctid, with a BACKUP.json manifest.\n"
+      "DIR must be an absolute path that does not exist yet; its parent must. Files are\n"
+      "hard-linked when DIR is on the data directory's filesystem, copied otherwise.\n"
+      "Prints L, the state digest at L, the size and how long the projector paused.\n"
+      "Needs the admin role. With the Kafka log there is nothing to back up: a replica's\n"
+      "data directory is disposable and rebuilt from the cluster.");
+  command->add_option("--to", options->to, "The backup's directory (absolute, new)")->required();
+  command->add_flag("--json", options->json, "Print the BackupResponse as protobuf JSON");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunBackup(c, *options, std::cout, std::cerr); });
+}
+
+void AddRestore(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<RestoreOptions>();
+  CLI::App* command = AddCommand(
+      app, "restore", "Restore a backup into a new data directory (on this machine)",
+      "Checks the backup's BACKUP.json manifest and parts, then copies it into the new\n"
+      "data directory (missing or empty), synced to disk. Talks to no server: run it on\n"
+      "the machine of the backup, then start ctid with --data-dir NEW; its GetStatus then\n"
+      "shows the backup's position and state digest. Exit 4 when --from is not a finished\n"
+      "backup, 2 when --data-dir is not empty.");
+  command->add_option("--from", options->from, "A backup directory made by `ctictl backup`")
+      ->required();
+  command->add_option("--data-dir", options->data_dir, "The new data directory")->required();
+  command->add_flag("--json", options->json, "Print the backup's manifest as JSON");
+  command->callback(
+      [options, exit_code] { *exit_code = RunRestore(*options, std::cout, std::cerr); });
+}
+
 void AddSearch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   auto options = std::make_shared<SearchOptions>();
   CLI::App* command = AddCommand(
@@ -320,7 +355,7 @@ int RunCommandLine(int argc, char** argv) {
       ->capture_default_str()
       ->transform(RoleValidator());
   app.add_option("--timeout", globals.timeout_seconds,
-                 "Deadline of each request in seconds (not for watch and rebuild)")
+                 "Deadline of each request in seconds (not for watch, rebuild and backup)")
       ->capture_default_str()
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
@@ -343,6 +378,8 @@ int RunCommandLine(int argc, char** argv) {
   AddCalendar(app, globals, &exit_code);
   AddWatch(app, globals, &exit_code);
   AddRebuild(app, globals, &exit_code);
+  AddBackup(app, globals, &exit_code);
+  AddRestore(app, &exit_code);
   AddRouteCommands(app, globals, &exit_code, std::cout, std::cerr);
 
   try {

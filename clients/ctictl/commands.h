@@ -35,6 +35,32 @@ struct RebuildOptions {
 int RunRebuild(Connection& connection, const RebuildOptions& options, std::ostream& out,
                std::ostream& progress);
 
+// --- backup, restore (backup_commands.cc) ---
+
+struct BackupOptions {
+  // The backup's directory on the server's machine: absolute, not existing yet.
+  std::string to;
+  bool json = false;
+};
+// Asks the server for a backup (AdminService.Backup; no deadline: it takes as long as
+// copying the data takes) and prints what it holds.
+int RunBackup(Connection& connection, const BackupOptions& options, std::ostream& out,
+              std::ostream& err);
+
+// The manifest a backup directory holds (BACKUP.json).
+inline constexpr char kBackupManifest[] = "BACKUP.json";
+
+struct RestoreOptions {
+  std::string from;      // a backup directory (made by `ctictl backup`)
+  std::string data_dir;  // the new data directory: missing or empty
+  bool json = false;
+};
+// Copies a backup into a new data directory for ctid, on this machine, after checking
+// its manifest; talks to no server. kExitBadInput when `from` is not a finished backup;
+// kExitUsage when `data_dir` exists and is not an empty directory. The copy is synced to
+// disk and appears under `data_dir` only once complete.
+int RunRestore(const RestoreOptions& options, std::ostream& out, std::ostream& err);
+
 // --- search, show (directory_commands.cc) ---
 
 struct SearchOptions {

@@ -3,8 +3,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <string>
 
 #include "exit_codes.h"
 #include "fake_ctid.h"
@@ -136,6 +140,109 @@ TEST_F(CommandsTest, RebuildRefusedOrUnfinishedIsExitOne) {
   EXPECT_EQ(RunRebuild(connection, {false, false}, out_, err_), kExitServerRefused);
   EXPECT_THAT(err_.str(), HasSubstr("FAILED_PRECONDITION: a rebuild is running"));
   EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(CommandsTest, BackupSendsDirectoryAndPrintsWhatTheBackupHolds) {
+  Connection connection(options_);
+  EXPECT_EQ(RunBackup(connection, {"/srv/backup/1", false}, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(admin_.backup_directory, "/srv/backup/1");
+  EXPECT_EQ(admin_.role, "reception");
+  EXPECT_EQ(out_.str(),
+            "backup written to /srv/backup/1 (on the server's machine)\n"
+            "log records 1..42, projections at 42\n"
+            "state digest c0ffee\n"
+            "12 files, 3.0 MiB, 0.25 s (projector paused 4 ms)\n"
+            "restore with: ctictl restore --from /srv/backup/1 --data-dir NEW_DIR\n");
+}
+
+TEST_F(CommandsTest, BackupRefusedIsExitOneNamingTheField) {
+  Connection connection(options_);
+  EXPECT_EQ(RunBackup(connection, {"relative/dir", false}, out_, err_), kExitServerRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("ctictl: backup: INVALID_ARGUMENT: directory: must be an "
+                                    "absolute path"));
+  EXPECT_EQ(out_.str(), "");
+}
+
+// A backup directory as the server writes one (files only; restore reads no database).
+class RestoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/ctictl-restore-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    root_ = pattern;
+    backup_ = root_ / "backup";
+    std::filesystem::create_directories(backup_ / "log");
+    std::filesystem::create_directories(backup_ / "projections-1");
+    Write(backup_ / "log" / "000009.sst", "log table");
+    Write(backup_ / "projections-1" / "CURRENT", "MANIFEST-000001\n");
+    Write(backup_ / "CURRENT_PROJECTIONS", "projections-1\n");
+    Write(backup_ / "LOG_IDENTITY", "embedded\n");
+    Write(backup_ / kBackupManifest,
+          "{\"directory\": \"/srv/b\", \"log_end_position\": \"42\", "
+          "\"applied_position\": \"42\", \"state_digest\": \"c0ffee\", "
+          "\"log_backend\": \"embedded\", \"from_a_newer_server\": 1}");
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  static void Write(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path) << text;
+  }
+  static std::string Read(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  std::filesystem::path root_;
+  std::filesystem::path backup_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(RestoreTest, CopiesEveryFileIntoANewDataDirectory) {
+  const std::string target = (root_ / "new" / "data").string();
+  EXPECT_EQ(RunRestore({backup_.string(), target, false}, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(Read(root_ / "new" / "data" / "log" / "000009.sst"), "log table");
+  EXPECT_EQ(Read(root_ / "new" / "data" / "CURRENT_PROJECTIONS"), "projections-1\n");
+  EXPECT_EQ(Read(root_ / "new" / "data" / "projections-1" / "CURRENT"), "MANIFEST-000001\n");
+  EXPECT_FALSE(std::filesystem::exists(target + ".restoring"));
+  EXPECT_THAT(out_.str(), HasSubstr("restored the backup of log records 1..42 (state digest "
+                                    "c0ffee) into " +
+                                    target));
+}
+
+TEST_F(RestoreTest, AnEmptyTargetDirectoryIsFilled) {
+  std::filesystem::create_directories(root_ / "empty");
+  EXPECT_EQ(RunRestore({backup_.string(), (root_ / "empty").string(), false}, out_, err_), kExitOk)
+      << err_.str();
+  EXPECT_EQ(Read(root_ / "empty" / "LOG_IDENTITY"), "embedded\n");
+}
+
+TEST_F(RestoreTest, RefusesANonEmptyTarget) {
+  std::filesystem::create_directories(root_ / "used");
+  Write(root_ / "used" / "keep", "mine");
+  EXPECT_EQ(RunRestore({backup_.string(), (root_ / "used").string(), false}, out_, err_),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--data-dir " + (root_ / "used").string() +
+                                    ": exists and is not an empty directory"));
+  EXPECT_EQ(Read(root_ / "used" / "keep"), "mine");
+  EXPECT_FALSE(std::filesystem::exists(root_ / "used" / "log"));
+}
+
+TEST_F(RestoreTest, RefusesADirectoryWithoutAManifest) {
+  std::filesystem::remove(backup_ / kBackupManifest);
+  EXPECT_EQ(RunRestore({backup_.string(), (root_ / "new").string(), false}, out_, err_),
+            kExitBadInput);
+  EXPECT_THAT(err_.str(), HasSubstr("has no BACKUP.json"));
+  EXPECT_FALSE(std::filesystem::exists(root_ / "new"));
+}
+
+TEST_F(RestoreTest, RefusesABackupMissingAPart) {
+  std::filesystem::remove_all(backup_ / "projections-1");
+  EXPECT_EQ(RunRestore({backup_.string(), (root_ / "new").string(), false}, out_, err_),
+            kExitBadInput);
+  EXPECT_THAT(err_.str(), HasSubstr("has no directory \"projections-1\""));
 }
 
 }  // namespace

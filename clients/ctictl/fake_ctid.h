@@ -113,8 +113,28 @@ class FakeAdmin final : public cti::v1::AdminService::Service {
     }
     return grpc::Status::OK;
   }
+  grpc::Status Backup(grpc::ServerContext* context, const cti::v1::BackupRequest* request,
+                      cti::v1::BackupResponse* response) override {
+    role = Metadata(context, "x-cti-role");
+    backup_directory = request->directory();
+    if (request->directory().empty() || request->directory()[0] != '/') {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "directory: must be an absolute path on the server's machine");
+    }
+    response->set_directory(request->directory());
+    response->set_log_end_position(42);
+    response->set_applied_position(42);
+    response->set_state_digest("c0ffee");
+    response->set_files(12);
+    response->set_bytes(3 << 20);
+    response->mutable_duration()->set_nanos(250000000);
+    response->mutable_projector_paused()->set_nanos(4000000);
+    response->set_log_backend("embedded");
+    return grpc::Status::OK;
+  }
   std::string role;
   std::string tenant;
+  std::string backup_directory;
   std::chrono::milliseconds delay{0};
   bool refuse_rebuild = false;
   bool finish_rebuild = true;

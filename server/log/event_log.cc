@@ -87,4 +87,13 @@ absl::StatusOr<AppendResult> EventLog::Append(cti::v1::Event event) {
   return result;
 }
 
+absl::StatusOr<std::vector<uint64_t>> EventLog::Checkpoint(const std::string& dir) {
+  (void)dir;
+  const std::string_view name = backend_name();
+  return absl::UnimplementedError(
+      absl::StrCat("the ", absl::string_view(name.data(), name.size()),
+                   " log has nothing in the data directory to back up: only the embedded "
+                   "log can be backed up by ctid"));
+}
+
 }  // namespace cti::log

@@ -166,6 +166,18 @@ class EventLog {
   // For monitoring: records handed to the log's client and not yet acknowledged by the
   // log (the Kafka producer's queue). -1 when the backend has no such queue.
   virtual int64_t PendingAppends() const { return -1; }
+
+  // Backup (AdminService.Backup): writes a copy of the log as it is now into directory
+  // `dir`, which must not exist yet (its parent must), as a log this backend can open
+  // there (embedded: a RocksDB checkpoint, hard-linked where `dir` is on the same
+  // filesystem, copied otherwise). Answers the end position of every partition in the
+  // copy: the copy holds exactly the records 1..end, byte for byte, and every one of
+  // them is (or is about to be) visible in this log too. Appends go on meanwhile. On
+  // failure nothing is left at `dir`; a full disk is RESOURCE_EXHAUSTED.
+  // The default answers UNIMPLEMENTED: only a log kept in the data directory has
+  // anything to back up (a Kafka replica's data directory is disposable: it is rebuilt
+  // from the cluster).
+  virtual absl::StatusOr<std::vector<uint64_t>> Checkpoint(const std::string& dir);
 };
 
 }  // namespace cti::log

@@ -32,6 +32,9 @@ class ForwardingLog : public EventLog {
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) override {
     return inner_->OpenReader(partition, from);
   }
+  absl::StatusOr<std::vector<uint64_t>> Checkpoint(const std::string& dir) override {
+    return inner_->Checkpoint(dir);
+  }
 
  protected:
   void set_inner(std::unique_ptr<EventLog> inner) { inner_ = std::move(inner); }

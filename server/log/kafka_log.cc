@@ -596,4 +596,12 @@ absl::StatusOr<std::unique_ptr<LogReader>> KafkaLog::OpenReader(int partition, u
 
 int64_t KafkaLog::PendingAppends() const { return producer_->outq_len(); }
 
+absl::StatusOr<std::vector<uint64_t>> KafkaLog::Checkpoint(const std::string& dir) {
+  (void)dir;
+  return absl::FailedPreconditionError(
+      "with the Kafka log there is nothing to back up on a replica: its data directory "
+      "is disposable (a new or emptied one is rebuilt from the topic at start); back up "
+      "the Kafka cluster instead");
+}
+
 }  // namespace cti::log

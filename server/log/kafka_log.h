@@ -113,6 +113,8 @@ class KafkaLog final : public EventLog {
   void AppendAsync(cti::v1::Event event, AppendCallback done) override;
   absl::StatusOr<uint64_t> EndPosition(int partition) override;
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(int partition, uint64_t from) override;
+  // FAILED_PRECONDITION: a replica keeps no log of its own to back up (see there).
+  absl::StatusOr<std::vector<uint64_t>> Checkpoint(const std::string& dir) override;
   int64_t PendingAppends() const override;
 
   const KafkaLogOptions& options() const { return options_; }

@@ -56,7 +56,7 @@ TEST_F(StatusTest, ReflectionListsEveryService) {
   EXPECT_THAT(*methods, UnorderedElementsAre("Search", "GetEmployee", "GetUnit"));
   methods = ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.AdminService");
   ASSERT_TRUE(methods.ok()) << methods.status();
-  EXPECT_THAT(*methods, UnorderedElementsAre("GetStatus", "Rebuild", "Ping"));
+  EXPECT_THAT(*methods, UnorderedElementsAre("GetStatus", "Rebuild", "Backup", "Ping"));
   methods = ReflectionServiceMethods(ctid().AnonymousChannel(), "cti.v1.RouteService");
   ASSERT_TRUE(methods.ok()) << methods.status();
   EXPECT_THAT(*methods, UnorderedElementsAre("Route", "Check"));

@@ -101,6 +101,8 @@ class CtidProcess {
   const std::string& work_dir() const { return work_dir_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& stderr_path() const { return stderr_path_; }
+  // ctid's stdout (its log lines; all runs of this work dir).
+  const std::string& stdout_path() const { return stdout_path_; }
 
   // The last `max_bytes` of ctid's stderr (all runs of this work dir).
   std::string StderrTail(size_t max_bytes = 4000) const;
