@@ -11,7 +11,7 @@ PACKAGES=(
   librocksdb-dev librdkafka-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
-  libical-dev libcurl4-openssl-dev
+  libical-dev libcurl4-openssl-dev nlohmann-json3-dev
   libncurses-dev python3-aiosmtpd tmux
   libmicrohttpd-dev prometheus
   kcat docker-compose systemd

@@ -11,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "projections/hours/time_zone.h"
 #include "server/admin_service.h"
@@ -234,6 +235,24 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
                                                " (address in use or not local?)"));
   }
   SetServing(false);
+  if (!options_.kamailio.sip_domain.empty()) {
+    if (options_.http_listen.empty()) {
+      return absl::InvalidArgumentError("--kamailio-sip-domain: needs --http-listen");
+    }
+    if (absl::Status valid = kamailio::CheckRtjsonOptions(options_.kamailio); !valid.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--kamailio-",
+                       absl::StrReplaceAll(valid.message(), {{"sip_domain", "sip-domain"},
+                                                             {"voicemail_uri", "voicemail-uri"},
+                                                             {"reception_uri", "reception-uri"}})));
+    }
+    kamailio_ = std::make_unique<kamailio::KamailioRouteEndpoint>(
+        &deps_, options_.kamailio, [this] { return serving_.load(std::memory_order_relaxed); });
+    if (absl::Status followed = kamailio_->Follow(hub_.get(), log_->partition_count());
+        !followed.ok()) {
+      return followed;
+    }
+  }
   if (!options_.http_listen.empty()) {
     http_ = std::make_unique<http::HttpServer>();
     http_->Handle("GET", "/metrics", [this](const http::Request&) {
@@ -245,6 +264,10 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
                                           .mail_enabled = mail_ != nullptr});
       return response;
     });
+    if (kamailio_ != nullptr) {
+      http_->Handle("GET", kamailio::kRoutePath,
+                    [this](const http::Request& request) { return kamailio_->Handle(request); });
+    }
     http::Options http_options;
     http_options.listen = options_.http_listen;
     if (absl::Status started = http_->Start(http_options); !started.ok()) {

@@ -32,6 +32,7 @@
 #include "server/clock.h"
 #include "server/http/http_server.h"
 #include "server/identity.h"
+#include "server/kamailio/route_endpoint.h"
 #include "server/log/event_log.h"
 #include "server/log/kafka_log.h"
 #include "server/mail_service.h"
@@ -65,6 +66,10 @@ struct CtidOptions {
   // HOST:PORT of the HTTP listener (GET /metrics: Prometheus text); port 0 picks one.
   // Empty: no HTTP listener.
   std::string http_listen;
+  // The Kamailio routing endpoint (GET /kamailio/route on the HTTP listener,
+  // server/kamailio/route_endpoint.h): served when kamailio.sip_domain is set, which
+  // then requires http_listen.
+  kamailio::RtjsonOptions kamailio;
   // Log every gRPC call (RpcMetrics::set_access_log); off: only server-side failures.
   bool access_log = false;
 };
@@ -92,6 +97,8 @@ class CtidServer {
   int port() const { return port_; }
   // The HTTP listener's bound port; 0 without one.
   int http_port() const;
+  // The Kamailio routing endpoint; nullptr when not served.
+  kamailio::KamailioRouteEndpoint* kamailio() const { return kamailio_.get(); }
   std::string address() const;
 
   // For tests and benchmarks.
@@ -128,6 +135,7 @@ class CtidServer {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<RpcMetrics> rpc_metrics_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<kamailio::KamailioRouteEndpoint> kamailio_;  // nullptr: not served
   std::unique_ptr<http::HttpServer> http_;
   std::atomic<bool> serving_{false};
   std::string host_;

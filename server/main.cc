@@ -56,9 +56,12 @@ struct Flags {
   std::string mail_from;
   std::string smtp_user;
   std::string smtp_password_file;
-  std::string smtp_password;  // read from smtp_password_file
-  std::string clock_start;    // RFC 3339; empty: the wall clock
-  std::string http_listen;    // empty: no HTTP listener
+  std::string smtp_password;        // read from smtp_password_file
+  std::string clock_start;          // RFC 3339; empty: the wall clock
+  std::string http_listen;          // empty: no HTTP listener
+  std::string kamailio_sip_domain;  // empty: no Kamailio routing endpoint
+  std::string kamailio_voicemail_uri = "sip:voicemail-{mailbox}@{domain}";
+  std::string kamailio_reception_uri = "sip:reception@{domain}";
   std::string log_format = "text";
   bool access_log = false;
 };
@@ -115,6 +118,19 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_option("--http-listen", flags->http_listen,
                  "HOST:PORT of the HTTP listener (GET /metrics: Prometheus metrics); port 0 "
                  "picks one; empty: none");
+  app.add_option("--kamailio-sip-domain", flags->kamailio_sip_domain,
+                 "Serve Kamailio's routing lookup (GET /kamailio/route on --http-listen): "
+                 "the SIP domain of the phones rung, sip:<extension or number>@DOMAIN; "
+                 "empty: not served");
+  app.add_option("--kamailio-voicemail-uri", flags->kamailio_voicemail_uri,
+                 "For --kamailio-sip-domain: the voicemail step's SIP URI; {mailbox} is the "
+                 "employee or unit id, {domain} the SIP domain")
+      ->capture_default_str();
+  app.add_option("--kamailio-reception-uri", flags->kamailio_reception_uri,
+                 "For --kamailio-sip-domain: the SIP URI of reception's last step (a "
+                 "message, TP-6.2); {unit} is the unit the message is for, {domain} the SIP "
+                 "domain")
+      ->capture_default_str();
   app.add_option("--log-format", flags->log_format,
                  "Log lines as text or as JSON lines (json: time, level, msg and the line's "
                  "fields)")
@@ -204,6 +220,10 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
       std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
       return kExitUsage;
     }
+  }
+  if (!flags->kamailio_sip_domain.empty() && flags->http_listen.empty()) {
+    std::fprintf(stderr, "--kamailio-sip-domain: needs --http-listen\n");
+    return kExitUsage;
   }
   if (flags->data_dir.empty()) {
     std::fprintf(stderr, "--data-dir: must not be empty\n");
@@ -300,6 +320,9 @@ int main(int argc, char** argv) {
   options.listen = flags.listen;
   options.http_listen = flags.http_listen;
   options.access_log = flags.access_log;
+  options.kamailio.sip_domain = flags.kamailio_sip_domain;
+  options.kamailio.voicemail_uri = flags.kamailio_voicemail_uri;
+  options.kamailio.reception_uri = flags.kamailio_reception_uri;
   options.log_backend = flags.log;
   options.kafka.brokers = flags.brokers;
   options.kafka.topic = flags.topic;

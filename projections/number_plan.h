@@ -1,0 +1,46 @@
+// NumberPlan: which unit or employee a dialled phone number belongs to, read from the
+// directory projection (a unit's phone_number, an employee's direct_number), for a PBX
+// that asks "where does a call to this number go?" (server/kamailio).
+//
+//   absl::StatusOr<NumberPlan> plan = ReadNumberPlan(*store, "demo");
+//   const cti::v1::RouteTarget* target = plan->Find("+4573767830");  // unit ydelse
+//
+// Numbers match exactly as the directory holds them (no normalisation: "+4573767830"
+// and "73767830" are different numbers). Only active units and employees are in the
+// plan. When two records hold the same number, a unit wins over an employee, and among
+// units (or employees) the smallest id wins, so the plan is the same on every replica.
+// Extensions are not in the plan: Route resolves them itself (RouteTarget.extension).
+#ifndef CTI_PROJECTIONS_NUMBER_PLAN_H_
+#define CTI_PROJECTIONS_NUMBER_PLAN_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "cti/v1/route_service.pb.h"
+#include "projections/store.h"
+
+namespace cti::projections {
+
+class NumberPlan {
+ public:
+  // The target dialling `number` reaches (unit_id or employee_id set), or nullptr.
+  const cti::v1::RouteTarget* Find(std::string_view number) const;
+  size_t size() const { return targets_.size(); }
+
+  // Adds `number` -> `target` unless the number is taken (first wins). Empty: ignored.
+  void Add(const std::string& number, cti::v1::RouteTarget target);
+
+ private:
+  absl::flat_hash_map<std::string, cti::v1::RouteTarget> targets_;
+};
+
+// Reads `tenant`'s plan from one snapshot of `store`: a scan of the tenant's units and
+// employees (cost grows with the organisation: build it once per change, not per call).
+// Storage errors as they are.
+absl::StatusOr<NumberPlan> ReadNumberPlan(const Store& store, std::string_view tenant);
+
+}  // namespace cti::projections
+
+#endif  // CTI_PROJECTIONS_NUMBER_PLAN_H_
