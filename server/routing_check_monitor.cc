@@ -69,6 +69,9 @@ void RoutingCheckMonitor::RunCheck(const std::string& tenant) {
   if (!result.has_value()) return;
   absl::flat_hash_set<std::string> known;
   if (auto it = latest_.find(tenant); it != latest_.end()) {
+    // Checks of one tenant may run at once on the work pool (one queued while another
+    // runs); one that read an earlier position than the latest must not replace it.
+    if (it->second.position() > result->position()) return;
     for (const cti::v1::CheckFinding& f : it->second.findings()) known.insert(Key(f));
   }
   for (const cti::v1::CheckFinding& f : result->findings()) {

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "projections/internal/shape.h"
 #include "projections/router.h"
 #include "server/append.h"
 #include "server/status_mapping.h"
@@ -28,17 +29,6 @@ bool IsPhoneNumber(const std::string& number, size_t min_digits, size_t max_digi
   if (digits.size() < min_digits || digits.size() > max_digits) return false;
   for (char c : digits) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool IsTenantId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&
-        c != '-') {
-      return false;
-    }
   }
   return true;
 }
@@ -153,7 +143,7 @@ http::Response KamailioRouteEndpoint::Handle(const http::Request& request) {
 
   const std::string* tenant = Param(request, "tenant");
   if (tenant == nullptr || tenant->empty()) return Text(400, "tenant: is required");
-  if (!IsTenantId(*tenant)) {
+  if (!cti::projections::internal::IsValidId(*tenant)) {
     return Text(400, "tenant: must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
   }
   const std::string* to = Param(request, "to");
