@@ -5,13 +5,12 @@
 // UNAVAILABLE naming what to do, flushes, and exits 0 within a bound.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 
 #include <atomic>
 #include <cstdlib>
-#include <iostream>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -220,8 +219,8 @@ TEST(ReadinessTest, SigtermDrainsCallsInFlightAndExitsZero) {
   subscriber.join();
   query.join();
   ASSERT_TRUE(stopped.ok()) << stopped << "\n" << ctid->StderrTail();
-  std::cout << "SIGTERM to exit 0: " << absl::FormatDuration(took) << "; "
-            << acknowledged.size() << " appends acknowledged\n";
+  std::cout << "SIGTERM to exit 0: " << absl::FormatDuration(took) << "; " << acknowledged.size()
+            << " appends acknowledged\n";
   EXPECT_LT(took, absl::Seconds(10)) << "the drain is bounded by 5 s of grace";
 
   EXPECT_EQ(stream_status.error_code(), grpc::StatusCode::UNAVAILABLE) << Describe(stream_status);
