@@ -39,6 +39,7 @@ CMAKE_ONLY_FOLDERS = {
     "tests/integration": "end-to-end suites: ctid and ctictl as child processes",
     "tests/crash": "kill -9 under load, against the ctid binary",
     "tests/bench": "benchmarks that print figures (cti_bench, route_bench, ...)",
+    "tests/kamailio": "Kamailio and sipp around the ctid binary (end-to-end suite)",
     "tests/kafka_broker": "librdkafka's mock Kafka cluster for the Kafka suites, its test",
     "tests/support": "child processes, gRPC health/reflection clients for the suites above",
 }

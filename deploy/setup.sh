@@ -15,6 +15,7 @@ PACKAGES=(
   libncurses-dev python3-aiosmtpd tmux
   libmicrohttpd-dev prometheus
   kcat docker-compose systemd
+  kamailio kamailio-extra-modules kamailio-utils-modules sip-tester
   python3
   bazel-bootstrap bazel-rules-java
 )

@@ -1,0 +1,504 @@
+// Kamailio in front of the real ctid (issue 9 item 4): deploy/kamailio/kamailio.cfg on
+// free loopback ports, ctid with the demo municipality and --clock-start, sipp phones
+// (UAS) and callers (UAC). Each test asks ctid for the call's rtjson document first
+// (GET /kamailio/route, as Kamailio will), starts the phones of its first entries and
+// checks what they received, what the caller got, and the events Kamailio sent over
+// evapi (the contract of deploy/kamailio/README.md "Events").
+//
+// With a ctid that has --kamailio-evapi (the adapter, issue 9 item 2) the tests also
+// pass that flag and check the call records the adapter appends (kCallKinds below);
+// without it those checks are skipped with a note (nothing else is).
+//
+// Skipped (GTEST_SKIP) only when kamailio, kamcmd or sipp are not installed;
+// deploy/setup.sh installs them.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "cti/v1/event_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/kamailio/kamailio_harness.h"
+#include "tests/support/child_process.h"
+#include "tests/support/cti_client.h"
+#include "tests/support/ctid_process.h"
+#include "tests/support/subprocess.h"
+
+namespace cti::test_support::kamailio {
+namespace {
+
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+
+constexpr char kTenant[] = "demo";
+constexpr char kDomain[] = "sip.sydby.test";
+// Tuesday 1 Dec 2026 10:00 Copenhagen: the job centre (Ydelsesteamet) is open.
+constexpr char kWeekday[] = "2026-12-01T10:00:00+01:00";
+// The same day at 19:00: every ordinary unit is closed.
+constexpr char kAfterHours[] = "2026-12-01T19:00:00+01:00";
+// Line Nielsen (e128, Ydelsesteamet), available at kWeekday.
+constexpr char kEmployeeExtension[] = "4239";
+// Ydelsesteamet's number (deploy/demo, server/README.md).
+constexpr char kUnitNumber[] = "+4573767830";
+// Akuttelefonen (akut-social): its group rings all members at once.
+constexpr char kRingAllNumber[] = "+4573767999";
+
+// Whether this ctid has the evapi adapter (--kamailio-evapi in its --help).
+bool CtidHasEvapiAdapter() {
+  absl::StatusOr<ProcessResult> help = RunProcess({CtidBinary(), "--help"});
+  return help.ok() && absl::StrContains(help->out + help->err, "--kamailio-evapi");
+}
+
+void Load(CtidProcess& ctid, const std::string& path, const Identity& identity) {
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "cannot read " << path;
+  auto events = cti::v1::EventService::NewStub(ctid.Channel(identity));
+  std::vector<cti::v1::Event> all;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    cti::v1::Event event;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &event).ok()) << line;
+    all.push_back(std::move(event));
+  }
+  for (size_t i = 0; i < all.size(); i += 500) {
+    cti::v1::AppendBatchRequest request;
+    for (size_t j = i; j < all.size() && j < i + 500; ++j) *request.add_events() = all[j];
+    cti::v1::AppendBatchResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    grpc::Status status = events->AppendBatch(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const cti::v1::AppendBatchResult& result : response.results()) {
+      ASSERT_EQ(result.code(), 0) << path << ": " << result.message();
+    }
+  }
+}
+
+// The user part of a sip: URI.
+std::string UserOf(const std::string& uri) {
+  const size_t colon = uri.find(':');
+  const size_t at = uri.find('@');
+  return uri.substr(colon + 1, at - colon - 1);
+}
+
+// ctid, Kamailio and an evapi reader for one clock instant.
+class KamailioFixture : public ::testing::Test {
+ protected:
+  static void StartAll(const char* clock_start, bool static_phones = true) {
+    if (!KamailioAndSippInstalled()) return;
+    work_dir_ = MakeTempDir("cti-kamailio-test-");
+    ASSERT_FALSE(work_dir_.empty());
+    adapter_ = CtidHasEvapiAdapter();
+    http_port_ = FreeLoopbackPort();
+    evapi_port_ = FreeSipPort();
+    CtidOptions options;
+    options.extra_args = {"--http-listen",         absl::StrCat("127.0.0.1:", http_port_),
+                          "--kamailio-sip-domain", kDomain,
+                          "--clock-start",         clock_start};
+    if (adapter_) {
+      options.extra_args.push_back("--kamailio-evapi");
+      options.extra_args.push_back(absl::StrCat("127.0.0.1:", evapi_port_));
+    }
+    absl::StatusOr<std::unique_ptr<CtidProcess>> ctid = CtidProcess::Start(options);
+    ASSERT_TRUE(ctid.ok()) << ctid.status();
+    ctid_ = std::move(*ctid);
+    const std::string demo = std::string(CTI_SOURCE_DIR) + "/deploy/demo/";
+    Load(*ctid_, demo + "demo.jsonl", {"demo-loader", "system"});
+    Load(*ctid_, demo + "demo-director.jsonl", {"e314", "director"});
+    KamailioOptions k;
+    k.work_dir = work_dir_;
+    k.evapi_port = evapi_port_;
+    k.ctid_http_port = http_port_;
+    k.tenant = kTenant;
+    k.sip_domain = kDomain;
+    k.static_phones = static_phones;
+    absl::StatusOr<std::unique_ptr<KamailioProcess>> kamailio = KamailioProcess::Start(k);
+    ASSERT_TRUE(kamailio.ok()) << kamailio.status();
+    kamailio_ = std::move(*kamailio);
+    absl::StatusOr<std::unique_ptr<EvapiReader>> reader = EvapiReader::Connect(evapi_port_);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    evapi_ = std::move(*reader);
+  }
+  static void StopAll() {
+    evapi_.reset();
+    if (kamailio_ != nullptr) {
+      EXPECT_TRUE(kamailio_->Stop().ok()) << kamailio_->StderrTail();
+    }
+    kamailio_.reset();
+    if (ctid_ != nullptr && ctid_->running()) {
+      EXPECT_TRUE(ctid_->Stop().ok());
+    }
+    ctid_.reset();
+    if (!work_dir_.empty() && getenv("CTI_KEEP_TEST_DIRS") == nullptr) {
+      RunProcess({"/bin/rm", "-rf", work_dir_}).IgnoreError();
+    }
+  }
+
+  void SetUp() override {
+    if (!KamailioAndSippInstalled()) {
+      GTEST_SKIP() << "kamailio, kamcmd or sipp not installed (deploy/setup.sh installs "
+                      "kamailio kamailio-extra-modules kamailio-utils-modules sip-tester)";
+    }
+    ASSERT_NE(kamailio_, nullptr);
+    ASSERT_TRUE(kamailio_->ClearPhones().ok());
+  }
+  void TearDown() override {
+    if (HasFailure() && kamailio_ != nullptr) {
+      ADD_FAILURE() << "kamailio's stderr:\n" << kamailio_->StderrTail();
+    }
+  }
+
+  // ctid's rtjson document for a call to `number` (a probe with its own Call-ID).
+  static json RouteDocument(const std::string& number) {
+    static int probes = 0;
+    std::string to = number;
+    if (!to.empty() && to[0] == '+') to = "%2B" + to.substr(1);
+    absl::StatusOr<HttpAnswer> answer =
+        HttpGet(http_port_, absl::StrCat("/kamailio/route?tenant=", kTenant, "&to=", to,
+                                         "&from=4512345678&call_id=probe-", ++probes));
+    EXPECT_TRUE(answer.ok()) << answer.status();
+    if (!answer.ok()) return json::object();
+    EXPECT_EQ(answer->status, 200) << answer->body;
+    json doc = json::parse(answer->body, nullptr, false);
+    EXPECT_TRUE(doc.is_object() && doc["routes"].is_array() && !doc["routes"].empty())
+        << answer->body;
+    return doc;
+  }
+
+  // Starts a phone with `scenario` for the document's entry `i` and maps its user.
+  std::unique_ptr<SippPhone> Phone(const json& doc, size_t i, const std::string& scenario) {
+    const std::string user = UserOf(doc["routes"][i]["uri"].get<std::string>());
+    absl::StatusOr<std::unique_ptr<SippPhone>> phone = SippPhone::Start(work_dir_, scenario, user);
+    EXPECT_TRUE(phone.ok()) << phone.status();
+    if (!phone.ok()) return nullptr;
+    EXPECT_TRUE(kamailio_->SetPhone(user, (*phone)->port()).ok());
+    return std::move(*phone);
+  }
+
+  // Waits until Kamailio sent an event `ev` of `call_id` containing `parts`.
+  static void ExpectEvent(const std::string& call_id, const std::string& ev,
+                          std::vector<std::string> parts = {}) {
+    parts.push_back(absl::StrCat("\"ev\":\"", ev, "\""));
+    parts.push_back(absl::StrCat("\"call_id\":\"", call_id, "\""));
+    parts.push_back(absl::StrCat("\"tenant\":\"", kTenant, "\""));
+    EXPECT_TRUE(evapi_->WaitFor(parts, absl::Seconds(10)))
+        << "no evapi event " << ev << " with " << absl::StrJoin(parts, " ") << "; got:\n"
+        << absl::StrJoin(evapi_->Events(), "\n");
+  }
+  static bool SentEvent(const std::string& call_id, const std::string& ev) {
+    return evapi_->WaitFor(
+        {absl::StrCat("\"ev\":\"", ev, "\""), absl::StrCat("\"call_id\":\"", call_id, "\"")},
+        absl::Milliseconds(1));
+  }
+
+  // With the adapter: waits until the log holds call records of `call_id` of every kind
+  // in `kinds` (CallEvent's oneof field names, e.g. "answered", "failed").
+  static void ExpectCallRecords(const std::string& call_id, const std::set<std::string>& kinds) {
+    if (!adapter_) {
+      std::printf(
+          "[ note ] ctid has no --kamailio-evapi yet: not checked that the log holds "
+          "%s for call %s\n",
+          absl::StrJoin(kinds, ", ").c_str(), call_id.c_str());
+      return;
+    }
+    CtiClient client(ctid_->Channel(Admin()));
+    std::set<std::string> seen;
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < deadline) {
+      cti::v1::SubscribeRequest request;
+      request.set_tenant(kTenant);
+      std::vector<cti::v1::LogRecord> records;
+      client.ReadRecords(request, 0, absl::Seconds(2), &records).IgnoreError();
+      seen.clear();
+      for (const cti::v1::LogRecord& record : records) {
+        if (!record.event().has_call() || record.event().call().call_id() != call_id) continue;
+        const cti::v1::CallEvent& call = record.event().call();
+        const google::protobuf::OneofDescriptor* change =
+            call.GetDescriptor()->FindOneofByName("change");
+        if (change == nullptr) continue;
+        const google::protobuf::FieldDescriptor* field =
+            call.GetReflection()->GetOneofFieldDescriptor(call, change);
+        if (field != nullptr) seen.insert(field->name());
+      }
+      if (std::includes(seen.begin(), seen.end(), kinds.begin(), kinds.end())) return;
+      absl::SleepFor(absl::Milliseconds(300));
+    }
+    ADD_FAILURE() << "call " << call_id << ": the log holds " << absl::StrJoin(seen, ", ")
+                  << ", expected " << absl::StrJoin(kinds, ", ");
+  }
+
+  static std::string work_dir_;
+  static bool adapter_;
+  static int http_port_;
+  static int evapi_port_;
+  static std::unique_ptr<CtidProcess> ctid_;
+  static std::unique_ptr<KamailioProcess> kamailio_;
+  static std::unique_ptr<EvapiReader> evapi_;
+};
+std::string KamailioFixture::work_dir_;
+bool KamailioFixture::adapter_ = false;
+int KamailioFixture::http_port_ = 0;
+int KamailioFixture::evapi_port_ = 0;
+std::unique_ptr<CtidProcess> KamailioFixture::ctid_;
+std::unique_ptr<KamailioProcess> KamailioFixture::kamailio_;
+std::unique_ptr<EvapiReader> KamailioFixture::evapi_;
+
+// ---- Inside phone hours ----
+
+class KamailioWeekdayTest : public KamailioFixture {
+ protected:
+  static void SetUpTestSuite() { StartAll(kWeekday); }
+  static void TearDownTestSuite() { StopAll(); }
+};
+
+TEST_F(KamailioWeekdayTest, AnAvailableEmployeeIsRungAnswersAndTheCallEndsWithBye) {
+  const json doc = RouteDocument(kEmployeeExtension);
+  ASSERT_GE(doc["routes"].size(), 2u) << doc.dump();
+  ASSERT_EQ(doc["routes"][0]["uri"], absl::StrCat("sip:", kEmployeeExtension, "@", kDomain))
+      << doc.dump();
+  auto phone = Phone(doc, 0, "uas_answer.xml");
+  ASSERT_NE(phone, nullptr);
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kEmployeeExtension);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  EXPECT_EQ(phone->Wait(absl::Seconds(10)), 0) << phone->Messages();
+  EXPECT_EQ(phone->Received("INVITE"), 1);
+  EXPECT_EQ(phone->Received("BYE"), 1) << "the BYE goes through Kamailio (Record-Route)";
+  ASSERT_FALSE(call.call_id.empty());
+
+  ExpectEvent(call.call_id, "invite",
+              {"\"id\":\"sip:" + call.call_id + "\"", "\"to\":\"4239\"", "\"from\":\"+4512345678\"",
+               "\"v\":1", "\"ts\":\""});
+  ExpectEvent(call.call_id, "ringing",
+              {"\"branch\":0", "\"uri\":\"sip:4239@sip.sydby.test\"",
+               "\"id\":\"sip:" + call.call_id + "|ringing|0\""});
+  ExpectEvent(call.call_id, "answered", {"\"branch\":0", "\"uri\":\"sip:4239@sip.sydby.test\""});
+  ExpectEvent(call.call_id, "ended", {"\"id\":\"sip:" + call.call_id + "|ended\""});
+  EXPECT_FALSE(SentEvent(call.call_id, "failed"));
+  EXPECT_FALSE(SentEvent(call.call_id, "abandoned"));
+  ExpectCallRecords(call.call_id, {"offered", "ringing", "answered", "ended"});
+}
+
+TEST_F(KamailioWeekdayTest, BusyFailsOverToTheNextStep) {
+  const json doc = RouteDocument(kEmployeeExtension);
+  ASSERT_GE(doc["routes"].size(), 2u) << doc.dump();
+  const std::string next_name = doc["routes"][1].value("name", "");
+  EXPECT_FALSE(next_name.empty()) << "Route names the next step: " << doc.dump();
+  auto busy = Phone(doc, 0, "uas_busy.xml");
+  auto next = Phone(doc, 1, "uas_answer.xml");
+  ASSERT_TRUE(busy != nullptr && next != nullptr);
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kEmployeeExtension);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  EXPECT_EQ(busy->Wait(absl::Seconds(10)), 0) << busy->Messages();
+  EXPECT_EQ(next->Wait(absl::Seconds(10)), 0) << next->Messages();
+  EXPECT_EQ(busy->Received("INVITE"), 1);
+  EXPECT_EQ(next->Received("INVITE"), 1) << next_name << " is rung after the busy phone";
+  EXPECT_EQ(next->Received("BYE"), 1);
+
+  ExpectEvent(call.call_id, "branch-failed",
+              {"\"branch\":0", "\"code\":486", "\"reason\":\"Busy Here\"",
+               "\"uri\":\"sip:4239@sip.sydby.test\""});
+  ExpectEvent(call.call_id, "answered",
+              {"\"branch\":1", "\"uri\":\"" + doc["routes"][1]["uri"].get<std::string>() + "\""});
+  ExpectEvent(call.call_id, "ended");
+  ExpectCallRecords(call.call_id, {"offered", "answered", "ended", "branch_failed"});
+}
+
+TEST_F(KamailioWeekdayTest, AnUnansweredPhoneTimesOutAfterItsRingTimeToTheNextStep) {
+  const json doc = RouteDocument(kEmployeeExtension);
+  ASSERT_GE(doc["routes"].size(), 2u) << doc.dump();
+  ASSERT_TRUE(doc["routes"][0].contains("fr_inv_timer")) << doc.dump();
+  const int ring_ms = doc["routes"][0]["fr_inv_timer"].get<int>();
+  auto silent = Phone(doc, 0, "uas_noanswer.xml");
+  auto next = Phone(doc, 1, "uas_answer.xml");
+  ASSERT_TRUE(silent != nullptr && next != nullptr);
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kEmployeeExtension);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  EXPECT_EQ(silent->Wait(absl::Seconds(10)), 0) << silent->Messages();
+  EXPECT_EQ(next->Wait(absl::Seconds(10)), 0) << next->Messages();
+  EXPECT_EQ(silent->Received("CANCEL"), 1) << "Kamailio cancels it when its time is up";
+  EXPECT_EQ(next->Received("INVITE"), 1);
+  // It rang for the document's fr_inv_timer (after its 180).
+  const absl::Duration rang = silent->FirstReceived("CANCEL") - silent->FirstReceived("INVITE");
+  EXPECT_GE(rang, absl::Milliseconds(ring_ms - 200)) << rang;
+  EXPECT_LE(rang, absl::Milliseconds(ring_ms + 1500)) << rang;
+
+  ExpectEvent(call.call_id, "branch-failed",
+              {"\"branch\":0", "\"code\":408", "\"reason\":\"Ring timeout\""});
+  ExpectEvent(call.call_id, "answered", {"\"branch\":1"});
+  ExpectCallRecords(call.call_id, {"offered", "answered", "ended", "branch_failed"});
+}
+
+TEST_F(KamailioWeekdayTest, ARingGroupRingsAllItsMembersAtOnce) {
+  // Akuttelefonen (akut-social, open 24/7) rings group akut-social-tlf, ring-all.
+  const json doc = RouteDocument(kRingAllNumber);
+  std::vector<size_t> members;
+  for (size_t i = 0; i < doc["routes"].size(); ++i) {
+    if (doc["routes"][i].value("parallel", false) && doc["routes"][i]["step"] == 0) {
+      members.push_back(i);
+    }
+  }
+  ASSERT_GE(members.size(), 2u) << doc.dump();
+  std::vector<std::unique_ptr<SippPhone>> phones;
+  for (size_t i : members) {
+    phones.push_back(Phone(doc, i, i == members.back() ? "uas_answer.xml" : "uas_noanswer.xml"));
+    ASSERT_NE(phones.back(), nullptr);
+  }
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kRingAllNumber);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  absl::Time first = absl::InfiniteFuture(), last = absl::InfinitePast();
+  for (auto& phone : phones) {
+    EXPECT_EQ(phone->Wait(absl::Seconds(10)), 0) << phone->user() << "\n" << phone->Messages();
+    EXPECT_EQ(phone->Received("INVITE"), 1) << phone->user();
+    first = std::min(first, phone->FirstReceived("INVITE"));
+    last = std::max(last, phone->FirstReceived("INVITE"));
+    if (phone != phones.back()) {
+      EXPECT_EQ(phone->Received("CANCEL"), 1) << phone->user() << ": cancelled once one answered";
+    }
+  }
+  EXPECT_EQ(phones.back()->Received("BYE"), 1);
+  EXPECT_LT(last - first, absl::Milliseconds(500)) << "all members rang at once";
+  ExpectEvent(call.call_id, "answered", {absl::StrCat("\"branch\":", members.size() - 1)});
+  ExpectCallRecords(call.call_id, {"offered", "ringing", "answered", "ended"});
+}
+
+TEST_F(KamailioWeekdayTest, TheCallerGivesUpWhileItRings) {
+  const json doc = RouteDocument(kEmployeeExtension);
+  auto ringing = Phone(doc, 0, "uas_noanswer.xml");
+  ASSERT_NE(ringing, nullptr);
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_cancel.xml", kEmployeeExtension);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  EXPECT_EQ(ringing->Wait(absl::Seconds(10)), 0) << ringing->Messages();
+  EXPECT_EQ(ringing->Received("CANCEL"), 1);
+  ExpectEvent(call.call_id, "abandoned", {"\"id\":\"sip:" + call.call_id + "|abandoned\""});
+  EXPECT_FALSE(SentEvent(call.call_id, "failed")) << "a cancelled call is not a failed one";
+  ExpectCallRecords(call.call_id, {"offered", "ringing", "abandoned"});
+}
+
+TEST_F(KamailioWeekdayTest, ANumberNobodyHasIsAnswered404WithoutEvents) {
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_404.xml", "+4500000000");
+  EXPECT_EQ(call.exit_code, 0) << call.errors << call.messages;
+  EXPECT_THAT(call.messages, HasSubstr("SIP/2.0 404 Number not in use"));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_FALSE(SentEvent(call.call_id, "invite"));
+}
+
+TEST_F(KamailioWeekdayTest, EventsStayPendingUntilAcknowledged) {
+  const json doc = RouteDocument(kEmployeeExtension);
+  auto phone = Phone(doc, 0, "uas_answer.xml");
+  ASSERT_NE(phone, nullptr);
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kEmployeeExtension);
+  ASSERT_EQ(call.exit_code, 0) << call.errors;
+  const std::string id = "sip:" + call.call_id + "|ended";
+  ExpectEvent(call.call_id, "ended");
+  if (!adapter_) {
+    // Nobody acked it: it is pending, and re-sent about every 2 s.
+    absl::StatusOr<std::string> pending = kamailio_->Kamcmd({"htable.get", "ctipending", id});
+    ASSERT_TRUE(pending.ok()) << pending.status();
+    EXPECT_THAT(*pending, HasSubstr("\"ev\":\"ended\""));
+    absl::SleepFor(absl::Seconds(3));
+    int copies = 0;
+    for (const std::string& event : evapi_->Events()) {
+      copies += absl::StrContains(event, "\"id\":\"" + id + "\"") ? 1 : 0;
+    }
+    EXPECT_GE(copies, 2) << "re-sent while unacknowledged";
+  }
+  ASSERT_TRUE(evapi_->Ack(id).ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  bool gone = false;
+  while (!gone && absl::Now() < deadline) {
+    gone = !kamailio_->Kamcmd({"htable.get", "ctipending", id}).ok();
+    if (!gone) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(gone) << "{\"ack\":id} removes the event from ctipending";
+}
+
+// ---- Phones that REGISTER (the production mode) ----
+
+class KamailioRegistrarTest : public KamailioFixture {
+ protected:
+  static void SetUpTestSuite() { StartAll(kWeekday, /*static_phones=*/false); }
+  static void TearDownTestSuite() { StopAll(); }
+};
+
+TEST_F(KamailioRegistrarTest, AnUnregisteredPhoneFailsAtOnceAndARegisteredOneIsRung) {
+  const json doc = RouteDocument(kEmployeeExtension);
+  ASSERT_GE(doc["routes"].size(), 2u) << doc.dump();
+  const std::string second = UserOf(doc["routes"][1]["uri"].get<std::string>());
+  // 4239 is neither registered nor in the htable; the second entry's phone registers.
+  absl::StatusOr<std::unique_ptr<SippPhone>> phone =
+      SippPhone::Start(work_dir_, "uas_answer.xml", second);
+  ASSERT_TRUE(phone.ok()) << phone.status();
+  ASSERT_TRUE(Register(*kamailio_, work_dir_, second, kDomain, (*phone)->port()).ok());
+  const absl::Time start = absl::Now();
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kEmployeeExtension);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5)) << "the unregistered phone fails at once";
+  EXPECT_EQ((*phone)->Wait(absl::Seconds(10)), 0) << (*phone)->Messages();
+  EXPECT_THAT(
+      (*phone)->Messages(),
+      HasSubstr(absl::StrCat("INVITE sip:", second, "@127.0.0.1:", (*phone)->port(), " SIP/2.0")))
+      << "rung at its registered contact";
+  EXPECT_EQ((*phone)->Received("BYE"), 1);
+  ExpectEvent(call.call_id, "branch-failed",
+              {"\"branch\":0", "\"code\":480", "\"reason\":\"Phone not registered\"",
+               "\"uri\":\"sip:4239@sip.sydby.test\""});
+  ExpectEvent(call.call_id, "answered",
+              {"\"branch\":1", absl::StrCat("\"uri\":\"sip:", second, "@sip.sydby.test\"")});
+  ExpectCallRecords(call.call_id, {"offered", "answered", "ended", "branch_failed"});
+}
+
+// ---- After hours, and ctid down ----
+
+class KamailioAfterHoursTest : public KamailioFixture {
+ protected:
+  static void SetUpTestSuite() { StartAll(kAfterHours); }
+  static void TearDownTestSuite() { StopAll(); }
+};
+
+TEST_F(KamailioAfterHoursTest, AClosedUnitsCallReachesVoicemailOrReception) {
+  const json doc = RouteDocument(kUnitNumber);
+  const std::string first = UserOf(doc["routes"][0]["uri"].get<std::string>());
+  EXPECT_TRUE(absl::StartsWith(first, "voicemail-") || first == "reception") << doc.dump();
+  for (const json& entry : doc["routes"]) {
+    const std::string user = UserOf(entry["uri"].get<std::string>());
+    EXPECT_FALSE(!user.empty() && std::isdigit(static_cast<unsigned char>(user[0])))
+        << "no employee's phone rings after hours: " << doc.dump();
+  }
+  auto voicemail = Phone(doc, 0, "uas_answer.xml");
+  ASSERT_NE(voicemail, nullptr);
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_call.xml", kUnitNumber);
+  EXPECT_EQ(call.exit_code, 0) << call.errors;
+  EXPECT_EQ(voicemail->Wait(absl::Seconds(10)), 0) << voicemail->Messages();
+  EXPECT_EQ(voicemail->Received("INVITE"), 1);
+  ExpectEvent(call.call_id, "invite", {"\"to\":\"+4573767830\""});
+  ExpectEvent(call.call_id, "answered",
+              {"\"uri\":\"" + doc["routes"][0]["uri"].get<std::string>() + "\""});
+  ExpectCallRecords(call.call_id, {"offered", "answered", "ended"});
+}
+
+// Runs last in this suite: stops ctid.
+TEST_F(KamailioAfterHoursTest, ZRoutingServiceDownAnswers503AndTheEventsWaitForCtid) {
+  ASSERT_TRUE(ctid_->Stop().ok());
+  const SippResult call = Dial(*kamailio_, work_dir_, "uac_503.xml", kUnitNumber);
+  EXPECT_EQ(call.exit_code, 0) << call.errors << call.messages;
+  EXPECT_THAT(call.messages, HasSubstr("SIP/2.0 503 Routing service unavailable"));
+  ExpectEvent(call.call_id, "invite");
+  ExpectEvent(call.call_id, "routing-failed", {"\"code\":503"});
+  // ctid returns (same HTTP port): the re-sent events land in its log (adapter).
+  ASSERT_TRUE(ctid_->Restart().ok());
+  ExpectCallRecords(call.call_id, {"offered", "failed"});
+}
+
+}  // namespace
+}  // namespace cti::test_support::kamailio
