@@ -2,8 +2,16 @@
 // (TP-4.3).
 //
 // A call moves: offered -> ringing* -> answered -> (transferred -> ringing* ->
-// answered?)* -> ended; or offered -> ringing* -> abandoned. Abandoned only before it was
-// ever answered; ended only after; nothing after ended or abandoned.
+// answered?)* -> ended; or offered -> ringing* -> abandoned | failed. Abandoned (the
+// caller hung up) and failed (every destination failed, or routing did; CallFailed) only
+// before it was ever answered; ended only after; nothing after ended, abandoned or
+// failed. A branch failure (CallBranchFailed: one destination busy, not answering, ...)
+// may come while the call waits or rings, never while it is answered: when it names the
+// target the call rings at, the call waits again (offered, or transferred after an
+// answer) with no target; a failure of another branch (parallel ringing) changes
+// nothing but is recorded. A ringing or branch failure that occurred before the answer or
+// the end but is reported after it (replies race inside the PBX) is recorded and changes
+// nothing.
 //
 // calls CF, under TenantPrefix(tenant) = T:
 //   T 'c' call_id       -> state.Call
@@ -50,13 +58,16 @@ absl::string_view PhaseName(CallPhase phase) {
       return "ended";
     case state::CALL_PHASE_ABANDONED:
       return "abandoned";
+    case state::CALL_PHASE_FAILED:
+      return "failed";
     default:
       return "unknown";
   }
 }
 
 bool Finished(CallPhase phase) {
-  return phase == state::CALL_PHASE_ENDED || phase == state::CALL_PHASE_ABANDONED;
+  return phase == state::CALL_PHASE_ENDED || phase == state::CALL_PHASE_ABANDONED ||
+         phase == state::CALL_PHASE_FAILED;
 }
 
 // The employee talking on a call in `state`, or "" (nobody, or a unit or number).
@@ -66,7 +77,40 @@ absl::string_view Talker(const state::Call& state) {
              : absl::string_view();
 }
 
-// One life-cycle event (offered .. ended).
+// A SIP final status of a failure: 300 to 699.
+absl::Status CheckSipCode(const FieldPath& path, uint32_t code) {
+  if (code < 300 || code > 699) {
+    return InvalidField(path, absl::StrCat("must be a SIP failure status 300 to 699, not ", code));
+  }
+  return absl::OkStatus();
+}
+
+// The optional reason phrase of a failure.
+absl::Status CheckReason(const FieldPath& path, absl::string_view reason) {
+  CTI_RETURN_IF_ERROR(CheckOptionalText(path, reason, kMaxReasonChars));
+  return CheckNoCpr(path, reason);
+}
+
+// Whether `a` is after `b`.
+bool Later(const google::protobuf::Timestamp& a, const google::protobuf::Timestamp& b) {
+  return a.seconds() != b.seconds() ? a.seconds() > b.seconds() : a.nanos() > b.nanos();
+}
+
+bool SameTarget(const cti::v1::CallTarget& a, const cti::v1::CallTarget& b) {
+  if (a.target_case() != b.target_case()) return false;
+  switch (a.target_case()) {
+    case cti::v1::CallTarget::kEmployeeId:
+      return a.employee_id() == b.employee_id();
+    case cti::v1::CallTarget::kUnitId:
+      return a.unit_id() == b.unit_id();
+    case cti::v1::CallTarget::kNumber:
+      return a.number() == b.number();
+    default:
+      return false;
+  }
+}
+
+// One life-cycle event (offered .. ended, abandoned, branch failed, failed).
 absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
                            const cti::v1::CallEvent& call) {
   using C = cti::v1::CallEvent;
@@ -122,11 +166,33 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       target = &call.transferred().to();
       target_path = path / "transferred" / "to";
       break;
+    case C::kBranchFailed:
+      target = &call.branch_failed().target();
+      target_path = path / "branch_failed" / "target";
+      CTI_RETURN_IF_ERROR(
+          CheckSipCode(path / "branch_failed" / "sip_code", call.branch_failed().sip_code()));
+      CTI_RETURN_IF_ERROR(
+          CheckReason(path / "branch_failed" / "reason", call.branch_failed().reason()));
+      break;
+    case C::kFailed:
+      CTI_RETURN_IF_ERROR(CheckSipCode(path / "failed" / "sip_code", call.failed().sip_code()));
+      CTI_RETURN_IF_ERROR(CheckReason(path / "failed" / "reason", call.failed().reason()));
+      break;
     default:
       break;
   }
   if (target != nullptr) CTI_RETURN_IF_ERROR(CheckCallTarget(txn, t, target_path, *target));
   if (!known) return NotFound("call_id", call.call_id());
+  // A late report: a PBX reports replies from several processes (Kamailio's workers) and
+  // re-sends what was not acknowledged, so a ringing or a branch failure can arrive
+  // after the answer or the end it preceded. What rang or failed before the call was
+  // answered or finished is history: accepted (the log keeps it for auditors), the
+  // call's state unchanged.
+  if ((call.has_ringing() || call.has_branch_failed()) &&
+      (state.phase() == state::CALL_PHASE_ANSWERED || Finished(state.phase())) &&
+      state.has_phase_at() && !Later(ctx.event.occurred_at(), state.phase_at())) {
+    return absl::OkStatus();
+  }
   if (Finished(state.phase())) {
     return absl::FailedPreconditionError(absl::StrCat("call_id '", call.call_id(), "' has already ",
                                                       PhaseName(state.phase()),
@@ -170,11 +236,29 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       state.set_phase(state::CALL_PHASE_ENDED);
       *state.mutable_finished_at() = ctx.event.occurred_at();
       break;
+    case C::kBranchFailed:
+      if (phase == state::CALL_PHASE_ANSWERED) {
+        return refuse("a branch of an answered call cannot fail");
+      }
+      if (phase == state::CALL_PHASE_RINGING && SameTarget(state.target(), *target)) {
+        state.set_phase(state.was_answered() ? state::CALL_PHASE_TRANSFERRED
+                                             : state::CALL_PHASE_OFFERED);
+        state.clear_target();
+      }
+      break;
+    case C::kFailed:
+      if (state.was_answered()) return refuse("an answered call ends, it does not fail");
+      state.set_phase(state::CALL_PHASE_FAILED);
+      *state.mutable_finished_at() = ctx.event.occurred_at();
+      break;
     default:
       return absl::InternalError("not a call life-cycle event");
   }
   state.set_last_position(ctx.position);
-  *state.mutable_phase_at() = ctx.event.occurred_at();
+  // A failure of a branch the call does not ring at (parallel ringing) leaves the phase.
+  if (!call.has_branch_failed() || state.phase() != phase) {
+    *state.mutable_phase_at() = ctx.event.occurred_at();
+  }
   if (Finished(state.phase())) {
     CTI_RETURN_IF_ERROR(txn.Delete(Cf::kCalls, LiveCallKey(t, call.call_id())));
   }
@@ -245,6 +329,8 @@ absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::
     case C::kTransferred:
     case C::kAbandoned:
     case C::kEnded:
+    case C::kBranchFailed:
+    case C::kFailed:
       return CallLifeCycle(ctx, path, call);
     default:
       break;

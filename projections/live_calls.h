@@ -1,5 +1,5 @@
 // LiveCalls: the switchboard's view of the calls in progress (CallService.ListLiveCalls;
-// TP-3.6, TP-6.1, TP-6.3): every call offered and not yet ended or abandoned, where it
+// TP-3.6, TP-6.1, TP-6.3): every call offered and not yet ended, abandoned or failed, where it
 // stands (waiting, ringing, talking) and where, with counts per unit and employee.
 //
 // Reads one consistent snapshot of the store per call: the live-calls index (calls

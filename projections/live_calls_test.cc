@@ -14,7 +14,9 @@ namespace {
 
 using testing::Abandoned;
 using testing::AnsweredBy;
+using testing::BranchFailedAt;
 using testing::Ended;
+using testing::Failed;
 using ::testing::HasSubstr;
 using testing::kT0;
 using testing::kTenant;
@@ -68,6 +70,30 @@ TEST_F(LiveCallsTest, TP_6_1_AnOfferedCallWaitsAtReceptionUntilItRings) {
   EXPECT_EQ(call.offered_at().seconds(), call.state_since().seconds());
   EXPECT_EQ(listed.total().waiting(), 1u);
   EXPECT_EQ(listed.units_size(), 0);
+}
+
+TEST_F(LiveCallsTest, AFailedBranchLeavesTheCallWaitingAndAFailedCallLeaves) {
+  ApplyAll({Offered("c1"), RingingAt("c1", "e1"), RingingAt("c1", "e2")});
+  // Parallel ringing: a branch that is not the last one rung changes nothing.
+  ApplyAll({BranchFailedAt("c1", "e1", 486)});
+  cti::v1::LiveCall call = List().calls(0);
+  EXPECT_EQ(call.state(), cti::v1::LIVE_CALL_STATE_RINGING);
+  EXPECT_EQ(call.employee_id(), "e2");
+  const int64_t rang = call.state_since().seconds();
+  ApplyAll({BranchFailedAt("c1", "e2", 408)});
+  call = List().calls(0);
+  EXPECT_EQ(call.state(), cti::v1::LIVE_CALL_STATE_WAITING);
+  EXPECT_FALSE(call.has_target());
+  EXPECT_EQ(call.employee_id(), "");
+  EXPECT_GT(call.state_since().seconds(), rang);
+  EXPECT_EQ(List().total().waiting(), 1u);
+
+  ApplyAll({Offered("c2")});
+  ApplyAll({Failed("c1", 480)});
+  EXPECT_EQ(Ids(List()), std::vector<std::string>{"c2"});
+  ApplyAll({Failed("c2", 503, "Service Unavailable")});
+  EXPECT_EQ(List().calls_size(), 0);
+  EXPECT_EQ(List().total().waiting(), 0u);
 }
 
 TEST_F(LiveCallsTest, TP_6_3_TheStateFollowsTheCallAndAFinishedCallLeaves) {

@@ -16,6 +16,16 @@ const cti::v1::RouteTarget* NumberPlan::Find(std::string_view number) const {
   return it == targets_.end() ? nullptr : &it->second;
 }
 
+const std::string* NumberPlan::EmployeeWithExtension(std::string_view extension) const {
+  auto it = extensions_.find(absl::string_view(extension.data(), extension.size()));
+  return it == extensions_.end() ? nullptr : &it->second;
+}
+
+void NumberPlan::AddExtension(const std::string& extension, const std::string& employee_id) {
+  if (extension.empty()) return;
+  extensions_.try_emplace(extension, employee_id);
+}
+
 void NumberPlan::Add(const std::string& number, cti::v1::RouteTarget target) {
   if (number.empty()) return;
   targets_.try_emplace(number, std::move(target));
@@ -50,6 +60,7 @@ absl::StatusOr<NumberPlan> ReadNumberPlan(const Store& store, std::string_view t
           parsed = false;
           return false;
         }
+        if (employee.active()) plan.AddExtension(employee.extension(), employee.employee_id());
         if (employee.active() && !employee.direct_number().empty()) {
           cti::v1::RouteTarget target;
           target.set_employee_id(employee.employee_id());

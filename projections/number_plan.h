@@ -9,7 +9,8 @@
 // and "73767830" are different numbers). Only active units and employees are in the
 // plan. When two records hold the same number, a unit wins over an employee, and among
 // units (or employees) the smallest id wins, so the plan is the same on every replica.
-// Extensions are not in the plan: Route resolves them itself (RouteTarget.extension).
+// Extensions are kept apart (EmployeeWithExtension): Route resolves a dialled extension
+// itself (RouteTarget.extension); the Kamailio call events name phones by extension.
 #ifndef CTI_PROJECTIONS_NUMBER_PLAN_H_
 #define CTI_PROJECTIONS_NUMBER_PLAN_H_
 
@@ -28,12 +29,17 @@ class NumberPlan {
   // The target dialling `number` reaches (unit_id or employee_id set), or nullptr.
   const cti::v1::RouteTarget* Find(std::string_view number) const;
   size_t size() const { return targets_.size(); }
+  // The active employee whose extension is `extension`, or nullptr.
+  const std::string* EmployeeWithExtension(std::string_view extension) const;
 
   // Adds `number` -> `target` unless the number is taken (first wins). Empty: ignored.
   void Add(const std::string& number, cti::v1::RouteTarget target);
+  // Adds `extension` -> `employee_id` unless the extension is taken. Empty: ignored.
+  void AddExtension(const std::string& extension, const std::string& employee_id);
 
  private:
   absl::flat_hash_map<std::string, cti::v1::RouteTarget> targets_;
+  absl::flat_hash_map<std::string, std::string> extensions_;
 };
 
 // Reads `tenant`'s plan from one snapshot of `store`: a scan of the tenant's units and

@@ -1,6 +1,7 @@
 // Call rules: the call state machine, voicemail, messages and callbacks.
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/testing/test_util.h"
 
@@ -9,7 +10,9 @@ namespace {
 
 using testing::Abandoned;
 using testing::AnsweredBy;
+using testing::BranchFailedAt;
 using testing::Ended;
+using testing::Failed;
 using testing::Offered;
 using testing::RingingAt;
 using testing::TransferredTo;
@@ -92,6 +95,96 @@ TEST_F(CallTest, AbandonedOnlyBeforeAnswerEndedOnlyAfter) {
   EXPECT_EQ(Rejection(Abandoned("c1")),
             "call_id 'c1' is ringing: an answered call ends, it is not abandoned");
   EXPECT_EQ(Rejection(Ended("c1")), "");
+}
+
+TEST_F(CallTest, ABranchFailsWhileTheCallWaitsOrRingsNeverWhenAnswered) {
+  // A hunt group: the first phone is busy, the second does not answer, the third does.
+  ApplyAll({Offered("c1"), RingingAt("c1", "e1"), BranchFailedAt("c1", "e1", 486),
+            RingingAt("c1", "e2"), BranchFailedAt("c1", "e2", 408, "Request Timeout"),
+            BranchFailedAt("c1", "e2", 487, ""), RingingAt("c1", "e1"), AnsweredBy("c1", "e1")});
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e2")),
+            "call_id 'c1' is answered: a branch of an answered call cannot fail");
+  // After a transfer its destination may fail, and the call goes on.
+  ApplyAll({TransferredTo("c1", "e2"), RingingAt("c1", "e2"), BranchFailedAt("c1", "e2", 486),
+            RingingAt("c1", "e1"), AnsweredBy("c1", "e1"), Ended("c1")});
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1")),
+            "call_id 'c1' has already ended; nothing can happen to it any more");
+  EXPECT_EQ(Rejection(BranchFailedAt("c9", "e1")), "call_id 'c9' not found");
+}
+
+TEST_F(CallTest, ARingingOrBranchFailureReportedAfterTheAnswerItPrecededIsHistory) {
+  // Replies race inside the PBX (Kamailio's workers): the 180 of the phone that answered
+  // and the 486 of a parallel branch reach ctid after the 200, another 180 after the
+  // end. All are recorded; the call stays answered by e2, then ended.
+  using testing::At;
+  const auto at = [](int64_t s) { return absl::FromUnixSeconds(testing::kT0 + s); };
+  ApplyAll({At(Offered("c1"), at(1)), At(AnsweredBy("c1", "e2"), at(10)),
+            At(RingingAt("c1", "e2"), at(9)), At(BranchFailedAt("c1", "e1", 486), at(10))});
+  // Reported after the answer and occurring after it: refused as before.
+  EXPECT_EQ(Rejection(At(RingingAt("c1", "e1"), at(11))),
+            "call_id 'c1' is answered: an answered call rings again only after a transfer");
+  EXPECT_EQ(Rejection(At(BranchFailedAt("c1", "e1"), at(11))),
+            "call_id 'c1' is answered: a branch of an answered call cannot fail");
+  ApplyAll({At(Ended("c1"), at(12)), At(RingingAt("c1", "e1"), at(8))});
+  EXPECT_EQ(Rejection(At(RingingAt("c1", "e1"), at(13))),
+            "call_id 'c1' has already ended; nothing can happen to it any more");
+}
+
+TEST_F(CallTest, BranchFailedShape) {
+  ApplyAll({Offered("c1"), RingingAt("c1", "e1")});
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 200)),
+            "call.branch_failed.sip_code: must be a SIP failure status 300 to 699, not 200");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 0)),
+            "call.branch_failed.sip_code: must be a SIP failure status 300 to 699, not 0");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 700)),
+            "call.branch_failed.sip_code: must be a SIP failure status 300 to 699, not 700");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e9")), "employee_id 'e9' not found");
+  cti::v1::Event no_target = BranchFailedAt("c1", "e1");
+  no_target.mutable_call()->mutable_branch_failed()->clear_target();
+  EXPECT_EQ(Rejection(no_target),
+            "call.branch_failed.target: exactly one of employee_id, unit_id, number is required");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 486, std::string(201, 'x'))),
+            "call.branch_failed.reason: must be at most 200 characters (got 201)");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 486, "Busy\x01")),
+            "call.branch_failed.reason: must not contain control characters");
+  EXPECT_THAT(Rejection(BranchFailedAt("c1", "e1", 486, "Busy 010203-1239")),
+              ::testing::StartsWith("call.branch_failed.reason: "));
+  cti::v1::Event to_number = BranchFailedAt("c1", "e1", 404, "Not Found");
+  to_number.mutable_call()->mutable_branch_failed()->mutable_target()->set_number("4799");
+  EXPECT_EQ(Rejection(to_number), "");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 699, "")), "");
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 300, "Multiple Choices")), "");
+}
+
+TEST_F(CallTest, AFailedCallIsFinishedAndOnlyUnanswered) {
+  ApplyAll(
+      {Offered("c1"), RingingAt("c1", "e1"), BranchFailedAt("c1", "e1", 408), Failed("c1", 480)});
+  const std::string failed = "call_id 'c1' has already failed; nothing can happen to it any more";
+  EXPECT_EQ(Rejection(Failed("c1")), failed);
+  EXPECT_EQ(Rejection(Abandoned("c1")), failed);
+  EXPECT_EQ(Rejection(RingingAt("c1", "e1")), failed);
+  EXPECT_EQ(Rejection(AnsweredBy("c1", "e1")), failed);
+  EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1")), failed);
+  // Routing failed: the PBX answered 503 right after the offer.
+  ApplyAll({Offered("c2"), Failed("c2", 503, "Service Unavailable")});
+  ApplyAll({Offered("c3"), RingingAt("c3", "e1"), AnsweredBy("c3", "e1")});
+  EXPECT_EQ(Rejection(Failed("c3")),
+            "call_id 'c3' is answered: an answered call ends, it does not fail");
+  ApplyAll({Offered("c4"), Abandoned("c4")});
+  EXPECT_EQ(Rejection(Failed("c4")),
+            "call_id 'c4' has already abandoned; nothing can happen to it any more");
+  EXPECT_EQ(Rejection(Failed("c9")), "call_id 'c9' not found");
+}
+
+TEST_F(CallTest, FailedShape) {
+  ApplyAll({Offered("c1")});
+  EXPECT_EQ(Rejection(Failed("c1", 299)),
+            "call.failed.sip_code: must be a SIP failure status 300 to 699, not 299");
+  EXPECT_EQ(Rejection(Failed("c1", 503, std::string(201, 'x'))),
+            "call.failed.reason: must be at most 200 characters (got 201)");
+  EXPECT_THAT(Rejection(Failed("c1", 503, "ring 0102031239")),
+              ::testing::StartsWith("call.failed.reason: "));
+  EXPECT_EQ(Rejection(Failed("c1", 503, "")), "");
 }
 
 TEST_F(CallTest, TransferOnlyWhenAnswered) {

@@ -108,12 +108,18 @@ TEST(CtidMainTest, WritesPortFileServesAndStopsCleanlyOnSigterm) {
 TEST(CtidMainTest, InvalidFlagsExitWithTwoNamingTheFlag) {
   testing::TempDir dir;
   const std::string log = dir.path() + "/ctid.log";
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"--heartbeat-seconds", "0"},
-                                             {"--listen", "no-port"},
-                                             {"--subscriber-buffer", "0"},
-                                             {"--log", "tape"},
-                                             {"--no-such-flag"}}) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--heartbeat-seconds", "0"},
+           {"--listen", "no-port"},
+           {"--subscriber-buffer", "0"},
+           {"--log", "tape"},
+           {"--no-such-flag"},
+           // Needs --kamailio-sip-domain.
+           {"--kamailio-evapi", "127.0.0.1:8448"},
+           {"--kamailio-evapi", "no-port", "--http-listen", "127.0.0.1:0", "--kamailio-sip-domain",
+            "sip.test"},
+           {"--kamailio-evapi", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
+            "--kamailio-sip-domain", "sip.test"}}) {
     std::vector<std::string> with_dir = args;
     with_dir.push_back("--data-dir");
     with_dir.push_back(dir.path() + "/data");

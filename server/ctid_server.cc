@@ -253,6 +253,21 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
       return followed;
     }
   }
+  if (!options_.kamailio_evapi.empty()) {
+    if (kamailio_ == nullptr) {
+      return absl::InvalidArgumentError("--kamailio-evapi: needs --kamailio-sip-domain");
+    }
+    if (absl::Status valid = kamailio::CheckEvapiAddress(options_.kamailio_evapi); !valid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--kamailio-evapi: ", valid.message()));
+    }
+    kamailio::EvapiOptions evapi;
+    evapi.address = options_.kamailio_evapi;
+    evapi.rtjson = options_.kamailio;
+    evapi_ = std::make_unique<kamailio::EvapiAdapter>(
+        &deps_, std::move(evapi), [endpoint = kamailio_.get()](const std::string& tenant) {
+          return endpoint->NumberPlanOf(tenant);
+        });
+  }
   if (!options_.http_listen.empty()) {
     http_ = std::make_unique<http::HttpServer>();
     http_->Handle("GET", "/metrics", [this](const http::Request&) {
@@ -261,7 +276,8 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
       response.body = CollectCtidMetrics({.deps = &deps_,
                                           .rpc = rpc_metrics_.get(),
                                           .serving = serving_.load(std::memory_order_relaxed),
-                                          .mail_enabled = mail_ != nullptr});
+                                          .mail_enabled = mail_ != nullptr,
+                                          .evapi = evapi_.get()});
       return response;
     });
     if (kamailio_ != nullptr) {
@@ -299,6 +315,12 @@ bool CtidServer::WaitUntilServing(absl::Duration timeout) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_ || server_ == nullptr) return false;
   SetServing(true);
+  if (evapi_ != nullptr && !evapi_started_) {
+    evapi_started_ = true;
+    if (absl::Status started = evapi_->Start(); !started.ok()) {
+      spdlog::error("kamailio evapi: not started: {}", started.ToString());
+    }
+  }
   return true;
 }
 
@@ -319,6 +341,8 @@ void CtidServer::Shutdown() {
   if (mail_ != nullptr) mail_->Stop();
   if (hub_ != nullptr) hub_->Shutdown();
   if (waiters_ != nullptr) waiters_->FailAll(absl::UnavailableError("server is shutting down"));
+  // After FailAll (a worker waiting for the projection ends at once), before the log.
+  if (evapi_ != nullptr) evapi_->Stop();
   if (server_ != nullptr) {
     server_->Shutdown(absl::ToChronoTime(clock_->Now() + options_.shutdown_grace));
     server_->Wait();

@@ -9,6 +9,7 @@
 // metrics.h in Prometheus' text format.
 // Health: NOT_SERVING from the start until the projector has caught up with the log as
 // it was at start (WaitUntilServing), then SERVING; NOT_SERVING again on Shutdown.
+// Kamailio's call events (Options::kamailio_evapi) are read from then on.
 // Shutdown: refuses new calls, ends Subscribe streams and pending min_position waits
 // with UNAVAILABLE, cancels a running rebuild, lets unary calls in flight finish (up to
 // Options::shutdown_grace), stops the projector and closes the store and the log.
@@ -32,6 +33,7 @@
 #include "server/clock.h"
 #include "server/http/http_server.h"
 #include "server/identity.h"
+#include "server/kamailio/evapi_adapter.h"
 #include "server/kamailio/route_endpoint.h"
 #include "server/log/event_log.h"
 #include "server/log/kafka_log.h"
@@ -70,6 +72,10 @@ struct CtidOptions {
   // server/kamailio/route_endpoint.h): served when kamailio.sip_domain is set, which
   // then requires http_listen.
   kamailio::RtjsonOptions kamailio;
+  // Kamailio's evapi listener "HOST:PORT" (server/kamailio/evapi_adapter.h): its call
+  // events are appended to the log. Empty: off. Requires kamailio.sip_domain (URIs are
+  // read back with the routing endpoint's templates and number plans).
+  std::string kamailio_evapi;
   // Log every gRPC call (RpcMetrics::set_access_log); off: only server-side failures.
   bool access_log = false;
 };
@@ -99,6 +105,8 @@ class CtidServer {
   int http_port() const;
   // The Kamailio routing endpoint; nullptr when not served.
   kamailio::KamailioRouteEndpoint* kamailio() const { return kamailio_.get(); }
+  // The Kamailio call-event adapter; nullptr when off.
+  kamailio::EvapiAdapter* evapi() const { return evapi_.get(); }
   std::string address() const;
 
   // For tests and benchmarks.
@@ -136,6 +144,8 @@ class CtidServer {
   std::unique_ptr<RpcMetrics> rpc_metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<kamailio::KamailioRouteEndpoint> kamailio_;  // nullptr: not served
+  std::unique_ptr<kamailio::EvapiAdapter> evapi_;              // nullptr: off; started once serving
+  bool evapi_started_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   std::unique_ptr<http::HttpServer> http_;
   std::atomic<bool> serving_{false};
   std::string host_;

@@ -62,6 +62,7 @@ struct Flags {
   std::string kamailio_sip_domain;  // empty: no Kamailio routing endpoint
   std::string kamailio_voicemail_uri = "sip:voicemail-{mailbox}@{domain}";
   std::string kamailio_reception_uri = "sip:reception@{domain}";
+  std::string kamailio_evapi;  // empty: no Kamailio call events
   std::string log_format = "text";
   bool access_log = false;
 };
@@ -131,6 +132,10 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
                  "message, TP-6.2); {unit} is the unit the message is for, {domain} the SIP "
                  "domain")
       ->capture_default_str();
+  app.add_option("--kamailio-evapi", flags->kamailio_evapi,
+                 "Read Kamailio's call events: HOST:PORT of its evapi listener (netstrings); "
+                 "ctid connects, appends them to the log and acknowledges each; needs "
+                 "--kamailio-sip-domain; empty: off");
   app.add_option("--log-format", flags->log_format,
                  "Log lines as text or as JSON lines (json: time, level, msg and the line's "
                  "fields)")
@@ -224,6 +229,16 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   if (!flags->kamailio_sip_domain.empty() && flags->http_listen.empty()) {
     std::fprintf(stderr, "--kamailio-sip-domain: needs --http-listen\n");
     return kExitUsage;
+  }
+  if (!flags->kamailio_evapi.empty()) {
+    if (flags->kamailio_sip_domain.empty()) {
+      std::fprintf(stderr, "--kamailio-evapi: needs --kamailio-sip-domain\n");
+      return kExitUsage;
+    }
+    if (absl::Status s = cti::server::kamailio::CheckEvapiAddress(flags->kamailio_evapi); !s.ok()) {
+      std::fprintf(stderr, "--kamailio-evapi: %s\n", std::string(s.message()).c_str());
+      return kExitUsage;
+    }
   }
   if (flags->data_dir.empty()) {
     std::fprintf(stderr, "--data-dir: must not be empty\n");
@@ -323,6 +338,7 @@ int main(int argc, char** argv) {
   options.kamailio.sip_domain = flags.kamailio_sip_domain;
   options.kamailio.voicemail_uri = flags.kamailio_voicemail_uri;
   options.kamailio.reception_uri = flags.kamailio_reception_uri;
+  options.kamailio_evapi = flags.kamailio_evapi;
   options.log_backend = flags.log;
   options.kafka.brokers = flags.brokers;
   options.kafka.topic = flags.topic;

@@ -432,6 +432,42 @@ std::string CollectCtidMetrics(const CtidMetricsSources& sources) {
              "Messages for e-mail (TP-6.2) not yet delivered nor finally failed.", pending);
   out.Single("ctid_mail_enabled", "gauge", "1 when an SMTP server is configured, else 0.",
              sources.mail_enabled ? 1 : 0);
+  if (sources.evapi != nullptr) {
+    const kamailio::EvapiAdapter::Counters c = sources.evapi->counters();
+    out.Single("ctid_kamailio_evapi_connected", "gauge",
+               "1 while ctid is connected to Kamailio's evapi listener (--kamailio-evapi), "
+               "else 0.",
+               c.connected ? 1 : 0);
+    out.Single("ctid_kamailio_evapi_connections_total", "counter",
+               "Connections made to Kamailio's evapi listener.", static_cast<double>(c.connects));
+    out.Single("ctid_kamailio_evapi_connection_losses_total", "counter",
+               "Connections to Kamailio's evapi listener lost or reset (a malformed netstring).",
+               static_cast<double>(c.losses));
+    out.Single("ctid_kamailio_evapi_events_received_total", "counter",
+               "Call events read from Kamailio (re-sends and retransmissions included).",
+               static_cast<double>(c.received));
+    out.Single("ctid_kamailio_evapi_events_appended_total", "counter",
+               "Kamailio call events appended to the log as new records.",
+               static_cast<double>(c.appended));
+    out.Single("ctid_kamailio_evapi_events_duplicate_total", "counter",
+               "Kamailio call events acknowledged as already in the log (re-sends, "
+               "retransmissions, the routing lookup's own offer).",
+               static_cast<double>(c.duplicates));
+    out.Single("ctid_kamailio_evapi_events_refused_total", "counter",
+               "Kamailio call events acknowledged but refused for good (malformed, or against "
+               "the call rules).",
+               static_cast<double>(c.refused));
+    out.Single("ctid_kamailio_evapi_events_dropped_total", "counter",
+               "Kamailio call events dropped after waiting 60 s for their call to be offered.",
+               static_cast<double>(c.dropped));
+    out.Single("ctid_kamailio_evapi_events_transient_failures_total", "counter",
+               "Kamailio call events not acknowledged after a transient error (Kamailio "
+               "re-sends them).",
+               static_cast<double>(c.transient));
+    out.Single("ctid_kamailio_evapi_events_held", "gauge",
+               "Kamailio call events held now: their call is not offered yet.",
+               static_cast<double>(c.held));
+  }
   return out.text();
 }
 

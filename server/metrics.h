@@ -11,7 +11,8 @@
 // already keeps: the log's end and the projection's applied position per partition (the
 // projector's lag in records and in seconds), records applied and rejected, RocksDB's
 // block cache hits and misses and pending compaction, open Subscribe streams, the
-// e-mail outbox, the Kafka producer queue. Nothing of it runs on a call's path.
+// e-mail outbox, the Kafka producer queue, Kamailio's call-event adapter. Nothing of it
+// runs on a call's path.
 //
 // Names: ctid_<what>[_<unit>][_total]; every family has HELP and TYPE lines.
 #ifndef CTI_SERVER_METRICS_H_
@@ -30,6 +31,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "server/kamailio/evapi_adapter.h"
 #include "server/service_deps.h"
 
 namespace cti::server {
@@ -99,6 +101,8 @@ struct CtidMetricsSources {
   bool serving = false;
   // An SMTP server is configured (the outbox is counted either way).
   bool mail_enabled = false;
+  // Kamailio's call-event adapter; nullptr when off (its metrics are then left out).
+  const kamailio::EvapiAdapter* evapi = nullptr;
 };
 
 // The whole /metrics page.

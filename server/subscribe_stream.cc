@@ -237,7 +237,8 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   absl::flat_hash_set<std::string> members_;
   // Calls in progress that concern the employee or unit filter (rang at or were
   // answered by them, or were in the snapshot): their later records (transferred,
-  // ended, abandoned) name nobody but belong to the stream too. Followed like members_.
+  // ended, abandoned, failed) name nobody but belong to the stream too. Followed like
+  // members_.
   absl::flat_hash_set<std::string> calls_;
   absl::Duration heartbeat_;
   size_t capacity_ = 1;
@@ -354,10 +355,10 @@ void SubscribeStream::Follow(const LogRecord& record) {
   const cti::v1::Event& event = record.event();
   if (!event.has_call() || event.call().call_id().empty() || record.outcome().rejected()) return;
   const cti::v1::CallEvent& call = event.call();
-  if (call.has_ended() || call.has_abandoned()) {
+  if (call.has_ended() || call.has_abandoned() || call.has_failed()) {
     calls_.erase(call.call_id());
   } else if (call.has_offered() || call.has_ringing() || call.has_answered() ||
-             call.has_transferred()) {
+             call.has_transferred() || call.has_branch_failed()) {
     calls_.insert(call.call_id());
   }
 }

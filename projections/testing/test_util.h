@@ -184,6 +184,23 @@ inline cti::v1::Event Ended(const std::string& call_id) {
   e.mutable_call()->mutable_ended();
   return e;
 }
+inline cti::v1::Event BranchFailedAt(const std::string& call_id, const std::string& employee,
+                                     uint32_t sip_code = 486,
+                                     const std::string& reason = "Busy Here") {
+  cti::v1::Event e = CallEvent(call_id);
+  auto* failed = e.mutable_call()->mutable_branch_failed();
+  failed->mutable_target()->set_employee_id(employee);
+  failed->set_sip_code(sip_code);
+  failed->set_reason(reason);
+  return e;
+}
+inline cti::v1::Event Failed(const std::string& call_id, uint32_t sip_code = 480,
+                             const std::string& reason = "Temporarily Unavailable") {
+  cti::v1::Event e = CallEvent(call_id);
+  e.mutable_call()->mutable_failed()->set_sip_code(sip_code);
+  e.mutable_call()->mutable_failed()->set_reason(reason);
+  return e;
+}
 
 // Call targets, and an event with its occurred_at set to `t`.
 inline cti::v1::CallTarget EmployeeTarget(const std::string& id) {

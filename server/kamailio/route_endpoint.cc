@@ -137,6 +137,13 @@ absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> KamailioRout
   return plan;
 }
 
+absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>>
+KamailioRouteEndpoint::NumberPlanOf(const std::string& tenant) {
+  std::shared_ptr<cti::projections::Store> store = deps_.stores->Get();
+  if (store == nullptr) return absl::UnavailableError("ctid is stopping");
+  return PlanOf(tenant, *store);
+}
+
 http::Response KamailioRouteEndpoint::Handle(const http::Request& request) {
   if (!serving_()) return Text(503, "ctid is not serving yet (starting or stopping)");
   if (absl::Status gate = ServingGate(deps_); !gate.ok()) return Text(503, gate.ToString());

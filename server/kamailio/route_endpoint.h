@@ -70,6 +70,12 @@ class KamailioRouteEndpoint {
   // changes refresh the number plans. Call once, before serving.
   absl::Status Follow(SubscriptionHub* hub, int partitions);
 
+  // `tenant`'s number plan as of the live store (kept as for lookups; shared with the
+  // call-event adapter, evapi_adapter.h). UNAVAILABLE while ctid is stopping; storage
+  // errors as they are. Thread-safe.
+  absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> NumberPlanOf(
+      const std::string& tenant);
+
   // Appends handed to the log (new or duplicate) and those that failed, since start.
   uint64_t recordings() const { return recordings_.load(std::memory_order_relaxed); }
   uint64_t recording_failures() const { return failures_.load(std::memory_order_relaxed); }

@@ -618,6 +618,26 @@ void AddCalls(GoldenLog& log) {
   call("call.ringing-number", second).mutable_ringing()->mutable_target()->set_number("4712");
   call("call.abandoned", second).mutable_abandoned();
 
+  // Kamailio's call events (server/kamailio/evapi_adapter.h): a busy phone, then every
+  // destination failed.
+  const std::string unanswered = "5f1e7a20bd@10.0.0.5";
+  call("call.offered-failed", unanswered).mutable_offered()->set_dialled_number("+4574343434");
+  call("call.ringing-failed", unanswered)
+      .mutable_ringing()
+      ->mutable_target()
+      ->set_employee_id(ids::kBoLund);
+  {
+    auto* branch = call("call.branch_failed", unanswered).mutable_branch_failed();
+    branch->mutable_target()->set_employee_id(ids::kBoLund);
+    branch->set_sip_code(486);
+    branch->set_reason("Busy Here");
+  }
+  {
+    auto* failed = call("call.failed", unanswered).mutable_failed();
+    failed->set_sip_code(480);
+    failed->set_reason("Temporarily Unavailable");
+  }
+
   const std::string third = "77de01a9c3@10.0.0.5";
   {
     auto* offered = call("call.offered-voicemail", third).mutable_offered();
