@@ -96,20 +96,6 @@ bool Later(const google::protobuf::Timestamp& a, const google::protobuf::Timesta
   return a.seconds() != b.seconds() ? a.seconds() > b.seconds() : a.nanos() > b.nanos();
 }
 
-bool SameTarget(const cti::v1::CallTarget& a, const cti::v1::CallTarget& b) {
-  if (a.target_case() != b.target_case()) return false;
-  switch (a.target_case()) {
-    case cti::v1::CallTarget::kEmployeeId:
-      return a.employee_id() == b.employee_id();
-    case cti::v1::CallTarget::kUnitId:
-      return a.unit_id() == b.unit_id();
-    case cti::v1::CallTarget::kNumber:
-      return a.number() == b.number();
-    default:
-      return false;
-  }
-}
-
 // One life-cycle event (offered .. ended, abandoned, branch failed, failed).
 absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
                            const cti::v1::CallEvent& call) {
@@ -240,7 +226,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       if (phase == state::CALL_PHASE_ANSWERED) {
         return refuse("a branch of an answered call cannot fail");
       }
-      if (phase == state::CALL_PHASE_RINGING && SameTarget(state.target(), *target)) {
+      if (phase == state::CALL_PHASE_RINGING && SameCallTarget(state.target(), *target)) {
         state.set_phase(state.was_answered() ? state::CALL_PHASE_TRANSFERRED
                                              : state::CALL_PHASE_OFFERED);
         state.clear_target();

@@ -31,20 +31,6 @@ absl::Status CheckAssignee(ApplyContext& ctx, const FieldPath& path,
   }
 }
 
-bool SameTarget(const cti::v1::CallTarget& a, const cti::v1::CallTarget& b) {
-  if (a.target_case() != b.target_case()) return false;
-  switch (a.target_case()) {
-    case cti::v1::CallTarget::kEmployeeId:
-      return a.employee_id() == b.employee_id();
-    case cti::v1::CallTarget::kUnitId:
-      return a.unit_id() == b.unit_id();
-    case cti::v1::CallTarget::kNumber:
-      return a.number() == b.number();
-    default:
-      return true;
-  }
-}
-
 // The callback `id` (NOT_FOUND when never requested), FAILED_PRECONDITION when it was
 // completed already.
 absl::Status LoadOpen(ApplyContext& ctx, absl::string_view id, state::Callback* callback) {
@@ -115,7 +101,7 @@ absl::Status ApplyCallbackAssigned(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(CheckAssignee(ctx, path / "assignee", change.assignee()));
   state::Callback callback;
   CTI_RETURN_IF_ERROR(LoadOpen(ctx, change.callback_id(), &callback));
-  if (SameTarget(callback.assignee(), change.assignee())) {
+  if (SameCallTarget(callback.assignee(), change.assignee())) {
     return absl::FailedPreconditionError(absl::StrCat("callback_id '", change.callback_id(),
                                                       "' is already assigned to that assignee"));
   }

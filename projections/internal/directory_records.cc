@@ -139,6 +139,20 @@ absl::Status CheckActiveEmployee(Txn& txn, absl::string_view tenant_prefix, cons
                      "employee_id", id, "has left");
 }
 
+bool SameCallTarget(const cti::v1::CallTarget& a, const cti::v1::CallTarget& b) {
+  if (a.target_case() != b.target_case()) return false;
+  switch (a.target_case()) {
+    case cti::v1::CallTarget::kEmployeeId:
+      return a.employee_id() == b.employee_id();
+    case cti::v1::CallTarget::kUnitId:
+      return a.unit_id() == b.unit_id();
+    case cti::v1::CallTarget::kNumber:
+      return a.number() == b.number();
+    default:
+      return true;
+  }
+}
+
 absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
                              const cti::v1::CallTarget& target) {
   switch (target.target_case()) {

@@ -79,6 +79,10 @@ absl::Status CheckQueryScope(Txn& txn, absl::string_view tenant_prefix, absl::st
 absl::Status CheckCallTarget(Txn& txn, absl::string_view tenant_prefix, const FieldPath& path,
                              const cti::v1::CallTarget& target);
 
+// Whether two call targets name the same employee, unit or number (two unset targets
+// are the same).
+bool SameCallTarget(const cti::v1::CallTarget& a, const cti::v1::CallTarget& b);
+
 // Folded token -> match mask, for a name and its tasks.
 using SearchTokens = std::map<std::string, uint8_t>;
 SearchTokens SearchTokensOf(absl::string_view name,

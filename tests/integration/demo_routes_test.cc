@@ -4,7 +4,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,8 +13,8 @@
 #include "cti/v1/event_service.grpc.pb.h"
 #include "cti/v1/route_service.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/support/cti_client.h"
 #include "tests/support/ctid_process.h"
 
 namespace cti::test_support {
@@ -28,29 +27,9 @@ constexpr char kDemoTenant[] = "demo";
 // Appends every event of a JSON Lines file through AppendBatch, as `identity`; raises
 // `*last` to the position of the last one.
 void Load(CtidProcess& ctid, const std::string& path, const Identity& identity, uint64_t* last) {
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "cannot read " << path;
-  auto events = cti::v1::EventService::NewStub(ctid.Channel(identity));
-  std::vector<cti::v1::Event> all;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    cti::v1::Event event;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &event).ok()) << line;
-    all.push_back(std::move(event));
-  }
-  for (size_t i = 0; i < all.size(); i += 500) {
-    cti::v1::AppendBatchRequest request;
-    for (size_t j = i; j < all.size() && j < i + 500; ++j) *request.add_events() = all[j];
-    cti::v1::AppendBatchResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    grpc::Status status = events->AppendBatch(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    for (const cti::v1::AppendBatchResult& result : response.results()) {
-      ASSERT_EQ(result.code(), 0) << path << ": " << result.message();
-      *last = std::max(*last, result.appended().position());
-    }
-  }
+  const absl::StatusOr<uint64_t> position = CtiClient(ctid.Channel(identity)).AppendJsonLines(path);
+  ASSERT_TRUE(position.ok()) << position.status();
+  *last = std::max(*last, *position);
 }
 
 class DemoRoutesTest : public ::testing::Test {

@@ -14,7 +14,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -28,7 +27,6 @@
 #include "cti/v1/call_service.grpc.pb.h"
 #include "cti/v1/event_service.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/kamailio/kamailio_harness.h"
 #include "tests/support/child_process.h"
@@ -56,28 +54,8 @@ constexpr char kUnitNumber[] = "+4573767830";
 constexpr char kRingAllNumber[] = "+4573767999";
 
 void Load(CtidProcess& ctid, const std::string& path, const Identity& identity) {
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "cannot read " << path;
-  auto events = cti::v1::EventService::NewStub(ctid.Channel(identity));
-  std::vector<cti::v1::Event> all;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    cti::v1::Event event;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &event).ok()) << line;
-    all.push_back(std::move(event));
-  }
-  for (size_t i = 0; i < all.size(); i += 500) {
-    cti::v1::AppendBatchRequest request;
-    for (size_t j = i; j < all.size() && j < i + 500; ++j) *request.add_events() = all[j];
-    cti::v1::AppendBatchResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    grpc::Status status = events->AppendBatch(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    for (const cti::v1::AppendBatchResult& result : response.results()) {
-      ASSERT_EQ(result.code(), 0) << path << ": " << result.message();
-    }
-  }
+  const absl::StatusOr<uint64_t> last = CtiClient(ctid.Channel(identity)).AppendJsonLines(path);
+  ASSERT_TRUE(last.ok()) << last.status();
 }
 
 // The user part of a sip: URI.

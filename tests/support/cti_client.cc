@@ -1,8 +1,11 @@
 #include "tests/support/cti_client.h"
 
+#include <algorithm>
+#include <fstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 #include "tests/support/grpc_clients.h"
 
 namespace cti::test_support {
@@ -17,6 +20,41 @@ CtiClient::CtiClient(std::shared_ptr<grpc::Channel> channel)
       events_(cti::v1::EventService::NewStub(channel_)),
       directory_(cti::v1::DirectoryService::NewStub(channel_)),
       admin_(cti::v1::AdminService::NewStub(channel_)) {}
+
+absl::StatusOr<uint64_t> CtiClient::AppendJsonLines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::vector<cti::v1::Event> all;
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty() || line[0] == '#') continue;
+    cti::v1::Event event;
+    if (!google::protobuf::util::JsonStringToMessage(line, &event).ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", line_number, ": not a cti.v1.Event in JSON"));
+    }
+    all.push_back(std::move(event));
+  }
+  uint64_t last = 0;
+  for (size_t i = 0; i < all.size(); i += 500) {
+    cti::v1::AppendBatchRequest request;
+    for (size_t j = i; j < all.size() && j < i + 500; ++j) *request.add_events() = all[j];
+    cti::v1::AppendBatchResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    if (grpc::Status status = events_->AppendBatch(&context, request, &response); !status.ok()) {
+      return ToAbsl(status);
+    }
+    for (const cti::v1::AppendBatchResult& result : response.results()) {
+      if (result.code() != 0) {
+        return absl::FailedPreconditionError(absl::StrCat(path, ": ", result.message()));
+      }
+      last = std::max(last, result.appended().position());
+    }
+  }
+  return last;
+}
 
 absl::StatusOr<cti::v1::AppendResponse> CtiClient::Append(const cti::v1::Event& event,
                                                           absl::Duration timeout,

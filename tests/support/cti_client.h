@@ -41,6 +41,12 @@ class CtiClient {
                                                  absl::Duration timeout = absl::Seconds(10),
                                                  uint64_t min_position = 0);
 
+  // Appends every cti.v1.Event of a JSON Lines file (blank lines and '#' comments
+  // skipped) through AppendBatch, 500 at a time, in order; duplicates count as appended.
+  // Answers the highest position. Errors: the file unreadable, a line that is not an
+  // Event (named by its number), the first refusal (naming the file and the event).
+  absl::StatusOr<uint64_t> AppendJsonLines(const std::string& path);
+
   // GetStatus of the whole log (or of `tenant`), waiting for `min_position`.
   absl::StatusOr<cti::v1::GetStatusResponse> Status(uint64_t min_position = 0,
                                                     const std::string& tenant = "",
