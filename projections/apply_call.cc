@@ -11,7 +11,7 @@
 // answer) with no target; a failure of another branch (parallel ringing) changes
 // nothing but is recorded. A ringing or branch failure that occurred before the answer or
 // the end but is reported after it (replies race inside the PBX) is recorded and changes
-// nothing.
+// nothing, as is a ringing of the target that answered, reported after its answer.
 //
 // calls CF, under TenantPrefix(tenant) = T:
 //   T 'c' call_id       -> state.Call
@@ -26,9 +26,13 @@
 //   T 'n' call_id       -> "" while the call is in progress (offered, not yet ended or
 //                          abandoned): the live-calls index (live_calls.h)
 //   T 't' employee_id NUL call_id -> "" while the employee talks on the call: answered
-//                          by them and not yet transferred or ended (Route: busy)
+//                          by them (not their voicemail) and not yet transferred or
+//                          ended (Route: busy)
+//   T 'k' unit_id NUL day -> state.CallDayCounts: calls per unit and local day
+//                          (internal/call_counts_records.h, apply_call_counts.cc)
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
+#include "projections/internal/call_counts_records.h"
 #include "projections/internal/directory_records.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/message_records.h"
@@ -70,9 +74,11 @@ bool Finished(CallPhase phase) {
          phase == state::CALL_PHASE_FAILED;
 }
 
-// The employee talking on a call in `state`, or "" (nobody, or a unit or number).
+// The employee talking on a call in `state`, or "" (nobody, a unit or number, or a
+// voicemail).
 absl::string_view Talker(const state::Call& state) {
-  return state.phase() == state::CALL_PHASE_ANSWERED && state.target().has_employee_id()
+  return state.phase() == state::CALL_PHASE_ANSWERED && state.target().has_employee_id() &&
+                 !state.target_voicemail()
              ? absl::string_view(state.target().employee_id())
              : absl::string_view();
 }
@@ -132,6 +138,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
     state.set_offered_position(ctx.position);
     state.set_last_position(ctx.position);
     *state.mutable_phase_at() = ctx.event.occurred_at();
+    CTI_RETURN_IF_ERROR(CountOffered(ctx, p, call.offered(), &state));
     CTI_RETURN_IF_ERROR(txn.Put(Cf::kCalls, LiveCallKey(t, call.call_id()), ""));
     return txn.PutProto(Cf::kCalls, key, state);
   }
@@ -139,22 +146,32 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   // Shape of the change before the state it needs.
   const cti::v1::CallTarget* target = nullptr;
   FieldPath target_path = path;
+  bool voicemail = false;  // the target's voicemail, not the person or line
+  FieldPath voicemail_path = path;
   switch (call.change_case()) {
     case C::kRinging:
       target = &call.ringing().target();
       target_path = path / "ringing" / "target";
+      voicemail = call.ringing().voicemail();
+      voicemail_path = path / "ringing" / "voicemail";
       break;
     case C::kAnswered:
       target = &call.answered().by();
       target_path = path / "answered" / "by";
+      voicemail = call.answered().voicemail();
+      voicemail_path = path / "answered" / "voicemail";
       break;
     case C::kTransferred:
       target = &call.transferred().to();
       target_path = path / "transferred" / "to";
+      voicemail = call.transferred().voicemail();
+      voicemail_path = path / "transferred" / "voicemail";
       break;
     case C::kBranchFailed:
       target = &call.branch_failed().target();
       target_path = path / "branch_failed" / "target";
+      voicemail = call.branch_failed().voicemail();
+      voicemail_path = path / "branch_failed" / "voicemail";
       CTI_RETURN_IF_ERROR(
           CheckSipCode(path / "branch_failed" / "sip_code", call.branch_failed().sip_code()));
       CTI_RETURN_IF_ERROR(
@@ -168,6 +185,10 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       break;
   }
   if (target != nullptr) CTI_RETURN_IF_ERROR(CheckCallTarget(txn, t, target_path, *target));
+  if (voicemail && target->has_number()) {
+    return InvalidField(voicemail_path,
+                        "only an employee or a unit has a voicemail (TP-3.14), not a number");
+  }
   if (!known) return NotFound("call_id", call.call_id());
   // A late report: a PBX reports replies from several processes (Kamailio's workers) and
   // re-sends what was not acknowledged, so a ringing or a branch failure can arrive
@@ -177,6 +198,13 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   if ((call.has_ringing() || call.has_branch_failed()) &&
       (state.phase() == state::CALL_PHASE_ANSWERED || Finished(state.phase())) &&
       state.has_phase_at() && !Later(ctx.event.occurred_at(), state.phase_at())) {
+    return absl::OkStatus();
+  }
+  // The same for the ringing of the very target that answered, whatever its instant:
+  // that phone rings again only after a transfer (then the call is not answered), so
+  // this is its ringing before the answer, stamped later by another worker's clock.
+  if (call.has_ringing() && state.phase() == state::CALL_PHASE_ANSWERED &&
+      SameCallTarget(state.target(), *target) && state.target_voicemail() == voicemail) {
     return absl::OkStatus();
   }
   if (Finished(state.phase())) {
@@ -189,6 +217,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
         absl::StrCat("call_id '", call.call_id(), "' is ", PhaseName(state.phase()), ": ", what));
   };
   const CallPhase phase = state.phase();
+  const bool answered_before = state.was_answered();
   const std::string talker_before(Talker(state));
   switch (call.change_case()) {
     case C::kRinging:
@@ -197,12 +226,14 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       }
       state.set_phase(state::CALL_PHASE_RINGING);
       *state.mutable_target() = *target;
+      state.set_target_voicemail(voicemail);
       break;
     case C::kAnswered:
       if (phase == state::CALL_PHASE_ANSWERED) return refuse("it cannot be answered twice");
       state.set_phase(state::CALL_PHASE_ANSWERED);
       state.set_was_answered(true);
       *state.mutable_target() = *target;
+      state.set_target_voicemail(voicemail);
       *state.mutable_answered_at() = ctx.event.occurred_at();
       break;
     case C::kTransferred:
@@ -211,6 +242,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       }
       state.set_phase(state::CALL_PHASE_TRANSFERRED);
       *state.mutable_target() = *target;
+      state.set_target_voicemail(voicemail);
       break;
     case C::kAbandoned:
       if (state.was_answered()) return refuse("an answered call ends, it is not abandoned");
@@ -226,10 +258,12 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       if (phase == state::CALL_PHASE_ANSWERED) {
         return refuse("a branch of an answered call cannot fail");
       }
-      if (phase == state::CALL_PHASE_RINGING && SameCallTarget(state.target(), *target)) {
+      if (phase == state::CALL_PHASE_RINGING && SameCallTarget(state.target(), *target) &&
+          state.target_voicemail() == voicemail) {
         state.set_phase(state.was_answered() ? state::CALL_PHASE_TRANSFERRED
                                              : state::CALL_PHASE_OFFERED);
         state.clear_target();
+        state.set_target_voicemail(false);
       }
       break;
     case C::kFailed:
@@ -248,6 +282,14 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
   if (Finished(state.phase())) {
     CTI_RETURN_IF_ERROR(txn.Delete(Cf::kCalls, LiveCallKey(t, call.call_id())));
   }
+  if (call.has_answered() && !answered_before) {
+    CTI_RETURN_IF_ERROR(
+        CountOutcome(ctx, state, voicemail ? CallOutcome::kVoicemail : CallOutcome::kAnswered));
+  } else if (call.has_abandoned()) {
+    CTI_RETURN_IF_ERROR(CountOutcome(ctx, state, CallOutcome::kAbandoned));
+  } else if (call.has_failed()) {
+    CTI_RETURN_IF_ERROR(CountOutcome(ctx, state, CallOutcome::kFailed));
+  }
   if (const absl::string_view talker = Talker(state); talker != talker_before) {
     if (!talker_before.empty()) {
       CTI_RETURN_IF_ERROR(txn.Delete(Cf::kCalls, TalkingKey(t, talker_before, call.call_id())));
@@ -256,7 +298,7 @@ absl::Status CallLifeCycle(ApplyContext& ctx, const FieldPath& path,
       CTI_RETURN_IF_ERROR(txn.Put(Cf::kCalls, TalkingKey(t, talker, call.call_id()), ""));
     }
   }
-  if ((call.has_ringing() || call.has_answered()) && target->has_employee_id()) {
+  if ((call.has_ringing() || call.has_answered()) && target->has_employee_id() && !voicemail) {
     // Hunt groups order members by their last call (routing_records.h).
     std::string when;
     const google::protobuf::Timestamp& at = ctx.event.occurred_at();

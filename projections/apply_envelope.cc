@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cti/v1/common.pb.h"
+#include "projections/internal/apply_memo.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/rules.h"
 #include "projections/internal/shape.h"
@@ -133,9 +134,14 @@ bool IsRuleViolation(const absl::Status& status) {
          status.code() == absl::StatusCode::kFailedPrecondition;
 }
 
-absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position) {
+absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position, ApplyMemo* memo) {
+  // Staff and routing records may change what the memo holds (apply_memo.h).
+  if (memo != nullptr && event.payload_case() != cti::v1::Event::kCall &&
+      event.payload_case() != cti::v1::Event::kCalendar) {
+    memo->Clear();
+  }
   if (absl::Status s = CheckEnvelope(event); !s.ok()) return s;
-  ApplyContext ctx{txn, event, position, TenantPrefix(event.tenant())};
+  ApplyContext ctx{txn, event, position, TenantPrefix(event.tenant()), memo};
 
   // The Kafka backend cannot promise unique event_ids; the first record wins.
   std::string event_key;

@@ -99,6 +99,7 @@ absl::StatusOr<cti::v1::ListLiveCallsResponse> ListLiveCallsIn(
     *live.mutable_state_since() = call.phase_at();
     if (call.has_target()) {
       *live.mutable_target() = call.target();
+      live.set_voicemail(call.target_voicemail());
       if (call.target().has_unit_id()) live.set_unit_id(call.target().unit_id());
       if (call.target().has_employee_id()) {
         const std::string& employee_id = call.target().employee_id();

@@ -26,6 +26,26 @@ void NumberPlan::AddExtension(const std::string& extension, const std::string& e
   extensions_.try_emplace(extension, employee_id);
 }
 
+std::string NumberPlan::UnitFor(std::string_view number) const {
+  const std::string* employee = nullptr;
+  if (const cti::v1::RouteTarget* target = Find(number)) {
+    if (target->has_unit_id()) return target->unit_id();
+    if (target->has_employee_id()) employee = &target->employee_id();
+  }
+  if (employee == nullptr) employee = EmployeeWithExtension(number);
+  if (employee == nullptr) return "";
+  auto it = employee_units_.find(*employee);
+  return it == employee_units_.end() ? "" : it->second;
+}
+
+void NumberPlan::AddEmployeeUnit(const std::string& employee_id, const std::string& unit_id) {
+  employee_units_.try_emplace(employee_id, unit_id);
+}
+
+void NumberPlan::AddReceptionUnit(const std::string& unit_id) {
+  if (reception_unit_.empty()) reception_unit_ = unit_id;
+}
+
 void NumberPlan::Add(const std::string& number, cti::v1::RouteTarget target) {
   if (number.empty()) return;
   targets_.try_emplace(number, std::move(target));
@@ -45,6 +65,9 @@ absl::StatusOr<NumberPlan> ReadNumberPlan(const Store& store, std::string_view t
                           parsed = false;
                           return false;
                         }
+                        if (unit.active() && unit.kind() == cti::v1::UNIT_KIND_RECEPTION) {
+                          plan.AddReceptionUnit(unit.unit_id());
+                        }
                         if (unit.active() && !unit.phone_number().empty()) {
                           cti::v1::RouteTarget target;
                           target.set_unit_id(unit.unit_id());
@@ -60,7 +83,10 @@ absl::StatusOr<NumberPlan> ReadNumberPlan(const Store& store, std::string_view t
           parsed = false;
           return false;
         }
-        if (employee.active()) plan.AddExtension(employee.extension(), employee.employee_id());
+        if (employee.active()) {
+          plan.AddExtension(employee.extension(), employee.employee_id());
+          plan.AddEmployeeUnit(employee.employee_id(), employee.unit_id());
+        }
         if (employee.active() && !employee.direct_number().empty()) {
           cti::v1::RouteTarget target;
           target.set_employee_id(employee.employee_id());

@@ -31,15 +31,29 @@ class NumberPlan {
   size_t size() const { return targets_.size(); }
   // The active employee whose extension is `extension`, or nullptr.
   const std::string* EmployeeWithExtension(std::string_view extension) const;
+  // The unit a call dialling `number` is for (CallOffered.unit_id): the unit whose
+  // number it is, else the unit of the employee whose direct number or extension it is;
+  // "" when the plan has neither.
+  std::string UnitFor(std::string_view number) const;
+  // The unit that is reception, the switchboard (UNIT_KIND_RECEPTION): the active one
+  // with the smallest id; "" when the tenant has none. A PBX's "reception" destination
+  // rings there (TP-6.1, TP-6.2).
+  const std::string& reception_unit() const { return reception_unit_; }
 
   // Adds `number` -> `target` unless the number is taken (first wins). Empty: ignored.
   void Add(const std::string& number, cti::v1::RouteTarget target);
   // Adds `extension` -> `employee_id` unless the extension is taken. Empty: ignored.
   void AddExtension(const std::string& extension, const std::string& employee_id);
+  // Sets the reception unit unless one is set (first wins).
+  void AddReceptionUnit(const std::string& unit_id);
+  // Notes the unit of an active employee (for UnitFor).
+  void AddEmployeeUnit(const std::string& employee_id, const std::string& unit_id);
 
  private:
   absl::flat_hash_map<std::string, cti::v1::RouteTarget> targets_;
   absl::flat_hash_map<std::string, std::string> extensions_;
+  absl::flat_hash_map<std::string, std::string> employee_units_;
+  std::string reception_unit_;
 };
 
 // Reads `tenant`'s plan from one snapshot of `store`: a scan of the tenant's units and

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "projections/internal/apply_memo.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/overlay.h"
 #include "projections/internal/rules.h"
@@ -100,6 +101,7 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int p
   txn.UsePrefetched(&scratch.prefetched);
 
   std::vector<cti::v1::ApplyOutcome> outcomes(n);
+  internal::ApplyMemo memo;
   uint64_t applied = 0;
   uint64_t rejected = 0;
   uint64_t last = checkpoint;
@@ -111,7 +113,7 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int p
       outcomes[i] = *std::move(earlier);
       continue;
     }
-    absl::Status status = internal::ApplyEvent(txn, record.event(), record.position());
+    absl::Status status = internal::ApplyEvent(txn, record.event(), record.position(), &memo);
     if (status.ok()) {
       overlay.CommitRecord();
     } else if (internal::IsRuleViolation(status)) {

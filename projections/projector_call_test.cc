@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "projections/live_calls.h"
 #include "projections/testing/test_util.h"
 
 namespace cti::projections {
@@ -120,9 +121,11 @@ TEST_F(CallTest, ARingingOrBranchFailureReportedAfterTheAnswerItPrecededIsHistor
   const auto at = [](int64_t s) { return absl::FromUnixSeconds(testing::kT0 + s); };
   ApplyAll({At(Offered("c1"), at(1)), At(AnsweredBy("c1", "e2"), at(10)),
             At(RingingAt("c1", "e2"), at(9)), At(BranchFailedAt("c1", "e1", 486), at(10))});
-  // Reported after the answer and occurring after it: refused as before.
+  // Reported after the answer and occurring after it: refused as before, unless it is
+  // the phone that answered (its 180, stamped later by another worker's clock).
   EXPECT_EQ(Rejection(At(RingingAt("c1", "e1"), at(11))),
             "call_id 'c1' is answered: an answered call rings again only after a transfer");
+  EXPECT_EQ(Rejection(At(RingingAt("c1", "e2"), at(11))), "");
   EXPECT_EQ(Rejection(At(BranchFailedAt("c1", "e1"), at(11))),
             "call_id 'c1' is answered: a branch of an answered call cannot fail");
   ApplyAll({At(Ended("c1"), at(12)), At(RingingAt("c1", "e1"), at(8))});
@@ -154,6 +157,39 @@ TEST_F(CallTest, BranchFailedShape) {
   EXPECT_EQ(Rejection(to_number), "");
   EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 699, "")), "");
   EXPECT_EQ(Rejection(BranchFailedAt("c1", "e1", 300, "Multiple Choices")), "");
+}
+
+TEST_F(CallTest, AVoicemailIsAnEmployeesOrAUnitsAndDiffersFromThePerson) {
+  ApplyAll({Offered("c1"), RingingAt("c1", "e1")});
+  cti::v1::Event number_voicemail = RingingAt("c1", "e1");
+  number_voicemail.mutable_call()->mutable_ringing()->mutable_target()->set_number("4799");
+  number_voicemail.mutable_call()->mutable_ringing()->set_voicemail(true);
+  EXPECT_EQ(Rejection(number_voicemail),
+            "call.ringing.voicemail: only an employee or a unit has a voicemail (TP-3.14), not "
+            "a number");
+  // e1's voicemail failing is not e1's phone failing: the call still rings at e1.
+  cti::v1::Event voicemail_failed = BranchFailedAt("c1", "e1", 480);
+  voicemail_failed.mutable_call()->mutable_branch_failed()->set_voicemail(true);
+  ApplyAll({voicemail_failed});
+  cti::v1::ListLiveCallsRequest request;
+  request.set_tenant(testing::kTenant);
+  absl::StatusOr<cti::v1::ListLiveCallsResponse> live = LiveCalls(store_.get()).List(request);
+  ASSERT_TRUE(live.ok()) << live.status();
+  ASSERT_EQ(live->calls_size(), 1);
+  EXPECT_EQ(live->calls(0).state(), cti::v1::LIVE_CALL_STATE_RINGING);
+  EXPECT_EQ(live->calls(0).target().employee_id(), "e1");
+  EXPECT_FALSE(live->calls(0).voicemail());
+  // Now it rings at e1's voicemail, which answers: the live call says so.
+  cti::v1::Event at_voicemail = RingingAt("c1", "e1");
+  at_voicemail.mutable_call()->mutable_ringing()->set_voicemail(true);
+  cti::v1::Event answered = AnsweredBy("c1", "e1");
+  answered.mutable_call()->mutable_answered()->set_voicemail(true);
+  ApplyAll({at_voicemail, answered});
+  live = LiveCalls(store_.get()).List(request);
+  ASSERT_TRUE(live.ok()) << live.status();
+  ASSERT_EQ(live->calls_size(), 1);
+  EXPECT_EQ(live->calls(0).state(), cti::v1::LIVE_CALL_STATE_TALKING);
+  EXPECT_TRUE(live->calls(0).voicemail());
 }
 
 TEST_F(CallTest, AFailedCallIsFinishedAndOnlyUnanswered) {

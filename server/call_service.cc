@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "projections/call_counts.h"
 #include "projections/callbacks.h"
 #include "projections/live_calls.h"
 #include "projections/voicemail_duty.h"
@@ -56,6 +57,23 @@ grpc::ServerUnaryReactor* CallServiceImpl::GetVoicemailDuty(
                             absl::StatusOr<cti::v1::GetVoicemailDutyResponse> answer =
                                 cti::projections::VoicemailDuty(store.get(), deps.zone)
                                     .Get(*request, deps.clock->Now());
+                            if (!answer.ok()) return answer.status();
+                            *response = *std::move(answer);
+                            response->set_position(position);
+                            return absl::OkStatus();
+                          });
+}
+
+grpc::ServerUnaryReactor* CallServiceImpl::ListCallCounts(
+    grpc::CallbackServerContext* context, const cti::v1::ListCallCountsRequest* request,
+    cti::v1::ListCallCountsResponse* response) {
+  const ServiceDeps& deps = deps_;
+  return StartTenantQuery(context, deps, request->tenant(), request->min_position(), {},
+                          [&deps, request, response](int partition) -> absl::Status {
+                            std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
+                            const uint64_t position = store->AppliedPosition(partition);
+                            absl::StatusOr<cti::v1::ListCallCountsResponse> answer =
+                                cti::projections::CallCounts(store.get()).List(*request);
                             if (!answer.ok()) return answer.status();
                             *response = *std::move(answer);
                             response->set_position(position);

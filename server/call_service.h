@@ -1,7 +1,7 @@
 // CallServiceImpl: cti.v1.CallService on the gRPC callback API (see
 // proto/cti/v1/call_service.proto). Each call waits for its min_position (PositionGate),
-// then answers from projections::LiveCalls, Callbacks or VoicemailDuty over the live
-// store; the answer's position is the store's applied position of the tenant's
+// then answers from projections::LiveCalls, Callbacks, VoicemailDuty or CallCounts over
+// the live store; the answer's position is the store's applied position of the tenant's
 // partition, read before the query. "Now" (an unset request.at) is deps.clock's, local
 // days are in deps.zone.
 // Thread safety: gRPC calls the methods from many threads at once.
@@ -18,6 +18,7 @@ class CallServiceImpl final : public cti::v1::CallService::CallbackService {
   // The generated synchronous overload stays visible (and unimplemented).
   using cti::v1::CallService::CallbackService::GetVoicemailDuty;
   using cti::v1::CallService::CallbackService::ListCallbacks;
+  using cti::v1::CallService::CallbackService::ListCallCounts;
   using cti::v1::CallService::CallbackService::ListLiveCalls;
 
   // `deps` must outlive the service.
@@ -32,6 +33,9 @@ class CallServiceImpl final : public cti::v1::CallService::CallbackService {
   grpc::ServerUnaryReactor* GetVoicemailDuty(grpc::CallbackServerContext* context,
                                              const cti::v1::GetVoicemailDutyRequest* request,
                                              cti::v1::GetVoicemailDutyResponse* response) override;
+  grpc::ServerUnaryReactor* ListCallCounts(grpc::CallbackServerContext* context,
+                                           const cti::v1::ListCallCountsRequest* request,
+                                           cti::v1::ListCallCountsResponse* response) override;
 
  private:
   const ServiceDeps& deps_;

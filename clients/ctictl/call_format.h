@@ -19,6 +19,13 @@ std::string LiveStateLabel(cti::v1::LiveCallState state);
 std::string FormatLiveCalls(const cti::v1::ListLiveCallsResponse& response, absl::Time now,
                             const absl::TimeZone& zone);
 
+// The answer of ListCallCounts as text (ctictl call-counts): one row per unit and day
+// and a total row. Within phone hours: offered, answered (by a person), reached
+// voicemail, abandoned, failed, the answer rate (answered / offered), and the wait below which half
+// and nine in ten of the answers came (the upper bound of the bucket holding them, e.g. "<=15s");
+// then the whole day's offered and answered. "(none)" is the unit of calls of no unit.
+std::string FormatCallCounts(const cti::v1::ListCallCountsResponse& response);
+
 }  // namespace cti::ctictl
 
 #endif  // CTI_CLIENTS_CTICTL_CALL_FORMAT_H_

@@ -178,6 +178,23 @@ void AddCalls(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
            [options](Connection& c) { return RunCalls(c, *options, std::cout, std::cerr); });
 }
 
+void AddCallCounts(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<CallCountsOptions>();
+  CLI::App* command = AddCommand(
+      app, "call-counts", "Show the calls counted per unit and day (TP-3.6)",
+      "Per unit and local day, the calls offered within its phone hours (as ctid knew\n"
+      "them when each call came in): answered, abandoned by the caller, failed; the\n"
+      "answer rate; the wait by which half and nine in ten of the answers came; then the\n"
+      "whole day's calls offered and answered. A call counts for the unit whose number\n"
+      "was dialled, on the day it came in.");
+  command->add_option("--from", options->from_day, "The first day, YYYY-MM-DD")->required();
+  command->add_option("--to", options->to_day, "The last day, YYYY-MM-DD (default: --from)");
+  command->add_option("--unit", options->unit_id, "Only this unit's calls");
+  command->add_flag("--json", options->json, "Print the ListCallCountsResponse as protobuf JSON");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunCallCounts(c, *options, std::cout, std::cerr); });
+}
+
 void AddCallbacks(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   auto options = std::make_shared<CallbacksOptions>();
   CLI::App* command = AddCommand(
@@ -370,6 +387,7 @@ int RunCommandLine(int argc, char** argv) {
   AddStatus(app, globals, &exit_code);
   AddSearch(app, globals, &exit_code);
   AddCalls(app, globals, &exit_code);
+  AddCallCounts(app, globals, &exit_code);
   AddConsole(app, globals, &exit_code);
   AddCallbacks(app, globals, &exit_code);
   AddVoicemail(app, globals, &exit_code);

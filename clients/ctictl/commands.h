@@ -90,6 +90,15 @@ struct CallsOptions {
 int RunCalls(Connection& connection, const CallsOptions& options, std::ostream& out,
              std::ostream& err);
 
+struct CallCountsOptions {
+  std::string from_day;  // YYYY-MM-DD; required
+  std::string to_day;    // inclusive; empty: from_day
+  std::string unit_id;   // only this unit; empty: all
+  bool json = false;
+};
+int RunCallCounts(Connection& connection, const CallCountsOptions& options, std::ostream& out,
+                  std::ostream& err);
+
 // --- callbacks and voicemail duty (callback_commands.cc) ---
 
 struct CallbacksOptions {

@@ -81,8 +81,9 @@ const char* StateDa(cti::v1::LiveCallState state) {
 }
 
 std::string TargetText(const cti::v1::LiveCall& call) {
-  if (call.target().has_employee_id()) return call.target().employee_id();
-  if (call.target().has_unit_id()) return call.target().unit_id();
+  const char* const voicemail = call.voicemail() ? " (telefonsvarer)" : "";
+  if (call.target().has_employee_id()) return absl::StrCat(call.target().employee_id(), voicemail);
+  if (call.target().has_unit_id()) return absl::StrCat(call.target().unit_id(), voicemail);
   if (call.target().has_number()) return call.target().number();
   return "omstillingen";
 }

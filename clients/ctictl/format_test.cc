@@ -217,6 +217,27 @@ TEST(FormatLiveCalls, SummaryTableAndCounts) {
             "calls in progress: 0 waiting, 0 ringing, 0 talking\n");
 }
 
+TEST(FormatCallCounts, RowsPerUnitAndDayRateWaitsAndTotal) {
+  const auto response = FromJson<cti::v1::ListCallCountsResponse>(R"({"days": [
+    {"unit_id": "", "day": "2026-12-01", "all": {"offered": 1, "failed": 1},
+     "in_phone_hours": {"offered": 1, "failed": 1}},
+    {"unit_id": "ydelse", "day": "2026-12-01",
+     "all": {"offered": 6, "answered": 4, "abandoned": 1, "voicemail": 1},
+     "in_phone_hours": {"offered": 5, "answered": 3, "abandoned": 1, "voicemail": 1},
+     "answer_times": [{"up_to_seconds": 5, "calls": 1}, {"up_to_seconds": 10, "calls": 1},
+                      {"up_to_seconds": 15}, {"calls": 1}]}]})");
+  const std::string text = FormatCallCounts(response);
+  // Unit, day, in hours: offered, answered, voicemail, abandoned, failed, rate, waits;
+  // then the whole day's offered and answered.
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        "\n\\(none\\) +2026-12-01 +1 +0 +0 +0 +1 +0.0% +- +- +1 +0\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        "\nydelse +2026-12-01 +5 +3 +1 +1 +0 +60.0% +<=10s +>15s +6 +4\n"));
+  EXPECT_THAT(text,
+              ::testing::ContainsRegex("\n\\(all\\) +6 +3 +1 +1 +1 +50.0% +<=10s +>15s +7 +4\n"));
+  EXPECT_EQ(FormatCallCounts(cti::v1::ListCallCountsResponse()), "No calls in these days.\n");
+}
+
 TEST(RenderProgress, BarPercentageAndRate) {
   cti::v1::RebuildProgress progress;
   progress.set_applied(250);

@@ -19,8 +19,12 @@
 
 namespace cti::projections::internal {
 
-// Applies `event` at log `position` (0 when validating a command).
-absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position);
+struct ApplyMemo;
+
+// Applies `event` at log `position` (0 when validating a command). `memo`, when given,
+// carries what the rules may reuse within one batch (apply_memo.h).
+absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position,
+                        ApplyMemo* memo = nullptr);
 
 // The key under which `event`'s event_id is remembered (eventids family), or "" when
 // the event has none or its tenant is malformed.
@@ -42,6 +46,7 @@ struct ApplyContext {
   const cti::v1::Event& event;
   uint64_t position;
   std::string tenant_prefix;  // TenantPrefix(event.tenant())
+  ApplyMemo* memo = nullptr;  // within a batch of the projector; else null
 };
 
 // Staff family: units (apply_unit.cc) and employees (apply_employee.cc).

@@ -197,6 +197,20 @@ TEST_F(RouterTest, TP_4_4_AnEmployeeOnACallIsBusyAndAColleagueAnswers) {
   EXPECT_EQ(RouteNow(Employee("e1"), friday_ten).steps(0).employee_id(), "e1");
 }
 
+TEST_F(RouterTest, TP_3_14_ACallHerVoicemailAnswersDoesNotMakeHerBusy) {
+  const absl::Time friday_ten = Utc(2024, 3, 1, 9, 0);
+  cti::v1::Event voicemail = testing::AnsweredBy("c1", "e1");
+  voicemail.mutable_call()->mutable_answered()->set_voicemail(true);
+  ApplyAll({testing::Offered("c1"), voicemail});
+  const cti::v1::RouteResponse r = RouteNow(Employee("e1"), friday_ten);
+  ASSERT_FALSE(r.steps().empty());
+  EXPECT_EQ(r.steps(0).employee_id(), "e1") << Rules(r);
+  EXPECT_THAT(Rules(r), Not(HasSubstr("on another call")));
+  // Her own answer of a call does.
+  ApplyAll({testing::Offered("c2"), testing::AnsweredBy("c2", "e1")});
+  EXPECT_THAT(Rules(RouteNow(Employee("e1"), friday_ten)), HasSubstr("on another call"));
+}
+
 TEST_F(RouterTest, TP_4_4_ABusyEmployeesForwardingForBusyIsFollowed) {
   cti::v1::Event forwarding = ForwardToColleague("e1", "fw-busy", "e3", "optaget");
   forwarding.mutable_calendar()->mutable_forwarding_set()->set_condition(

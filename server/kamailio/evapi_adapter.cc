@@ -120,7 +120,7 @@ class EvapiAdapter::Shard {
   struct CallMemory {
     std::deque<Item> held;  // not acknowledged: the call was not offered yet
     absl::Time held_since;
-    std::optional<cti::v1::CallTarget> target;  // where it last rang or was answered
+    std::optional<EvapiDestination> target;  // where it last rang or was answered
     absl::Time touched;
   };
 
@@ -525,12 +525,13 @@ absl::Time EvapiAdapter::OccurredAt(const EvapiMessage& message) {
          absl::Milliseconds(static_cast<int64_t>(std::llround(absl::ToDoubleMilliseconds(offset))));
 }
 
-std::optional<cti::v1::CallTarget> EvapiAdapter::ResolveUri(const std::string& tenant,
-                                                            const std::string& uri,
-                                                            const cti::projections::Store& store) {
+std::optional<EvapiDestination> EvapiAdapter::ResolveUri(const std::string& tenant,
+                                                         const std::string& uri,
+                                                         const cti::projections::Store& store) {
   const std::string user = UriUser(uri);
   if (user.empty()) return std::nullopt;
-  cti::v1::CallTarget target;
+  EvapiDestination destination;
+  cti::v1::CallTarget& target = destination.target;
   if (std::optional<std::string> mailbox =
           MatchUriTemplate(options_.rtjson.voicemail_uri, "{mailbox}", user);
       mailbox.has_value() && !mailbox->empty()) {
@@ -542,72 +543,104 @@ std::optional<cti::v1::CallTarget> EvapiAdapter::ResolveUri(const std::string& t
     } else {
       target.set_unit_id(*mailbox);
     }
-    return target;
+    destination.voicemail = true;
+    return destination;
   }
+  absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> plan = plans_(tenant);
   if (std::optional<std::string> unit =
           MatchUriTemplate(options_.rtjson.reception_uri, "{unit}", user);
       unit.has_value()) {
-    if (unit->empty()) return std::nullopt;  // reception of no unit in particular
-    target.set_unit_id(*unit);
-    return target;
+    // The call rings at reception: the tenant's reception unit; without one, the unit
+    // the message is for when the URI names it.
+    if (plan.ok() && !(*plan)->reception_unit().empty()) {
+      target.set_unit_id((*plan)->reception_unit());
+    } else if (!unit->empty()) {
+      target.set_unit_id(*unit);
+    } else {
+      return std::nullopt;
+    }
+    return destination;
   }
   if (!IsDigits(user, /*allow_plus=*/true)) return std::nullopt;
-  absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> plan = plans_(tenant);
   if (plan.ok()) {
     if (const cti::v1::RouteTarget* found = (*plan)->Find(user)) {
       if (found->has_employee_id()) {
         target.set_employee_id(found->employee_id());
-        return target;
+        return destination;
       }
       if (found->has_unit_id()) {
         target.set_unit_id(found->unit_id());
-        return target;
+        return destination;
       }
     }
     if (const std::string* employee = (*plan)->EmployeeWithExtension(user)) {
       target.set_employee_id(*employee);
-      return target;
+      return destination;
     }
   } else {
     spdlog::warn("kamailio evapi: number plan of tenant {} unreadable: {}", tenant,
                  plan.status().ToString());
   }
   target.set_number(user);
-  return target;
+  return destination;
 }
 
-std::optional<cti::v1::CallTarget> EvapiAdapter::CurrentTarget(
-    const std::string& tenant, const std::string& call_id, const cti::projections::Store& store) {
+std::optional<EvapiDestination> EvapiAdapter::CurrentTarget(const std::string& tenant,
+                                                            const std::string& call_id,
+                                                            const cti::projections::Store& store) {
   cti::v1::ListLiveCallsRequest request;
   request.set_tenant(tenant);
   absl::StatusOr<cti::v1::ListLiveCallsResponse> live =
       cti::projections::LiveCalls(&store).List(request);
   if (!live.ok()) return std::nullopt;
   for (const cti::v1::LiveCall& call : live->calls()) {
-    if (call.call_id() == call_id && call.has_target()) return call.target();
+    if (call.call_id() == call_id && call.has_target()) {
+      return EvapiDestination{call.target(), call.voicemail()};
+    }
   }
   return std::nullopt;
 }
 
 EvapiAdapter::Outcome EvapiAdapter::Process(const Item& item,
-                                            std::optional<cti::v1::CallTarget>* memory,
+                                            std::optional<EvapiDestination>* memory,
                                             std::string* why) {
   const EvapiMessage& message = item.message;
-  std::optional<cti::v1::CallTarget> target;
+  std::optional<EvapiDestination> target;
   if (NeedsTarget(message.kind)) {
     std::shared_ptr<cti::projections::Store> store = deps_.stores->Get();
     if (store == nullptr) {
       *why = "ctid is stopping";
       return Outcome::kTransient;
     }
-    if (!message.uri.empty()) target = ResolveUri(message.tenant, message.uri, *store);
-    if (!target.has_value()) target = *memory;
-    if (!target.has_value()) target = CurrentTarget(message.tenant, message.call_id, *store);
+    if (!message.uri.empty()) {
+      // A named destination is never guessed from the call's past: a wrong target
+      // would misattribute the call in the log.
+      target = ResolveUri(message.tenant, message.uri, *store);
+      if (!target.has_value()) {
+        *why = absl::StrCat("uri: '", message.uri,
+                            "' names no extension, number, voicemail, or reception ctid knows (",
+                            "a \"reception\" destination needs a unit of kind "
+                            "UNIT_KIND_RECEPTION, TP-6.1)");
+        return Outcome::kRefused;
+      }
+    } else {
+      target = *memory;
+      if (!target.has_value()) target = CurrentTarget(message.tenant, message.call_id, *store);
+    }
   }
   absl::StatusOr<cti::v1::Event> event = MapEvapiMessage(message, target, OccurredAt(message));
   if (!event.ok()) {
     *why = std::string(event.status().message());
     return Outcome::kRefused;
+  }
+  if (event->call().has_offered() && !event->call().offered().dialled_number().empty()) {
+    // The unit the call is counted for, as the routing lookup records it.
+    absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> plan =
+        plans_(message.tenant);
+    if (plan.ok()) {
+      event->mutable_call()->mutable_offered()->set_unit_id(
+          (*plan)->UnitFor(event->call().offered().dialled_number()));
+    }
   }
   const Outcome outcome = Append(*event, why);
   if (outcome == Outcome::kLanded || outcome == Outcome::kDuplicate) {

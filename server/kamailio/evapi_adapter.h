@@ -144,12 +144,12 @@ class EvapiAdapter {
   // Worker side (shard threads).
   // Maps and appends one event; `memory` is the call's last known target (read and
   // updated). `why` receives the reason of a refusal or transient failure.
-  Outcome Process(const Item& item, std::optional<cti::v1::CallTarget>* memory, std::string* why);
-  std::optional<cti::v1::CallTarget> ResolveUri(const std::string& tenant, const std::string& uri,
+  Outcome Process(const Item& item, std::optional<EvapiDestination>* memory, std::string* why);
+  std::optional<EvapiDestination> ResolveUri(const std::string& tenant, const std::string& uri,
+                                             const cti::projections::Store& store);
+  std::optional<EvapiDestination> CurrentTarget(const std::string& tenant,
+                                                const std::string& call_id,
                                                 const cti::projections::Store& store);
-  std::optional<cti::v1::CallTarget> CurrentTarget(const std::string& tenant,
-                                                   const std::string& call_id,
-                                                   const cti::projections::Store& store);
   Outcome Append(const cti::v1::Event& event, std::string* why);
   absl::Time OccurredAt(const EvapiMessage& message);
 

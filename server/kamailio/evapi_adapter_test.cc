@@ -169,8 +169,11 @@ class EvapiAdapterTest : public ::testing::Test {
     e2.mutable_staff()->mutable_employee_hired()->mutable_employee()->set_extension("4712");
     e2.mutable_staff()->mutable_employee_hired()->mutable_employee()->set_direct_number(
         "+4589400012");
+    cti::v1::Event reception = testing::Administration("omstilling", "Receptionen");
+    reception.mutable_staff()->mutable_unit_defined()->mutable_unit()->set_kind(
+        cti::v1::UNIT_KIND_RECEPTION);
     cti::v1::AppendResponse response;
-    for (const cti::v1::Event& event : {unit, e1, e2}) {
+    for (const cti::v1::Event& event : {unit, e1, e2, reception}) {
       ASSERT_TRUE(IsOk(fixture_->Append(event, &response)));
     }
     fixture_->Status(response.position());  // the directory applied: the plan has it
@@ -317,8 +320,10 @@ TEST_F(EvapiAdapterTest, BranchFailuresAndRoutingFailureBecomeCallFailed) {
   EXPECT_EQ(call3[2].call().branch_failed().target().employee_id(), "e2");
   EXPECT_EQ(call3[2].call().branch_failed().sip_code(), 486u);
   EXPECT_EQ(call3[2].call().branch_failed().reason(), "Busy Here");
-  EXPECT_EQ(call3[3].call().ringing().target().employee_id(), "e1") << "e1's voicemail";
+  EXPECT_EQ(call3[3].call().ringing().target().employee_id(), "e1");
+  EXPECT_TRUE(call3[3].call().ringing().voicemail()) << "e1's voicemail, not e1";
   EXPECT_EQ(call3[4].call().branch_failed().target().employee_id(), "e1");
+  EXPECT_TRUE(call3[4].call().branch_failed().voicemail()) << "where it rang: e1's voicemail";
   EXPECT_EQ(call3[4].call().branch_failed().sip_code(), 408u);
   EXPECT_EQ(call3[5].call().failed().sip_code(), 480u);
   const std::vector<cti::v1::Event> call4 = Records("call-4");
@@ -327,6 +332,32 @@ TEST_F(EvapiAdapterTest, BranchFailuresAndRoutingFailureBecomeCallFailed) {
   EXPECT_EQ(call4[1].call().failed().reason(), "ctid unreachable");
   EXPECT_TRUE(LiveCalls().empty());
   EXPECT_EQ(adapter().counters().refused, 0u);
+}
+
+TEST_F(EvapiAdapterTest, ReceptionRingsAtTheReceptionUnitAndAnUnknownUriIsNeverGuessed) {
+  kamailio_.Send(Invite("r0", "call-r"));
+  kamailio_.Send(Branch("r1", "ringing", "call-r", 0, "4711"));
+  Json timeout = Branch("r2", "branch-failed", "call-r", 0, "4711");
+  timeout["code"] = 408;
+  kamailio_.Send(timeout);
+  kamailio_.Send(Branch("r3", "ringing", "call-r", 1, "reception"));  // the last step
+  // A destination ctid cannot name: refused, not put on e1 (where the call rang last).
+  Json unknown = Branch("r4", "branch-failed", "call-r", 2, "operator");
+  unknown["code"] = 404;
+  kamailio_.Send(unknown);
+  kamailio_.Send(Branch("r5", "answered", "call-r", 1, "reception"));
+  kamailio_.Send(Event("r6", "ended", "call-r"));
+  EXPECT_EQ(kamailio_.AcksUntil(7).size(), 7u);
+  const std::vector<cti::v1::Event> records = Records("call-r");
+  ASSERT_THAT(Kinds(records), ::testing::ElementsAre("offered", "ringing", "branch_failed",
+                                                     "ringing", "answered", "ended"));
+  EXPECT_EQ(records[0].call().offered().unit_id(), "adm") << "whose number was dialled";
+  EXPECT_EQ(records[1].call().ringing().target().employee_id(), "e1");
+  EXPECT_EQ(records[3].call().ringing().target().unit_id(), "omstilling")
+      << "reception is the unit of kind UNIT_KIND_RECEPTION";
+  EXPECT_EQ(records[4].call().answered().by().unit_id(), "omstilling");
+  EXPECT_TRUE(PollUntil([&] { return adapter().counters().refused == 1; }));
+  EXPECT_TRUE(LiveCalls().empty());
 }
 
 TEST_F(EvapiAdapterTest, ACancelIsAnAbandonedCallAndRefusalsAreAcknowledged) {

@@ -202,7 +202,7 @@ std::optional<std::string> MatchUriTemplate(std::string_view uri_template,
 }
 
 absl::StatusOr<cti::v1::Event> MapEvapiMessage(const EvapiMessage& message,
-                                               const std::optional<cti::v1::CallTarget>& target,
+                                               const std::optional<EvapiDestination>& destination,
                                                absl::Time occurred_at) {
   cti::v1::Event event;
   event.set_event_id(EvapiEventId(message));
@@ -214,7 +214,7 @@ absl::StatusOr<cti::v1::Event> MapEvapiMessage(const EvapiMessage& message,
   const bool needs_target = message.kind == EvapiKind::kRinging ||
                             message.kind == EvapiKind::kAnswered ||
                             message.kind == EvapiKind::kBranchFailed;
-  if (needs_target && !target.has_value()) {
+  if (needs_target && !destination.has_value()) {
     return Bad("uri", message.uri.empty()
                           ? "is absent and the call rings nowhere known"
                           : "names no employee, unit or number, and the call rings nowhere known");
@@ -227,16 +227,19 @@ absl::StatusOr<cti::v1::Event> MapEvapiMessage(const EvapiMessage& message,
       break;
     }
     case EvapiKind::kRinging:
-      *call->mutable_ringing()->mutable_target() = *target;
+      *call->mutable_ringing()->mutable_target() = destination->target;
+      call->mutable_ringing()->set_voicemail(destination->voicemail);
       break;
     case EvapiKind::kAnswered:
-      *call->mutable_answered()->mutable_by() = *target;
+      *call->mutable_answered()->mutable_by() = destination->target;
+      call->mutable_answered()->set_voicemail(destination->voicemail);
       break;
     case EvapiKind::kBranchFailed: {
       absl::StatusOr<uint32_t> code = FailureCode(message);
       if (!code.ok()) return code.status();
       cti::v1::CallBranchFailed* failed = call->mutable_branch_failed();
-      *failed->mutable_target() = *target;
+      *failed->mutable_target() = destination->target;
+      failed->set_voicemail(destination->voicemail);
       failed->set_sip_code(*code);
       failed->set_reason(CleanReason(message.reason));
       break;

@@ -82,16 +82,23 @@ std::string UriUser(std::string_view uri);
 std::optional<std::string> MatchUriTemplate(std::string_view uri_template,
                                             std::string_view placeholder, std::string_view user);
 
+// Where a branch of a call rings: an employee, a unit or a number, or the voicemail of
+// an employee or unit (CallRinging.voicemail and the like).
+struct EvapiDestination {
+  cti::v1::CallTarget target;
+  bool voicemail = false;
+};
+
 // The cti.v1 event for `message`: tenant, event_id (EvapiEventId), correlation_id (the
-// Call-ID when at most 128 bytes), occurred_at and the call event. `target` is the
-// destination of a ringing, answered or branch-failed event (resolved by the caller;
+// Call-ID when at most 128 bytes), occurred_at and the call event. `destination` is
+// where a ringing, answered or branch-failed event happened (resolved by the caller;
 // required for those kinds: INVALID_ARGUMENT "uri: ..." without it). The caller's
 // number is kept only when it is a phone number (2 to 20 digits, optional '+'), as is
 // the dialled number; a SIP code outside 300..699 (or missing) of a branch-failed or
 // failed event is INVALID_ARGUMENT; routing-failed is always 503. Reason phrases keep
 // printable characters only, at most 200 of them. The actor is left for the append path.
 absl::StatusOr<cti::v1::Event> MapEvapiMessage(const EvapiMessage& message,
-                                               const std::optional<cti::v1::CallTarget>& target,
+                                               const std::optional<EvapiDestination>& destination,
                                                absl::Time occurred_at);
 
 }  // namespace cti::server::kamailio

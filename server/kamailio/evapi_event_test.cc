@@ -16,10 +16,11 @@ constexpr char kInvite[] =
     R"({"v":1,"id":"ev-1","ev":"invite","tenant":"demo","call_id":"abc@host",)"
     R"("ts":1733000000123456,"from":"+4520304050","to":"+4573767830"})";
 
-cti::v1::CallTarget Employee(const std::string& id) {
-  cti::v1::CallTarget target;
-  target.set_employee_id(id);
-  return target;
+EvapiDestination Employee(const std::string& id, bool voicemail = false) {
+  EvapiDestination destination;
+  destination.target.set_employee_id(id);
+  destination.voicemail = voicemail;
+  return destination;
 }
 
 EvapiMessage Parsed(const std::string& json) {
@@ -163,6 +164,10 @@ TEST(EvapiEventTest, MapsEachKind) {
   m.kind = EvapiKind::kAnswered;
   e = MapEvapiMessage(m, Employee("e2"), at);
   EXPECT_EQ(e->call().answered().by().employee_id(), "e2");
+  EXPECT_FALSE(e->call().answered().voicemail());
+  e = MapEvapiMessage(m, Employee("e2", /*voicemail=*/true), at);
+  EXPECT_EQ(e->call().answered().by().employee_id(), "e2");
+  EXPECT_TRUE(e->call().answered().voicemail()) << "e2's voicemail answered, not e2";
 
   m.kind = EvapiKind::kBranchFailed;
   m.code = 486;

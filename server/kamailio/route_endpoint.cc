@@ -199,12 +199,13 @@ http::Response KamailioRouteEndpoint::Handle(const http::Request& request) {
   route->set_position(position);
   absl::StatusOr<std::string> doc = BuildRtjson(*route, options_);
   if (!doc.ok()) return Text(500, doc.status().ToString());
-  Record(*tenant, *call_id, caller, *to);
+  Record(*tenant, *call_id, caller, *to, (*plan)->UnitFor(*to));
   return http::Response{.content_type = "application/json", .body = *std::move(doc)};
 }
 
 void KamailioRouteEndpoint::Record(const std::string& tenant, const std::string& call_id,
-                                   const std::string& from, const std::string& to) {
+                                   const std::string& from, const std::string& to,
+                                   const std::string& unit_id) {
   cti::v1::Event event;
   event.set_event_id(RouteEventId(call_id));
   event.set_tenant(tenant);
@@ -214,6 +215,7 @@ void KamailioRouteEndpoint::Record(const std::string& tenant, const std::string&
   call->set_call_id(call_id);
   call->mutable_offered()->set_caller_number(from);
   call->mutable_offered()->set_dialled_number(to);
+  call->mutable_offered()->set_unit_id(unit_id);
   const bool posted = deps_.work->Post([this, event = std::move(event)]() mutable {
     cti::v1::Actor actor;
     actor.set_id("kamailio");

@@ -91,9 +91,10 @@ class KamailioRouteEndpoint {
   absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> PlanOf(
       const std::string& tenant, const cti::projections::Store& store);
   void StaffChanged(const std::string& tenant);
-  // Appends the CallOffered of a 200 answer, off the caller's thread.
+  // Appends the CallOffered of a 200 answer, off the caller's thread; `unit_id` is the
+  // unit the dialled number is for (NumberPlan::UnitFor).
   void Record(const std::string& tenant, const std::string& call_id, const std::string& from,
-              const std::string& to);
+              const std::string& to, const std::string& unit_id);
 
   const ServiceDeps& deps_;
   const RtjsonOptions options_;

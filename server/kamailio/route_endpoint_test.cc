@@ -284,6 +284,7 @@ TEST_F(KamailioRouteEndpointTest, RepeatedLookupIsRecordedOnce) {
       EXPECT_EQ(record.event().tenant(), "demo");
       EXPECT_EQ(record.event().call().call_id(), call_id);
       EXPECT_EQ(record.event().call().offered().dialled_number(), "+4573767830");
+      EXPECT_EQ(record.event().call().offered().unit_id(), "ydelse") << "whose number it is";
       EXPECT_EQ(record.event().call().offered().caller_number(), "");
       EXPECT_EQ(record.event().actor().id(), "kamailio");
     }

@@ -43,7 +43,9 @@ struct RtjsonOptions {
   // employee's voicemail) or else the unit id, "{domain}" by sip_domain.
   std::string voicemail_uri = "sip:voicemail-{mailbox}@{domain}";
   // The reception step's URI (reception takes a message, TP-6.2). "{unit}" is replaced
-  // by the unit the message is for (may be empty), "{domain}" by sip_domain.
+  // by the step's unit_id, empty when it names none (today's Route names none: one
+  // reception serves the municipality, TP-6.1), "{domain}" by sip_domain. Call events
+  // at this destination are the tenant's reception unit's (NumberPlan::reception_unit).
   std::string reception_uri = "sip:reception@{domain}";
 };
 

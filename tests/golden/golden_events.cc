@@ -607,10 +607,18 @@ void AddCalls(GoldenLog& log) {
     auto* offered = call("call.offered", first).mutable_offered();
     offered->set_caller_number("+4523456789");
     offered->set_dialled_number("+4574343434");
+    offered->set_unit_id(ids::kBorgerservice);  // the unit whose number it is
   }
   call("call.ringing", first).mutable_ringing()->mutable_target()->set_employee_id(ids::kBoLund);
   call("call.answered", first).mutable_answered()->mutable_by()->set_employee_id(ids::kBoLund);
   call("call.transferred", first).mutable_transferred()->mutable_to()->set_unit_id(ids::kJobcenter);
+  call("call.answered-unit", first).mutable_answered()->mutable_by()->set_unit_id(ids::kJobcenter);
+  {
+    // The job centre puts the caller through to Bo Lund's voicemail.
+    auto* to_voicemail = call("call.transferred-voicemail", first).mutable_transferred();
+    to_voicemail->mutable_to()->set_employee_id(ids::kBoLund);
+    to_voicemail->set_voicemail(true);
+  }
   call("call.ended", first).mutable_ended();
 
   const std::string second = "3c26a0fd41b2@10.0.0.5";
@@ -633,6 +641,19 @@ void AddCalls(GoldenLog& log) {
     branch->set_reason("Busy Here");
   }
   {
+    auto* ringing = call("call.ringing-failed-voicemail", unanswered).mutable_ringing();
+    ringing->mutable_target()->set_employee_id(ids::kBoLund);
+    ringing->set_voicemail(true);
+  }
+  {
+    // The voicemail server is down: Bo Lund's voicemail fails too.
+    auto* branch = call("call.branch_failed-voicemail", unanswered).mutable_branch_failed();
+    branch->mutable_target()->set_employee_id(ids::kBoLund);
+    branch->set_sip_code(503);
+    branch->set_reason("Service Unavailable");
+    branch->set_voicemail(true);
+  }
+  {
     auto* failed = call("call.failed", unanswered).mutable_failed();
     failed->set_sip_code(480);
     failed->set_reason("Temporarily Unavailable");
@@ -645,11 +666,22 @@ void AddCalls(GoldenLog& log) {
     offered->set_dialled_number("+4574344715");
   }
   {
+    // Bo Lund's voicemail rings and answers (not Bo Lund): counted as voicemail, he is
+    // not busy.
+    auto* ringing = call("call.ringing-voicemail", third).mutable_ringing();
+    ringing->mutable_target()->set_employee_id(ids::kBoLund);
+    ringing->set_voicemail(true);
+    auto* answered = call("call.answered-voicemail", third).mutable_answered();
+    answered->mutable_by()->set_employee_id(ids::kBoLund);
+    answered->set_voicemail(true);
+  }
+  {
     auto* left = call("call.voicemail_left", third).mutable_voicemail_left();
     left->set_voicemail_id("vm-2025-03-03-0001");
     left->mutable_mailbox()->set_employee_id(ids::kBoLund);
     left->set_duration_seconds(42);
   }
+  call("call.ended-voicemail", third).mutable_ended();
   call("call.voicemail_listened", third, Actor(ids::kBoLund, cti::v1::ROLE_SOFTPHONE, "Bo Lund"))
       .mutable_voicemail_listened()
       ->set_voicemail_id("vm-2025-03-03-0001");

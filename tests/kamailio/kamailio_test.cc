@@ -46,6 +46,8 @@ constexpr char kDomain[] = "sip.sydby.test";
 constexpr char kWeekday[] = "2026-12-01T10:00:00+01:00";
 // The same day at 19:00: every ordinary unit is closed.
 constexpr char kAfterHours[] = "2026-12-01T19:00:00+01:00";
+// Their local day: where ctid counts the calls.
+constexpr char kDay[] = "2026-12-01";
 // Line Nielsen (e128, Ydelsesteamet), available at kWeekday.
 constexpr char kEmployeeExtension[] = "4239";
 // Ydelsesteamet's number (deploy/demo, server/README.md).
@@ -98,6 +100,7 @@ class KamailioFixture : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<EvapiReader>> reader = EvapiReader::Connect(evapi_port_);
     ASSERT_TRUE(reader.ok()) << reader.status();
     evapi_ = std::move(*reader);
+    expected_ = CountedCalls();  // what the demo holds: none, or its own
   }
   static void StopAll() {
     evapi_.reset();
@@ -139,6 +142,8 @@ class KamailioFixture : public ::testing::Test {
     EXPECT_TRUE(answer.ok()) << answer.status();
     if (!answer.ok()) return json::object();
     EXPECT_EQ(answer->status, 200) << answer->body;
+    // The probe is recorded as a call.
+    if (answer->status == 200) expected_.set_offered(expected_.offered() + 1);
     json doc = json::parse(answer->body, nullptr, false);
     EXPECT_TRUE(doc.is_object() && doc["routes"].is_array() && !doc["routes"].empty())
         << answer->body;
@@ -178,6 +183,7 @@ class KamailioFixture : public ::testing::Test {
                                 const std::multiset<std::string>& kinds) {
     CtiClient client(ctid_->Channel(Admin()));
     std::multiset<std::string> seen;
+    bool by_voicemail = false;  // a voicemail answered (CallAnswered.voicemail)
     const absl::Time deadline = absl::Now() + absl::Seconds(20);
     while (absl::Now() < deadline) {
       cti::v1::SubscribeRequest request;
@@ -188,6 +194,7 @@ class KamailioFixture : public ::testing::Test {
       for (const cti::v1::LogRecord& record : records) {
         if (!record.event().has_call() || record.event().call().call_id() != call_id) continue;
         const cti::v1::CallEvent& call = record.event().call();
+        if (call.has_answered()) by_voicemail = call.answered().voicemail();
         const google::protobuf::OneofDescriptor* change =
             call.GetDescriptor()->FindOneofByName("change");
         if (change == nullptr) continue;
@@ -211,8 +218,59 @@ class KamailioFixture : public ::testing::Test {
     for (const auto& call : live.calls()) {
       EXPECT_NE(call.call_id(), call_id) << "a finished call is still live: " << call.DebugString();
     }
+    expected_.set_offered(expected_.offered() + kinds.count("offered"));
+    if (kinds.count("answered") > 0 && by_voicemail) {
+      expected_.set_voicemail(expected_.voicemail() + 1);
+    } else if (kinds.count("answered") > 0) {
+      expected_.set_answered(expected_.answered() + 1);
+    }
+    expected_.set_abandoned(expected_.abandoned() + kinds.count("abandoned"));
+    expected_.set_failed(expected_.failed() + kinds.count("failed"));
+    ExpectCallCounts();
   }
 
+  // The calls ctid counts on the test's local day (ListCallCounts, TP-3.6), summed over
+  // its units.
+  static cti::v1::CallTally CountedCalls(cti::v1::ListCallCountsResponse* answer = nullptr) {
+    auto calls = cti::v1::CallService::NewStub(ctid_->Channel(Admin()));
+    cti::v1::ListCallCountsRequest request;
+    request.set_tenant(kTenant);
+    request.set_from_day(kDay);
+    cti::v1::ListCallCountsResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    const grpc::Status status = calls->ListCallCounts(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    cti::v1::CallTally sum;
+    for (const cti::v1::UnitDayCallCounts& day : response.days()) {
+      sum.set_offered(sum.offered() + day.all().offered());
+      sum.set_answered(sum.answered() + day.all().answered());
+      sum.set_abandoned(sum.abandoned() + day.all().abandoned());
+      sum.set_failed(sum.failed() + day.all().failed());
+      sum.set_voicemail(sum.voicemail() + day.all().voicemail());
+    }
+    if (answer != nullptr) *answer = std::move(response);
+    return sum;
+  }
+
+  // The counts hold every call of the test so far: each probe and dialled call offered
+  // once, each outcome once.
+  static void ExpectCallCounts() {
+    const auto same = [](const cti::v1::CallTally& a, const cti::v1::CallTally& b) {
+      return a.offered() == b.offered() && a.answered() == b.answered() &&
+             a.voicemail() == b.voicemail() && a.abandoned() == b.abandoned() &&
+             a.failed() == b.failed();
+    };
+    cti::v1::CallTally counted = CountedCalls();
+    for (const absl::Time deadline = absl::Now() + absl::Seconds(10);
+         !same(counted, expected_) && absl::Now() < deadline;) {
+      absl::SleepFor(absl::Milliseconds(200));  // a probe's offer is recorded off its path
+      counted = CountedCalls();
+    }
+    EXPECT_EQ(counted.DebugString(), expected_.DebugString()) << "ListCallCounts on " << kDay;
+  }
+
+  static cti::v1::CallTally expected_;
   static std::string work_dir_;
   static int http_port_;
   static int evapi_port_;
@@ -220,6 +278,7 @@ class KamailioFixture : public ::testing::Test {
   static std::unique_ptr<KamailioProcess> kamailio_;
   static std::unique_ptr<EvapiReader> evapi_;
 };
+cti::v1::CallTally KamailioFixture::expected_;
 std::string KamailioFixture::work_dir_;
 int KamailioFixture::http_port_ = 0;
 int KamailioFixture::evapi_port_ = 0;
@@ -260,6 +319,22 @@ TEST_F(KamailioWeekdayTest, AnAvailableEmployeeIsRungAnswersAndTheCallEndsWithBy
   EXPECT_FALSE(SentEvent(call.call_id, "failed"));
   EXPECT_FALSE(SentEvent(call.call_id, "abandoned"));
   ExpectCallRecords(call.call_id, {"offered", "ringing", "answered", "ended"});
+  // Counted for Ydelsesteamet, Line Nielsen's unit, within its phone hours, with its wait.
+  cti::v1::ListCallCountsResponse counts;
+  CountedCalls(&counts);
+  bool found = false;
+  for (const cti::v1::UnitDayCallCounts& day : counts.days()) {
+    if (day.unit_id() != "ydelse") continue;
+    found = true;
+    EXPECT_EQ(day.in_phone_hours().offered(), 2u)
+        << "the probe and the call: " << day.DebugString();
+    EXPECT_EQ(day.in_phone_hours().answered(), 1u) << day.DebugString();
+    uint64_t timed = 0;
+    for (const cti::v1::AnswerTimeBucket& bucket : day.answer_times()) timed += bucket.calls();
+    EXPECT_EQ(timed, 1u) << day.DebugString();
+    EXPECT_EQ(day.answer_times(0).calls(), 1u) << "answered within 5 s: " << day.DebugString();
+  }
+  EXPECT_TRUE(found) << counts.DebugString();
 }
 
 TEST_F(KamailioWeekdayTest, BusyFailsOverToTheNextStep) {
@@ -459,6 +534,21 @@ TEST_F(KamailioAfterHoursTest, AClosedUnitsCallReachesVoicemailOrReception) {
   ExpectEvent(call.call_id, "answered",
               {"\"uri\":\"" + doc["routes"][0]["uri"].get<std::string>() + "\""});
   ExpectCallRecords(call.call_id, {"offered", "ringing", "answered", "ended"});
+  // Counted for Ydelsesteamet, whose number was dialled, outside its phone hours.
+  cti::v1::ListCallCountsResponse counts;
+  CountedCalls(&counts);
+  bool found = false;
+  for (const cti::v1::UnitDayCallCounts& day : counts.days()) {
+    if (day.unit_id() != "ydelse") continue;
+    found = true;
+    EXPECT_EQ(day.all().offered(), 2u) << "the probe and the call: " << day.DebugString();
+    // The first entry: the unit's voicemail (reached, not answered) or reception.
+    EXPECT_EQ(day.all().voicemail(), absl::StartsWith(first, "voicemail-") ? 1u : 0u)
+        << day.DebugString();
+    EXPECT_EQ(day.all().answered() + day.all().voicemail(), 1u) << day.DebugString();
+    EXPECT_EQ(day.in_phone_hours().offered(), 0u) << "19:00: closed. " << day.DebugString();
+  }
+  EXPECT_TRUE(found) << counts.DebugString();
 }
 
 // Runs last in this suite: stops ctid.

@@ -283,6 +283,13 @@ echo "| run | received | appended | duplicate | refused | dropped | transient | 
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 cat "$work/events.rows"
 echo
+if cat "$work/ctid.out" "$work/ctid.err" | grep -q "kamailio evapi: .* refused:"; then
+  echo "Refused by ctid (its log, at most 10; both runs share one ctid):"
+  echo
+  cat "$work/ctid.out" "$work/ctid.err" | grep "kamailio evapi: .* refused:" | head -10 |
+    sed 's/^/    /'
+  echo
+fi
 if [ -s "$work/wire.rows" ]; then
   echo "On the wire (tcpdump on lo, µs; relayed = INVITE in → INVITE out to the phone at Kamailio):"
   echo
