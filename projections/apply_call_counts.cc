@@ -36,9 +36,8 @@ template <typename Change>
 absl::Status Update(ApplyContext& ctx, absl::string_view unit, absl::string_view day,
                     Change change) {
   const std::string key = CallCountsKey(ctx.tenant_prefix, unit, day);
-  state::CallDayCounts counts;
-  CTI_ASSIGN_OR_RETURN(bool known, ctx.txn.GetProto(Cf::kCalls, key, &counts));
-  (void)known;
+  state::CallDayCounts counts;  // empty when the day has no record yet
+  CTI_RETURN_IF_ERROR(ctx.txn.GetProto(Cf::kCalls, key, &counts).status());
   change(counts);
   return ctx.txn.PutProto(Cf::kCalls, key, counts);
 }
@@ -111,26 +110,27 @@ absl::Status CountOutcome(ApplyContext& ctx, const state::Call& call, CallOutcom
         absl::ToInt64Milliseconds(AbslTimeOf(call.answered_at()) - AbslTimeOf(call.offered_at()));
     if (wait_ms < 0) wait_ms = 0;  // clocks of two reporters
   }
-  return Update(ctx, call.counted_unit(), call.counted_day(), [&](state::CallDayCounts& counts) {
-    for (const bool all : {true, false}) {
-      if (!all && !in_hours) continue;
-      state::CallTally& tally = all ? *counts.mutable_all() : *counts.mutable_in_phone_hours();
-      switch (outcome) {
-        case CallOutcome::kAnswered:
-          tally.set_answered(tally.answered() + 1);
-          break;
-        case CallOutcome::kVoicemail:
-          tally.set_voicemail(tally.voicemail() + 1);
-          break;
-        case CallOutcome::kAbandoned:
-          tally.set_abandoned(tally.abandoned() + 1);
-          break;
-        case CallOutcome::kFailed:
-          tally.set_failed(tally.failed() + 1);
-          break;
-      }
+  const auto count = [outcome](state::CallTally& tally) {
+    switch (outcome) {
+      case CallOutcome::kAnswered:
+        tally.set_answered(tally.answered() + 1);
+        break;
+      case CallOutcome::kVoicemail:
+        tally.set_voicemail(tally.voicemail() + 1);
+        break;
+      case CallOutcome::kAbandoned:
+        tally.set_abandoned(tally.abandoned() + 1);
+        break;
+      case CallOutcome::kFailed:
+        tally.set_failed(tally.failed() + 1);
+        break;
     }
-    if (outcome != CallOutcome::kAnswered || !in_hours) return;
+  };
+  return Update(ctx, call.counted_unit(), call.counted_day(), [&](state::CallDayCounts& counts) {
+    count(*counts.mutable_all());
+    if (!in_hours) return;
+    count(*counts.mutable_in_phone_hours());
+    if (outcome != CallOutcome::kAnswered) return;
     size_t bucket = 0;
     while (bucket < kAnswerWaitBoundsSeconds.size() &&
            wait_ms > int64_t{kAnswerWaitBoundsSeconds[bucket]} * 1000) {

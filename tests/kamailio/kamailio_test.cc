@@ -27,6 +27,7 @@
 #include "cti/v1/call_service.grpc.pb.h"
 #include "cti/v1/event_service.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/kamailio/kamailio_harness.h"
 #include "tests/support/child_process.h"
@@ -207,13 +208,11 @@ class KamailioFixture : public ::testing::Test {
     }
     EXPECT_EQ(absl::StrJoin(seen, ", "), absl::StrJoin(kinds, ", "))
         << "call " << call_id << ": the log's call records";
-    auto calls = cti::v1::CallService::NewStub(ctid_->Channel(Admin()));
     cti::v1::ListLiveCallsRequest live_request;
     live_request.set_tenant(kTenant);
     cti::v1::ListLiveCallsResponse live;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    const grpc::Status status = calls->ListLiveCalls(&context, live_request, &live);
+    const grpc::Status status =
+        CallService()->ListLiveCalls(WithDeadline().get(), live_request, &live);
     ASSERT_TRUE(status.ok()) << status.error_message();
     for (const auto& call : live.calls()) {
       EXPECT_NE(call.call_id(), call_id) << "a finished call is still live: " << call.DebugString();
@@ -232,14 +231,12 @@ class KamailioFixture : public ::testing::Test {
   // The calls ctid counts on the test's local day (ListCallCounts, TP-3.6), summed over
   // its units.
   static cti::v1::CallTally CountedCalls(cti::v1::ListCallCountsResponse* answer = nullptr) {
-    auto calls = cti::v1::CallService::NewStub(ctid_->Channel(Admin()));
     cti::v1::ListCallCountsRequest request;
     request.set_tenant(kTenant);
     request.set_from_day(kDay);
     cti::v1::ListCallCountsResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    const grpc::Status status = calls->ListCallCounts(&context, request, &response);
+    const grpc::Status status =
+        CallService()->ListCallCounts(WithDeadline().get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     cti::v1::CallTally sum;
     for (const cti::v1::UnitDayCallCounts& day : response.days()) {
@@ -253,17 +250,24 @@ class KamailioFixture : public ::testing::Test {
     return sum;
   }
 
+  // ctid's CallService (gRPC's generated client) as the admin, and a call context with a
+  // 10 s deadline.
+  static std::unique_ptr<cti::v1::CallService::Stub> CallService() {
+    return cti::v1::CallService::NewStub(ctid_->Channel(Admin()));
+  }
+  static std::unique_ptr<grpc::ClientContext> WithDeadline() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return context;
+  }
+
   // The counts hold every call of the test so far: each probe and dialled call offered
   // once, each outcome once.
   static void ExpectCallCounts() {
-    const auto same = [](const cti::v1::CallTally& a, const cti::v1::CallTally& b) {
-      return a.offered() == b.offered() && a.answered() == b.answered() &&
-             a.voicemail() == b.voicemail() && a.abandoned() == b.abandoned() &&
-             a.failed() == b.failed();
-    };
+    using google::protobuf::util::MessageDifferencer;
     cti::v1::CallTally counted = CountedCalls();
     for (const absl::Time deadline = absl::Now() + absl::Seconds(10);
-         !same(counted, expected_) && absl::Now() < deadline;) {
+         !MessageDifferencer::Equals(counted, expected_) && absl::Now() < deadline;) {
       absl::SleepFor(absl::Milliseconds(200));  // a probe's offer is recorded off its path
       counted = CountedCalls();
     }
