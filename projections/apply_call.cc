@@ -346,6 +346,36 @@ absl::Status MessageTaken(ApplyContext& ctx, const FieldPath& path,
   return ctx.txn.PutProto(Cf::kCalls, key, message);
 }
 
+// A decision trace (CallRouteDecided): checked, then kept in the log only.
+absl::Status RouteDecided(const FieldPath& path, const cti::v1::CallEvent& call) {
+  const cti::v1::CallRouteDecided& decided = call.route_decided();
+  const cti::v1::RouteTarget& target = decided.target();
+  if (target.target_case() == cti::v1::RouteTarget::TARGET_NOT_SET) {
+    return InvalidField(path / "target", "is required");
+  }
+  if (target.has_case_target()) {
+    const FieldPath key_path = path / "target" / "case_target";
+    switch (target.case_target().key_case()) {
+      case cti::v1::CaseTarget::kCpr:
+        return InvalidField(key_path / "cpr", "a CPR number is never stored (TP-4.2)");
+      case cti::v1::CaseTarget::kAddress:
+        return InvalidField(key_path / "address",
+                            "a citizen's address is not stored; the answer names the case key");
+      case cti::v1::CaseTarget::kSurname:
+        return InvalidField(key_path / "surname",
+                            "a citizen's surname is not stored; the answer names the case key");
+      default:
+        break;
+    }
+  }
+  if (decided.answer().steps().empty()) {
+    return InvalidField(path / "answer" / "steps",
+                        "Route never answers without a step (TP-4.8); at least one is required");
+  }
+  if (!decided.answer().has_at()) return InvalidField(path / "answer" / "at", "is required");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::CallEvent& call) {
@@ -362,6 +392,13 @@ absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::
       return CallLifeCycle(ctx, path, call);
     default:
       break;
+  }
+  if (call.has_route_decided()) {
+    if (call.call_id().empty()) {
+      return InvalidField(path / "call_id", "is required: a decision trace is for a call");
+    }
+    CTI_RETURN_IF_ERROR(CheckOpaqueId(path / "call_id", call.call_id()));
+    return RouteDecided(path / "route_decided", call);
   }
   CTI_RETURN_IF_ERROR(CheckOptionalCallId(path / "call_id", call.call_id()));
   switch (call.change_case()) {

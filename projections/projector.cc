@@ -4,17 +4,22 @@
 // staging area instead, internal/staged.h).
 #include "projections/projector.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/time_util.h"
 #include "projections/internal/apply_memo.h"
 #include "projections/internal/keys.h"
 #include "projections/internal/overlay.h"
 #include "projections/internal/rules.h"
 #include "projections/internal/store_impl.h"
 #include "projections/internal/txn.h"
+#include "rocksdb/db.h"
 #include "rocksdb/perf_level.h"
 #include "rocksdb/write_batch.h"
 
@@ -25,12 +30,39 @@ using internal::Cf;
 namespace internal {
 
 struct ApplyScratch {
+  // Per partition: the last second written to the log index (the running maximum of
+  // recorded_at, keys.h LogIndexKey) as committed; loaded from the store on first use.
+  absl::flat_hash_map<int, uint64_t> index_second;
   std::string event_key_bytes;  // the batch's event-id keys, back to back
   std::vector<size_t> event_key_ends;
   std::vector<absl::string_view> event_keys;
   Prefetched prefetched;
   rocksdb::WriteBatch batch;
 };
+
+namespace {
+
+// The last second in `partition`'s log index, 0 when it has none.
+absl::StatusOr<uint64_t> LastIndexedSecond(const StoreImpl& store, int partition) {
+  const std::string lower = LogIndexKey(partition, 0);
+  const std::string upper = PrefixSuccessor(lower.substr(0, 4));
+  rocksdb::ReadOptions read;
+  rocksdb::Slice upper_slice(upper);
+  read.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(read, store.cf(Cf::kLogIndex)));
+  it->SeekToLast();
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the log index");
+  if (!it->Valid() || it->key().size() != 12 || it->key().compare(ToSlice(lower)) < 0) return 0;
+  return DecodeBigEndian64(absl::string_view(it->key().data() + 4, 8));
+}
+
+// The second of `event`'s recorded_at, 0 before 1970 or when unset.
+uint64_t RecordedSecond(const cti::v1::Event& event) {
+  return event.recorded_at().seconds() > 0 ? static_cast<uint64_t>(event.recorded_at().seconds())
+                                           : 0;
+}
+
+}  // namespace
 
 }  // namespace internal
 
@@ -100,6 +132,26 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int p
   }
   txn.UsePrefetched(&scratch.prefetched);
 
+  // The log index: one key per new second of the running maximum of recorded_at.
+  auto indexed = scratch.index_second.find(partition);
+  if (indexed == scratch.index_second.end()) {
+    absl::StatusOr<uint64_t> last = internal::LastIndexedSecond(store, partition);
+    if (!last.ok()) return fail(last.status());
+    indexed = scratch.index_second.emplace(partition, *last).first;
+  }
+  uint64_t index_second = indexed->second;
+  std::string index_value;
+  const auto index_record = [&](const cti::v1::LogRecord& record) -> absl::Status {
+    const uint64_t second = internal::RecordedSecond(record.event());
+    if (second <= index_second) return absl::OkStatus();
+    index_second = second;
+    index_value.clear();
+    internal::AppendBigEndian64(&index_value, record.position());
+    absl::Status s = txn.Put(Cf::kLogIndex, internal::LogIndexKey(partition, second), index_value);
+    overlay.CommitRecord();
+    return s;
+  };
+
   std::vector<cti::v1::ApplyOutcome> outcomes(n);
   internal::ApplyMemo memo;
   uint64_t applied = 0;
@@ -136,6 +188,7 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int p
     } else {
       return fail(status);  // storage failure: nothing of this batch is written
     }
+    if (absl::Status s = index_record(record); !s.ok()) return fail(s);
     ++applied;
     last = record.position();
   }
@@ -146,6 +199,7 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int p
   if (absl::Status s = store.Commit(&batch, partition, last, applied, rejected); !s.ok()) {
     return fail(s);
   }
+  indexed->second = index_second;
   cache.Absorb(overlay);
   if (staged != nullptr) staged->AfterBatch();
   return outcomes;

@@ -82,6 +82,12 @@ absl::StatusOr<cti::v1::Event> PrepareEvent(const cti::v1::Event& sent, const st
   if (event.tenant().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(root, ".tenant is required"));
   }
+  if (event.has_call() && event.call().has_route_decided()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        root,
+        ".call.route_decided: a decision trace is recorded by ctid itself when it answers "
+        "Route for a call (RouteRequest.call_id); it cannot be appended"));
+  }
   *event.mutable_actor() = actor;
   event.clear_recorded_at();
   if (event.event_id().empty()) event.set_event_id(NewEventId());

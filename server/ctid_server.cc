@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "projections/hours/time_zone.h"
 #include "server/admin_service.h"
+#include "server/audit_service.h"
 #include "server/call_service.h"
 #include "server/directory_service.h"
 #include "server/event_service.h"
@@ -197,6 +198,9 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
     auto feed = std::make_shared<RouteCacheFeed>(route_cache_.get());
     if (absl::StatusOr<uint64_t> added = hub_->Add(p, feed); !added.ok()) return added.status();
   }
+  // Route's decision traces (TP-5.3).
+  tracer_ = std::make_unique<DecisionTracer>(log_.get(), clock_);
+  deps_.tracer = tracer_.get();
   // The TP-4.8 check after every staff or calendar change.
   check_monitor_ = std::make_shared<RoutingCheckMonitor>(&deps_);
   deps_.routing_check = check_monitor_.get();
@@ -216,6 +220,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   services_.push_back(std::make_unique<AdminServiceImpl>(&deps_));
   services_.push_back(std::make_unique<RouteServiceImpl>(&deps_));
   services_.push_back(std::make_unique<CallServiceImpl>(&deps_));
+  services_.push_back(std::make_unique<AuditServiceImpl>(&deps_));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -305,7 +310,8 @@ void CtidServer::SetServing(bool serving) {
   for (const char* name :
        {"", cti::v1::EventService::service_full_name(),
         cti::v1::DirectoryService::service_full_name(), cti::v1::AdminService::service_full_name(),
-        cti::v1::RouteService::service_full_name(), cti::v1::CallService::service_full_name()}) {
+        cti::v1::RouteService::service_full_name(), cti::v1::CallService::service_full_name(),
+        cti::v1::AuditService::service_full_name()}) {
     health->SetServingStatus(name, serving);
   }
 }

@@ -31,6 +31,7 @@
 #include "projections/route_cache.h"
 #include "server/backup.h"
 #include "server/clock.h"
+#include "server/decision_trace.h"
 #include "server/http/http_server.h"
 #include "server/identity.h"
 #include "server/kamailio/evapi_adapter.h"
@@ -125,6 +126,8 @@ class CtidServer {
   CtidOptions options_;
   cti::Clock* clock_ = nullptr;
   std::unique_ptr<cti::log::EventLog> log_;
+  // Route's decision traces; destroyed after the pool whose tasks may record one.
+  std::unique_ptr<DecisionTracer> tracer_;
   std::unique_ptr<IdentityResolver> identity_;
   std::unique_ptr<StoreGenerations> generations_;
   std::unique_ptr<StoreHolder> stores_;

@@ -17,6 +17,7 @@
 #include "cti/v1/route_service.pb.h"
 #include "projections/outbox.h"
 #include "projections/store.h"
+#include "server/decision_trace.h"
 #include "server/log/event_log.h"
 #include "server/logging.h"
 #include "server/projector_runner.h"
@@ -416,6 +417,16 @@ std::string CollectCtidMetrics(const CtidMetricsSources& sources) {
 
   out.Single("ctid_subscribe_streams", "gauge", "Open Subscribe streams following the log live.",
              static_cast<double>(deps.hub->subscriber_count()));
+  if (deps.tracer != nullptr) {
+    const DecisionTracer::Counters traces = deps.tracer->counters();
+    out.Single("ctid_route_traces_appended_total", "counter",
+               "Decision traces (call.route_decided) of Route answers for calls the log "
+               "acknowledged.",
+               static_cast<double>(traces.appended));
+    out.Single("ctid_route_traces_lost_total", "counter",
+               "Decision traces the log refused (logged; the Route answer was given).",
+               static_cast<double>(traces.lost));
+  }
 
   // The outbox, whether or not mail is on: messages piling up is what to alert on.
   const cti::projections::Outbox outbox(store.get());

@@ -4,12 +4,16 @@
 #include <grpcpp/support/slice.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "projections/router.h"
+#include "server/decision_trace.h"
 #include "server/position_gate.h"
 #include "server/status_mapping.h"
+#include "spdlog/spdlog.h"
 
 namespace cti::server {
 namespace {
@@ -48,6 +52,24 @@ grpc::ByteBuffer WireResponse(const cti::projections::Router::WireAnswer& answer
   return grpc::ByteBuffer(slices, 2);
 }
 
+// Hands the decision trace of `answer` to the pool: the caller does not wait for it.
+void Trace(const ServiceDeps& deps, const cti::v1::Actor& asker,
+           const std::shared_ptr<cti::v1::RouteRequest>& request,
+           const cti::projections::Router::WireAnswer& answer, uint64_t position) {
+  const bool posted = deps.work->Post(
+      [tracer = deps.tracer, asker, request, body = answer.body, at = answer.at, position] {
+        cti::v1::RouteResponse sent;
+        if (!sent.ParseFromString(*body)) return;  // made by Router: cannot happen
+        *sent.mutable_at() = ToProtoTimestamp(at);
+        sent.set_position(position);
+        tracer->Record(asker, *request, sent);
+      });
+  if (!posted) {
+    spdlog::warn("route: call {} of tenant {} not traced: ctid is stopping", request->call_id(),
+                 request->tenant());
+  }
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* context,
@@ -63,11 +85,25 @@ grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* c
   }
   if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const ServiceDeps& deps = deps_;
+  // A question for a call is traced under whoever asked (decision_trace.h).
+  std::optional<cti::v1::Actor> asker;
+  if (!request->call_id().empty() && deps.tracer != nullptr && deps.identity != nullptr) {
+    absl::StatusOr<cti::v1::Actor> actor = deps.identity->Resolve(*context);
+    if (!actor.ok()) {
+      grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+      reactor->Finish(ToGrpcStatus(absl::UnauthenticatedError(
+          absl::StrCat("call_id: a Route question for a call is recorded under the asker's "
+                       "identity (decision trace): ",
+                       actor.status().message()))));
+      return reactor;
+    }
+    asker = *std::move(actor);
+  }
   const int partition = deps.log->PartitionOf(request->tenant());
   // No pool: answered inline on the gRPC thread when min_position is applied already
   // (the common case), on deps.work after a wait.
   return StartPositionGated(context, deps, partition, request->min_position(), {},
-                            [&deps, partition, request, response]() -> absl::Status {
+                            [&deps, partition, request, response, asker]() -> absl::Status {
                               std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
                               const uint64_t position = store->AppliedPosition(partition);
                               const cti::projections::Router router(store.get(), deps.zone,
@@ -77,6 +113,8 @@ grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* c
                               if (!answer.ok()) return answer.status();
                               grpc::ByteBuffer reply = WireResponse(*answer, position);
                               response->Swap(&reply);
+                              if (asker.has_value())
+                                Trace(deps, *asker, request, *answer, position);
                               return absl::OkStatus();
                             });
 }

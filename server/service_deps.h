@@ -24,6 +24,7 @@ class RouteCache;
 namespace cti::server {
 
 class BackupMaker;
+class DecisionTracer;
 class ProjectorRunner;
 class Rebuilder;
 class RoutingCheckMonitor;
@@ -56,6 +57,9 @@ struct ServiceDeps {
   const ProjectorRunner* runner = nullptr;
   // Parsed routing records shared by Route calls (projections/route_cache.h).
   cti::projections::RouteCache* route_cache = nullptr;
+  // Appends the decision trace of every Route answered for a call (decision_trace.h);
+  // nullptr: answers are not traced.
+  DecisionTracer* tracer = nullptr;
   // The latest TP-4.8 findings per tenant (routing_check_monitor.h).
   const RoutingCheckMonitor* routing_check = nullptr;
   // The municipality's time zone (Europe/Copenhagen), loaded once at start: hours are

@@ -11,18 +11,16 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cti/v1/event_service.grpc.pb.h"
-#include "google/protobuf/descriptor.h"
-#include "google/protobuf/message.h"
 #include "projections/directory.h"
 #include "projections/presence.h"
 #include "server/log/event_log.h"
+#include "server/record_filter.h"
 #include "server/status_mapping.h"
+#include "server/wire_bytes.h"
 
 namespace cti::server {
 namespace {
@@ -37,105 +35,6 @@ constexpr uint32_t kMaxDelayMs = 1000;
 // Records read from the log per catch-up step.
 constexpr size_t kCatchUpChunk = 512;
 
-cti::v1::Family FamilyOf(const cti::v1::Event& event) {
-  switch (event.payload_case()) {
-    case cti::v1::Event::kCall:
-      return cti::v1::FAMILY_CALL;
-    case cti::v1::Event::kStaff:
-      return cti::v1::FAMILY_STAFF;
-    case cti::v1::Event::kCalendar:
-      return cti::v1::FAMILY_CALENDAR;
-    case cti::v1::Event::PAYLOAD_NOT_SET:
-      break;
-  }
-  return cti::v1::FAMILY_UNSPECIFIED;
-}
-
-// True when a string field of `message` (nested messages and repeated ones included)
-// whose name `wanted` accepts holds a value `accept` accepts.
-template <typename NameFn, typename ValueFn>
-bool AnyIdIn(const google::protobuf::Message& message, const NameFn& wanted,
-             const ValueFn& accept) {
-  const google::protobuf::Reflection* reflection = message.GetReflection();
-  std::vector<const google::protobuf::FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const google::protobuf::FieldDescriptor* field : fields) {
-    if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING &&
-        !field->is_repeated() && wanted(field->name())) {
-      if (accept(reflection->GetString(message, field))) return true;
-    } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (field->is_repeated()) {
-        for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-          if (AnyIdIn(reflection->GetRepeatedMessage(message, field, i), wanted, accept)) {
-            return true;
-          }
-        }
-      } else if (AnyIdIn(reflection->GetMessage(message, field), wanted, accept)) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-// The payload of `event` (not the envelope's actor), or nullptr.
-const google::protobuf::Message* PayloadOf(const cti::v1::Event& event) {
-  switch (event.payload_case()) {
-    case cti::v1::Event::kCall:
-      return &event.call();
-    case cti::v1::Event::kStaff:
-      return &event.staff();
-    case cti::v1::Event::kCalendar:
-      return &event.calendar();
-    case cti::v1::Event::PAYLOAD_NOT_SET:
-      break;
-  }
-  return nullptr;
-}
-
-bool IsEmployeeField(const std::string& name) { return name == "employee_id"; }
-// unit_id, to_unit_id, parent_unit_id, ...
-bool IsUnitField(const std::string& name) { return absl::EndsWith(name, "unit_id"); }
-
-// The employee filter: the payload names the employee in an employee_id field.
-bool NamesEmployee(const cti::v1::Event& event, const std::string& employee_id) {
-  const google::protobuf::Message* payload = PayloadOf(event);
-  return payload != nullptr && AnyIdIn(*payload, IsEmployeeField, [&](const std::string& value) {
-           return value == employee_id;
-         });
-}
-
-// The unit filter: the payload names the unit, or one of `members` as employee_id.
-bool NamesUnit(const cti::v1::Event& event, const std::string& unit_id,
-               const absl::flat_hash_set<std::string>& members) {
-  const google::protobuf::Message* payload = PayloadOf(event);
-  if (payload == nullptr) return false;
-  return AnyIdIn(*payload, IsUnitField,
-                 [&](const std::string& value) { return value == unit_id; }) ||
-         AnyIdIn(*payload, IsEmployeeField,
-                 [&](const std::string& value) { return members.contains(value); });
-}
-
-// Follows the unit's membership through a staff record (applied or not: a rejected
-// record changes nothing).
-void FollowMembership(const LogRecord& record, const std::string& unit_id,
-                      absl::flat_hash_set<std::string>* members) {
-  if (record.outcome().rejected() || !record.event().has_staff()) return;
-  const cti::v1::StaffEvent& staff = record.event().staff();
-  if (staff.has_employee_hired() && staff.employee_hired().employee().unit_id() == unit_id) {
-    members->insert(staff.employee_hired().employee().employee_id());
-  } else if (staff.has_employee_moved()) {
-    const cti::v1::EmployeeMoved& moved = staff.employee_moved();
-    if (moved.to_unit_id() == unit_id) {
-      members->insert(moved.employee_id());
-    } else {
-      members->erase(moved.employee_id());
-    }
-  } else if (staff.has_employee_left()) {
-    members->erase(staff.employee_left().employee_id());
-  }
-}
-
 // Why the stream is to end; the resume position is added when it does.
 struct Ending {
   absl::StatusCode code;
@@ -149,26 +48,6 @@ struct Queued {
   uint64_t position = 0;
   std::shared_ptr<const std::string> bytes;
 };
-
-// Appends protobuf's length-delimited field `field` holding `size` bytes (tag, length).
-void AppendFieldHeader(std::string* out, uint32_t field, size_t size) {
-  uint64_t tag = (static_cast<uint64_t>(field) << 3) | 2;  // wire type 2: length-delimited
-  for (uint64_t v : {tag, static_cast<uint64_t>(size)}) {
-    while (v >= 0x80) {
-      out->push_back(static_cast<char>(v | 0x80));
-      v >>= 7;
-    }
-    out->push_back(static_cast<char>(v));
-  }
-}
-
-// A ByteBuffer that owns `bytes` (no copy).
-grpc::ByteBuffer OwningBuffer(std::string bytes) {
-  auto* holder = new std::string(std::move(bytes));
-  grpc::Slice slice(
-      holder->data(), holder->size(), [](void* p) { delete static_cast<std::string*>(p); }, holder);
-  return grpc::ByteBuffer(&slice, 1);
-}
 
 grpc::ByteBuffer SerializedResponse(const SubscribeResponse& response) {
   return OwningBuffer(response.SerializeAsString());
@@ -201,13 +80,6 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
  private:
   absl::Status ParseRequest();
-  // True when `record` is within the tenant and the employee or unit filter (whatever
-  // its family and kind): the records Follow must see.
-  bool InScope(const LogRecord& record) const;
-  // InScope, and of the families and kinds asked for: delivered.
-  bool Matches(const LogRecord& record) const;
-  // Called for each record in scope in position order, once its outcome is known.
-  void Follow(const LogRecord& record);
   // Reads what the stream starts from (the unit's members, the snapshot) on the work
   // pool, then starts catch-up or goes live.
   void Prepare(uint64_t published);
@@ -230,16 +102,9 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   const SubscribeRequest request_;
   const absl::Status unreadable_;  // OK when the request was read
   int partition_ = 0;
-  absl::flat_hash_set<int> families_;       // Empty: all.
-  absl::flat_hash_set<std::string> kinds_;  // Event types (EventTypeOf); empty: all.
-  // The unit filter's members (SubscribeRequest.unit_id), followed by Follow(). Used by
-  // one thread at a time: Prepare, then catch-up, then OnBatch (handed over under mu_).
-  absl::flat_hash_set<std::string> members_;
-  // Calls in progress that concern the employee or unit filter (rang at or were
-  // answered by them, or were in the snapshot): their later records (transferred,
-  // ended, abandoned, failed) name nobody but belong to the stream too. Followed like
-  // members_.
-  absl::flat_hash_set<std::string> calls_;
+  // What the stream delivers; its unit members and calls are used by one thread at a
+  // time: Prepare, then catch-up, then OnBatch (handed over under mu_).
+  std::optional<RecordFilter> filter_;
   absl::Duration heartbeat_;
   size_t capacity_ = 1;
   uint32_t batch_records_ = 1;             // SubscribeRequest.batch_records, at least 1
@@ -282,7 +147,6 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 };
 
 absl::Status SubscribeStream::ParseRequest() {
-  if (request_.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
   if (request_.heartbeat_seconds() > kMaxHeartbeatSeconds) {
     return absl::InvalidArgumentError(absl::StrCat("heartbeat_seconds must be at most ",
                                                    kMaxHeartbeatSeconds, ", got ",
@@ -290,27 +154,15 @@ absl::Status SubscribeStream::ParseRequest() {
   }
   heartbeat_ = request_.heartbeat_seconds() == 0 ? deps_.options.default_heartbeat
                                                  : absl::Seconds(request_.heartbeat_seconds());
-  bool all = false;
-  for (int i = 0; i < request_.families_size(); ++i) {
-    const int family = request_.families(i);
-    if (!cti::v1::Family_IsValid(family)) {
-      return absl::InvalidArgumentError(absl::StrCat("families[", i, "]: unknown family ", family));
-    }
-    if (family == cti::v1::FAMILY_UNSPECIFIED) all = true;
-    families_.insert(family);
-  }
-  if (all) families_.clear();
-  for (int i = 0; i < request_.kinds_size(); ++i) {
-    if (!cti::log::AllEventTypes().contains(request_.kinds(i))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("kinds[", i, "]: unknown event type '", request_.kinds(i),
-                       "' (a family and a change, e.g. call.offered or staff.employee_hired)"));
-    }
-    kinds_.insert(request_.kinds(i));
-  }
-  if (!request_.unit_id().empty() && !request_.employee_id().empty()) {
-    return absl::InvalidArgumentError("unit_id, employee_id: give at most one of them");
-  }
+  RecordFilter::Spec spec;
+  spec.tenant = request_.tenant();
+  spec.families = &request_.families();
+  spec.kinds = &request_.kinds();
+  spec.employee_id = request_.employee_id();
+  spec.unit_id = request_.unit_id();
+  absl::StatusOr<RecordFilter> filter = RecordFilter::Make(spec);
+  if (!filter.ok()) return filter.status();
+  filter_ = *std::move(filter);
   if (request_.snapshot() && (request_.after_position() != 0 || request_.from_now())) {
     return absl::InvalidArgumentError(
         "snapshot: starts at the snapshot's position; after_position and from_now must not be "
@@ -333,34 +185,6 @@ absl::Status SubscribeStream::ParseRequest() {
   partition_ = deps_.log->PartitionOf(request_.tenant());
   capacity_ = std::max<size_t>(1, deps_.options.subscriber_buffer);
   return absl::OkStatus();
-}
-
-bool SubscribeStream::InScope(const LogRecord& record) const {
-  if (record.event().tenant() != request_.tenant()) return false;
-  if (request_.employee_id().empty() && request_.unit_id().empty()) return true;
-  if (record.event().has_call() && calls_.contains(record.event().call().call_id())) return true;
-  if (!request_.employee_id().empty()) return NamesEmployee(record.event(), request_.employee_id());
-  return NamesUnit(record.event(), request_.unit_id(), members_);
-}
-
-bool SubscribeStream::Matches(const LogRecord& record) const {
-  if (!families_.empty() && !families_.contains(FamilyOf(record.event()))) return false;
-  if (!kinds_.empty() && !kinds_.contains(cti::log::EventTypeOf(record.event()))) return false;
-  return InScope(record);
-}
-
-void SubscribeStream::Follow(const LogRecord& record) {
-  if (request_.employee_id().empty() && request_.unit_id().empty()) return;
-  if (!request_.unit_id().empty()) FollowMembership(record, request_.unit_id(), &members_);
-  const cti::v1::Event& event = record.event();
-  if (!event.has_call() || event.call().call_id().empty() || record.outcome().rejected()) return;
-  const cti::v1::CallEvent& call = event.call();
-  if (call.has_ended() || call.has_abandoned() || call.has_failed()) {
-    calls_.erase(call.call_id());
-  } else if (call.has_offered() || call.has_ringing() || call.has_answered() ||
-             call.has_transferred() || call.has_branch_failed()) {
-    calls_.insert(call.call_id());
-  }
 }
 
 void SubscribeStream::Begin() {
@@ -449,7 +273,7 @@ void SubscribeStream::Prepare(uint64_t published) {
     }
     if (members_now) {
       for (const cti::v1::Employee& employee : unit->employees()) {
-        members_.insert(employee.employee_id());
+        filter_->AddMember(employee.employee_id());
       }
     }
   }
@@ -467,11 +291,11 @@ void SubscribeStream::Prepare(uint64_t published) {
     // The store applies before it publishes: the snapshot is at or after `published`.
     start = std::max(snapshot->position(), published);
     if (!request_.unit_id().empty() || !request_.employee_id().empty()) {
-      for (const cti::v1::LiveCall& call : snapshot->calls()) calls_.insert(call.call_id());
+      for (const cti::v1::LiveCall& call : snapshot->calls()) filter_->AddCall(call.call_id());
     }
     if (!request_.unit_id().empty()) {
       for (const cti::v1::EmployeeAvailability& e : snapshot->employees()) {
-        members_.insert(e.employee_id());
+        filter_->AddMember(e.employee_id());
       }
     }
     absl::MutexLock lock(&mu_);
@@ -508,16 +332,16 @@ void SubscribeStream::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) 
     if (buffer_.empty()) held_since_ = deps_.clock->Now();
     for (size_t i = 0; i < records.size(); ++i) {
       const LogRecord* record = records[i];
-      if (record->position() <= cursor_ || !InScope(*record)) continue;
-      if (!Matches(*record)) {
-        Follow(*record);
+      if (record->position() <= cursor_ || !filter_->InScope(*record)) continue;
+      if (!filter_->Matches(*record)) {
+        filter_->Follow(*record);
         continue;
       }
       if (buffer_.size() >= capacity_) {
         overflow = true;
         break;
       }
-      Follow(*record);
+      filter_->Follow(*record);
       // Serialized once per batch, shared by every stream (no copy, no parse).
       buffer_.push_back(Queued{record->position(),
                                std::shared_ptr<const std::string>(batch, &batch->Serialized(i))});
@@ -710,15 +534,15 @@ void SubscribeStream::CatchUp() {
     read_ahead_.pop_front();
     if (record.position() < from) continue;  // Already passed (cannot happen, but safe).
     reached = record.position();
-    if (!InScope(record)) continue;
+    if (!filter_->InScope(record)) continue;
     absl::StatusOr<cti::v1::ApplyOutcome> outcome = store->OutcomeAt(partition_, record.position());
     if (!outcome.ok()) {
       failure = outcome.status();
       break;
     }
     *record.mutable_outcome() = *std::move(outcome);
-    const bool matches = Matches(record);
-    Follow(record);
+    const bool matches = filter_->Matches(record);
+    filter_->Follow(record);
     if (matches) {
       matched.push_back(Queued{record.position(),
                                std::make_shared<const std::string>(record.SerializeAsString())});

@@ -18,10 +18,7 @@ bool SetAt(const std::string& text, const char* command, google::protobuf::Times
     err << "ctictl: " << command << ": --at: " << parsed.status().message() << "\n";
     return false;
   }
-  const int64_t seconds = absl::ToUnixSeconds(*parsed);
-  at->set_seconds(seconds);
-  at->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(*parsed - absl::FromUnixSeconds(seconds))));
+  *at = ToTimestamp(*parsed);
   return true;
 }
 

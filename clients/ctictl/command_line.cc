@@ -313,6 +313,38 @@ void AddWatch(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   });
 }
 
+void AddReplay(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<ReplayOptions>();
+  CLI::App* command = AddCommand(
+      app, "replay", "Stream a range of the log's history (auditors)",
+      "Prints the tenant's records of a closed range, in log order, one per line as `watch`\n"
+      "does (or JSON lines with --json), then ends. --from and --to take a position\n"
+      "(inclusive) or an instant (records the log recorded from --from and before --to;\n"
+      "RFC 3339, or local time in Europe/Copenhagen: 2024-11-29T10:30). Without --to it\n"
+      "ends at the position the server had applied when asked. A progress bar on stderr\n"
+      "when it is a terminal; a summary line at the end. Decision traces of Route are\n"
+      "--kind call.route_decided.");
+  command->add_option("--from", options->from, "First position, or the instant to start at");
+  command->add_option("--to", options->to, "Last position, or the instant to end before");
+  command->add_option("--family", options->families, "Only this family; repeatable")
+      ->check(CLI::IsMember({"call", "staff", "calendar"}));
+  command->add_option("--kind", options->kinds,
+                      "Only this event type, e.g. call.route_decided; repeatable");
+  CLI::Option* employee =
+      command->add_option("--employee", options->employee_id, "Only records naming this employee");
+  command->add_option("--unit", options->unit_id, "Only records about this unit")
+      ->excludes(employee);
+  command->add_option("--actor", options->actor_id,
+                      "Only records by this actor (who appended them)");
+  command->add_flag("--rejected", options->rejected_only,
+                    "Only records the projector rejected, with the reason");
+  command->add_flag("--json", options->json, "Print each LogRecord as one line of JSON");
+  OnChosen(command, globals, exit_code, [options](Connection& c) {
+    options->interactive = isatty(STDERR_FILENO) != 0;
+    return RunReplay(c, *options, std::cout, std::cerr);
+  });
+}
+
 void AddCalendar(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   CLI::App* calendar = AddCommand(app, "calendar", "Employees' calendars",
                                   "ctictl calendar import EMPLOYEE FILE.ics");
@@ -395,6 +427,7 @@ int RunCommandLine(int argc, char** argv) {
   AddAppend(app, globals, &exit_code);
   AddCalendar(app, globals, &exit_code);
   AddWatch(app, globals, &exit_code);
+  AddReplay(app, globals, &exit_code);
   AddRebuild(app, globals, &exit_code);
   AddBackup(app, globals, &exit_code);
   AddRestore(app, &exit_code);

@@ -156,6 +156,30 @@ struct WatchOptions {
 int RunWatch(Connection& connection, const WatchOptions& options, std::ostream& out,
              std::ostream& err, StopSignal& stop);
 
+// --- replay (replay_command.cc) ---
+
+struct ReplayOptions {
+  // Where the range starts and ends (both inclusive for positions; a time ends before
+  // itself): a position ("1200") or an instant (ParseAt: RFC 3339, or local time in
+  // Europe/Copenhagen). Empty: the log's start, the projector's applied end.
+  std::string from;
+  std::string to;
+  std::vector<std::string> families;  // "call", "staff", "calendar"; empty: all
+  std::vector<std::string> kinds;     // event types, e.g. "call.route_decided"; empty: all
+  std::string employee_id;            // only records naming this employee
+  std::string unit_id;                // only records about this unit
+  std::string actor_id;               // only records by this actor
+  bool rejected_only = false;
+  bool json = false;  // one LogRecord per line as JSON (JSON lines)
+  // Draw a progress bar on `progress` (a terminal); otherwise one summary line at the end.
+  bool interactive = false;
+};
+// Streams a closed range of the tenant's history (AuditService.Replay) to `out`, one
+// record per line (FormatLogRecord, or JSON), with progress and a summary on
+// `progress`. kExitUsage for a malformed --from/--to or an unknown family.
+int RunReplay(Connection& connection, const ReplayOptions& options, std::ostream& out,
+              std::ostream& progress);
+
 }  // namespace cti::ctictl
 
 #endif  // CTI_CLIENTS_CTICTL_COMMANDS_H_

@@ -30,6 +30,7 @@ Connection::Connection(GlobalOptions options) : options_(std::move(options)) {
   admin_ = cti::v1::AdminService::NewStub(channel_);
   calls_ = cti::v1::CallService::NewStub(channel_);
   route_ = cti::v1::RouteService::NewStub(channel_);
+  audit_ = cti::v1::AuditService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext(bool with_deadline) const {

@@ -15,6 +15,7 @@
 
 #include "absl/strings/string_view.h"
 #include "cti/v1/admin_service.grpc.pb.h"
+#include "cti/v1/audit_service.grpc.pb.h"
 #include "cti/v1/call_service.grpc.pb.h"
 #include "cti/v1/directory_service.grpc.pb.h"
 #include "cti/v1/event_service.grpc.pb.h"
@@ -53,6 +54,7 @@ class Connection {
   cti::v1::AdminService::Stub& admin() { return *admin_; }
   cti::v1::CallService::Stub& calls() { return *calls_; }
   cti::v1::RouteService::Stub& route() { return *route_; }
+  cti::v1::AuditService::Stub& audit() { return *audit_; }
 
  private:
   GlobalOptions options_;
@@ -62,6 +64,7 @@ class Connection {
   std::unique_ptr<cti::v1::AdminService::Stub> admin_;
   std::unique_ptr<cti::v1::CallService::Stub> calls_;
   std::unique_ptr<cti::v1::RouteService::Stub> route_;
+  std::unique_ptr<cti::v1::AuditService::Stub> audit_;
 };
 
 // Prints "ctictl: <what>: <CODE>: <message>" to `err` and answers the exit code for the

@@ -1,6 +1,6 @@
-// A fake of ctid's gRPC services for ctictl's tests: EventService, DirectoryService and
-// AdminService on 127.0.0.1 (port chosen by the kernel), recording what they receive and
-// answering what each test scripts. Not thread-safe beyond what each fake documents.
+// A fake of ctid's gRPC services for ctictl's tests: EventService, DirectoryService,
+// AdminService and AuditService on 127.0.0.1 (port chosen by the kernel), recording what they
+// receive and answering what each test scripts. Not thread-safe beyond what each fake documents.
 #ifndef CTI_CLIENTS_CTICTL_FAKE_CTID_H_
 #define CTI_CLIENTS_CTICTL_FAKE_CTID_H_
 
@@ -140,6 +140,40 @@ class FakeAdmin final : public cti::v1::AdminService::Service {
   bool finish_rebuild = true;
 };
 
+// Replays positions first..last of a scripted log of staff records (employee_left of
+// "e<position>"), two records per message, or refuses.
+class FakeAudit final : public cti::v1::AuditService::Service {
+ public:
+  grpc::Status Replay(grpc::ServerContext*, const cti::v1::ReplayRequest* request,
+                      grpc::ServerWriter<cti::v1::ReplayResponse>* writer) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      requests.push_back(*request);
+    }
+    if (refuse) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "kinds[0]: unknown");
+    cti::v1::ReplayResponse message;
+    for (uint64_t position = first; position <= last; ++position) {
+      cti::v1::LogRecord* record = message.add_records();
+      record->set_position(position);
+      record->mutable_event()->mutable_staff()->mutable_employee_left()->set_employee_id(
+          "e" + std::to_string(position));
+      if (message.records_size() == 2 || position == last) {
+        message.set_first_position(first);
+        message.set_last_position(last);
+        message.set_scanned_through(position);
+        writer->Write(message);
+        message.Clear();
+      }
+    }
+    return grpc::Status::OK;
+  }
+  std::mutex mu;
+  std::vector<cti::v1::ReplayRequest> requests;
+  uint64_t first = 1;
+  uint64_t last = 5;
+  bool refuse = false;
+};
+
 class FakeCtidTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -148,6 +182,7 @@ class FakeCtidTest : public ::testing::Test {
     builder.RegisterService(&events_);
     builder.RegisterService(&directory_);
     builder.RegisterService(&admin_);
+    builder.RegisterService(&audit_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
@@ -175,6 +210,7 @@ class FakeCtidTest : public ::testing::Test {
   FakeEvents events_;
   FakeDirectory directory_;
   FakeAdmin admin_;
+  FakeAudit audit_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   GlobalOptions options_;

@@ -134,6 +134,14 @@ absl::TimeZone LocalZone() {
   return zone;
 }
 
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp at;
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  at.set_seconds(seconds);
+  at.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return at;
+}
+
 std::string FormatLocalTime(const google::protobuf::Timestamp& timestamp,
                             const absl::TimeZone& zone) {
   if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "-";

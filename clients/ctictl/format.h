@@ -47,6 +47,9 @@ std::string RenderFields(const std::vector<std::pair<std::string, std::string>>&
 // cannot be loaded.
 absl::TimeZone LocalZone();
 
+// `t` as a protobuf Timestamp (whole seconds and nanoseconds, for a request field).
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
+
 // "2024-11-29 17:38:05 CET" in `zone`; "-" for an unset (zero) timestamp.
 std::string FormatLocalTime(const google::protobuf::Timestamp& timestamp,
                             const absl::TimeZone& zone);

@@ -78,6 +78,12 @@ std::string FormatLogRecord(const cti::v1::LogRecord& record, const absl::TimeZo
                    ChangeKind(event), "  by ", actor);
   const std::string ids = KeyIds(event);
   if (!ids.empty()) absl::StrAppend(&line, "  ", ids);
+  if (event.call().has_route_decided()) {
+    // A decision trace: what Route answered, in short (--json has all of it).
+    const cti::v1::RouteResponse& answer = event.call().route_decided().answer();
+    absl::StrAppend(&line, "  -> ", answer.resolved_target(), " (", answer.steps_size(),
+                    answer.steps_size() == 1 ? " step)" : " steps)");
+  }
   if (record.outcome().rejected())
     absl::StrAppend(&line, "  REJECTED: ", record.outcome().reason());
   return line;
@@ -135,6 +141,29 @@ std::string RenderProgress(const cti::v1::RebuildProgress& progress, int bar_wid
   absl::StrAppend(&out, progress.applied(), "/", total, "  ",
                   absl::StrFormat("%5.1f%%", fraction * 100.0), "  ",
                   absl::StrFormat("%.0f rec/s", progress.records_per_second()));
+  return out;
+}
+
+std::string RenderReplayProgress(const cti::v1::ReplayResponse& response, uint64_t records,
+                                 double seconds, int bar_width) {
+  const uint64_t first = response.first_position();
+  const uint64_t last = response.last_position();
+  const uint64_t span = last >= first ? last - first + 1 : 0;
+  const uint64_t done = response.scanned_through() >= first
+                            ? std::min(span, response.scanned_through() - first + 1)
+                            : 0;
+  const double fraction = span == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(span);
+  std::string out;
+  if (bar_width > 0) {
+    const int filled = static_cast<int>(fraction * bar_width);
+    out = absl::StrCat("[", std::string(filled, '#'), std::string(bar_width - filled, '-'), "]  ");
+  }
+  absl::StrAppend(&out, "positions ", response.scanned_through(), "/", last, "  ",
+                  absl::StrFormat("%5.1f%%", fraction * 100.0), "  ", records,
+                  records == 1 ? " record" : " records");
+  if (seconds > 0) {
+    absl::StrAppend(&out, "  ", absl::StrFormat("%.0f pos/s", static_cast<double>(done) / seconds));
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cti/v1/admin_service.pb.h"
+#include "cti/v1/audit_service.pb.h"
 #include "cti/v1/event.pb.h"
 
 namespace cti::ctictl {
@@ -43,6 +44,13 @@ double RebuildFraction(const cti::v1::RebuildProgress& progress);
 // "[#########-----------]  1234/5000   24.7%  12345 rec/s" with a bar of `bar_width`
 // characters (no bar when 0).
 std::string RenderProgress(const cti::v1::RebuildProgress& progress, int bar_width);
+
+// Replay progress: "[#####---------]  positions 1200/5000   24.0%  37 records
+// 250000 pos/s" with a bar of `bar_width` characters (no bar when 0). `response` is the
+// latest ReplayResponse (its range and scanned_through); `records` the records
+// received so far; `seconds` the time since the replay began.
+std::string RenderReplayProgress(const cti::v1::ReplayResponse& response, uint64_t records,
+                                 double seconds, int bar_width);
 
 }  // namespace cti::ctictl
 

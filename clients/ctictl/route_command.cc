@@ -52,10 +52,7 @@ int RunRoute(Connection& connection, const RouteOptions& options, std::ostream& 
       err << "ctictl: route: " << at.status().message() << "\n";
       return kExitUsage;
     }
-    const int64_t seconds = absl::ToUnixSeconds(*at);
-    request.mutable_at()->set_seconds(seconds);
-    request.mutable_at()->set_nanos(
-        static_cast<int32_t>(absl::ToInt64Nanoseconds(*at - absl::FromUnixSeconds(seconds))));
+    *request.mutable_at() = ToTimestamp(*at);
   }
   request.set_caller_number(options.caller_number);
   request.set_min_position(options.min_position);

@@ -22,6 +22,8 @@ absl::string_view CfName(Cf cf) {
       return "calls";
     case Cf::kRouting:
       return "routing";
+    case Cf::kLogIndex:
+      return "logindex";
   }
   return "unknown";
 }
@@ -37,6 +39,14 @@ std::string OutcomeKey(int partition, uint64_t position) {
   key.reserve(12);
   AppendBigEndian32(&key, static_cast<uint32_t>(partition));
   AppendBigEndian64(&key, position);
+  return key;
+}
+
+std::string LogIndexKey(int partition, uint64_t second) {
+  std::string key;
+  key.reserve(12);
+  AppendBigEndian32(&key, static_cast<uint32_t>(partition));
+  AppendBigEndian64(&key, second);
   return key;
 }
 

@@ -25,8 +25,9 @@ enum class Cf : int {
   kCalendar,   // calendar entries and forwardings
   kCalls,      // calls, voicemails, messages, callbacks
   kRouting,    // hours, groups, unit routing, distribution rules, hotlines
+  kLogIndex,   // (partition, recorded_at second) -> first position: replay by time
 };
-inline constexpr int kCfCount = 8;
+inline constexpr int kCfCount = 9;
 
 // RocksDB name of `cf`.
 absl::string_view CfName(Cf cf);
@@ -46,6 +47,11 @@ std::string CheckpointKey(int partition);
 
 // Outcomes key: big-endian partition then big-endian position.
 std::string OutcomeKey(int partition, uint64_t position);
+
+// Log index key: big-endian partition then the big-endian second (since 1970) of the
+// running maximum of recorded_at; the value is the big-endian first position whose
+// running maximum reached that second.
+std::string LogIndexKey(int partition, uint64_t second);
 
 // One length byte, then `tenant` (at most 64 bytes once validated; longer is cut at 255).
 std::string TenantPrefix(absl::string_view tenant);

@@ -16,6 +16,7 @@
 #include "projections/internal/overlay.h"
 #include "projections/internal/routing_convert.h"
 #include "projections/internal/routing_records.h"
+#include "projections/internal/shape.h"
 #include "projections/internal/status_macros.h"
 #include "projections/internal/store_impl.h"
 #include "projections/internal/text_fold.h"
@@ -465,6 +466,10 @@ absl::StatusOr<absl::Time> InstantOf(const cti::v1::RouteRequest& request, absl:
   if (request.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
   if (!internal::IsValidId(request.tenant())) {
     return absl::InvalidArgumentError("tenant: must be 1 to 64 characters [A-Za-z0-9._:-]");
+  }
+  if (!request.call_id().empty()) {
+    // Named in the decision trace (CallRouteDecided) under this id.
+    CTI_RETURN_IF_ERROR(internal::CheckOpaqueId(internal::FieldPath("call_id"), request.call_id()));
   }
   if (!request.has_at()) return now;
   if (request.at().seconds() < internal::kMinSeconds ||

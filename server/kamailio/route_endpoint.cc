@@ -9,6 +9,7 @@
 #include "projections/internal/shape.h"
 #include "projections/router.h"
 #include "server/append.h"
+#include "server/decision_trace.h"
 #include "server/status_mapping.h"
 #include "spdlog/spdlog.h"
 
@@ -71,6 +72,14 @@ uint64_t Fnv1a(std::string_view bytes, uint64_t seed) {
     hash *= 0x100000001b3ULL;
   }
   return hash;
+}
+
+// Who the records of the routing lookup are from.
+cti::v1::Actor KamailioActor() {
+  cti::v1::Actor actor;
+  actor.set_id("kamailio");
+  actor.set_role(cti::v1::ROLE_SYSTEM);
+  return actor;
 }
 
 }  // namespace
@@ -200,6 +209,13 @@ http::Response KamailioRouteEndpoint::Handle(const http::Request& request) {
   absl::StatusOr<std::string> doc = BuildRtjson(*route, options_);
   if (!doc.ok()) return Text(500, doc.status().ToString());
   Record(*tenant, *call_id, caller, *to, (*plan)->UnitFor(*to));
+  if (deps_.tracer != nullptr) {
+    // The decision trace (CallRouteDecided), appended off this thread as the offer is.
+    const bool posted = deps_.work->Post(
+        [tracer = deps_.tracer, route_request = std::move(route_request),
+         answer = *std::move(route)] { tracer->Record(KamailioActor(), route_request, answer); });
+    if (!posted) spdlog::warn("kamailio route: call {} not traced: ctid is stopping", *call_id);
+  }
   return http::Response{.content_type = "application/json", .body = *std::move(doc)};
 }
 
@@ -217,9 +233,7 @@ void KamailioRouteEndpoint::Record(const std::string& tenant, const std::string&
   call->mutable_offered()->set_dialled_number(to);
   call->mutable_offered()->set_unit_id(unit_id);
   const bool posted = deps_.work->Post([this, event = std::move(event)]() mutable {
-    cti::v1::Actor actor;
-    actor.set_id("kamailio");
-    actor.set_role(cti::v1::ROLE_SYSTEM);
+    const cti::v1::Actor actor = KamailioActor();
     const auto failed = [this, &event](const absl::Status& status) {
       failures_.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("kamailio route: recording call {} of tenant {} failed: {}",

@@ -609,6 +609,76 @@ void AddCalls(GoldenLog& log) {
     offered->set_dialled_number("+4574343434");
     offered->set_unit_id(ids::kBorgerservice);  // the unit whose number it is
   }
+  {
+    // What Route told Kamailio for this call (decision trace): Borgerservice's hunt group,
+    // Bo Lund first; every field of the answer set (so one step, one reason).
+    auto& decided = *call("call.route_decided", first).mutable_route_decided();
+    decided.mutable_target()->set_employee_id(ids::kBoLund);
+    decided.set_at_requested(true);
+    cti::v1::RouteResponse& answer = *decided.mutable_answer();
+    cti::v1::RouteStep* hunt = answer.add_steps();
+    hunt->set_kind(cti::v1::STEP_KIND_HUNT_GROUP);
+    hunt->set_employee_id(ids::kBoLund);
+    hunt->set_unit_id(ids::kBorgerservice);
+    hunt->set_group_id("borgerservice-jagt");
+    hunt->set_display_name("Borgerservice, telefonvagt");
+    hunt->set_number("+4574343434");
+    hunt->set_ring_seconds(45);
+    hunt->set_why("Bo Lund first, then his colleagues: no phone rings into thin air (TP-4.8)");
+    hunt->add_rules("TP-4.8");
+    cti::v1::RouteStep* member = hunt->add_members();
+    member->set_kind(cti::v1::STEP_KIND_RING_EMPLOYEE);
+    member->set_employee_id(ids::kBoLund);
+    member->set_unit_id(ids::kBorgerservice);
+    member->set_group_id("borgerservice-jagt");
+    member->set_display_name("Bo Lund");
+    member->set_number("4712");
+    member->set_ring_seconds(15);
+    member->set_why("Bo Lund is available (calendar, TP-3.7)");
+    member->add_rules("TP-3.7");
+    cti::v1::RouteReason* reason = answer.add_reasons();
+    reason->set_rule("TP-3.8");
+    reason->set_text("Borgerservice has phone hours Monday 09:00-15:00");
+    cti::v1::DecidingRecord* record = reason->add_records();
+    record->set_kind("hours");
+    record->set_id(ids::kBorgerservice);
+    record->set_version(12);
+    record->set_owner_id(ids::kBorgerservice);
+    cti::v1::CallerInfo& tell = *answer.mutable_tell_caller();
+    tell.set_direct_number("+4574344712");
+    tell.set_unlisted(true);
+    tell.set_unit_id(ids::kBorgerservice);
+    tell.set_unit_name("Borgerservice");
+    tell.set_unit_number("+4574343434");
+    tell.set_open_now(true);
+    *tell.mutable_closes_at() = Local(2025, 3, 3, 15);
+    *tell.mutable_next_opening() = Local(2025, 3, 4, 9);
+    tell.set_hours_summary("man-tor 9-15, fre 9-13");
+    *tell.mutable_available_from() = Local(2025, 3, 3, 8);
+    tell.set_say("Borgerservice træffes på +4574343434.");
+    *answer.mutable_at() = Local(2025, 3, 3, 8, 1);
+    answer.set_position(41);
+    answer.set_resolved_target("employee Bo Lund (e2002)");
+  }
+  {
+    // The other kinds of target, each with the shortest answer there is.
+    const auto traced = [&call, &first](const std::string& name) -> cti::v1::CallRouteDecided& {
+      cti::v1::CallRouteDecided& decided = *call(name, first).mutable_route_decided();
+      cti::v1::RouteResponse& answer = *decided.mutable_answer();
+      answer.add_steps()->set_kind(cti::v1::STEP_KIND_RECEPTION_MESSAGE);
+      *answer.mutable_at() = Local(2025, 3, 3, 8, 2);
+      return decided;
+    };
+    traced("call.route_decided-extension").mutable_target()->set_extension("4712");
+    traced("call.route_decided-name").mutable_target()->set_name("Bo Lund");
+    traced("call.route_decided-unit").mutable_target()->set_unit_id(ids::kBorgerservice);
+    traced("call.route_decided-task").mutable_target()->set_task("boligstøtte");
+    cti::v1::CaseTarget* by_case =
+        traced("call.route_decided-case").mutable_target()->mutable_case_target();
+    by_case->set_task("kontanthjælp");
+    by_case->set_unit_id(ids::kJobcenter);
+    by_case->set_case_key("cpr-day:7");
+  }
   call("call.ringing", first).mutable_ringing()->mutable_target()->set_employee_id(ids::kBoLund);
   call("call.answered", first).mutable_answered()->mutable_by()->set_employee_id(ids::kBoLund);
   call("call.transferred", first).mutable_transferred()->mutable_to()->set_unit_id(ids::kJobcenter);

@@ -80,7 +80,13 @@ TEST(GoldenEventsTest, EveryFieldIsSetInSomeGoldenFile) {
     cti::v1::Event event;
     if (event.ParseFromString(file.binary)) CollectSetFields(event, &seen);
   }
+  // A citizen's CPR number, address and surname are reachable from a decision trace
+  // (CallRouteDecided.target.case_target) but never stored: the projector refuses a
+  // record that holds one (TP-4.2), so no golden record can.
+  const std::set<std::string> never_stored = {"cti.v1.CaseTarget.cpr", "cti.v1.CaseTarget.address",
+                                              "cti.v1.CaseTarget.surname"};
   for (const std::string& field : ReachableFields(cti::v1::Event::descriptor())) {
+    if (never_stored.count(field) > 0) continue;
     EXPECT_TRUE(seen.count(field) > 0)
         << "field " << field << " is set in no golden record: write a new golden set with "
         << "make_golden (tests/golden/README.md)";

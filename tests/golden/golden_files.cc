@@ -33,7 +33,10 @@ bool IsSet(const Message& message, const FieldDescriptor* field) {
   return field->is_repeated() ? r->FieldSize(message, field) > 0 : r->HasField(message, field);
 }
 
-void Unset(const Message& message, const std::string& prefix, std::vector<std::string>* out) {
+// `nested_in_self`: `message` is held by a field of its own type (RouteStep.members):
+// that field need not be set again, or no record could be complete.
+void Unset(const Message& message, const std::string& prefix, std::vector<std::string>* out,
+           bool nested_in_self = false) {
   const Descriptor* d = message.GetDescriptor();
   const Reflection* r = message.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
@@ -41,8 +44,9 @@ void Unset(const Message& message, const std::string& prefix, std::vector<std::s
     const std::string path =
         prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
     const bool in_oneof = field->real_containing_oneof() != nullptr;
+    const bool self_typed = field->message_type() == d;
     if (!IsSet(message, field)) {
-      if (!in_oneof) out->push_back(path);
+      if (!in_oneof && !(self_typed && nested_in_self)) out->push_back(path);
       continue;
     }
     if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
@@ -51,10 +55,11 @@ void Unset(const Message& message, const std::string& prefix, std::vector<std::s
     }
     if (field->is_repeated()) {
       for (int j = 0; j < r->FieldSize(message, field); ++j) {
-        Unset(r->GetRepeatedMessage(message, field, j), absl::StrCat(path, "[", j, "]"), out);
+        Unset(r->GetRepeatedMessage(message, field, j), absl::StrCat(path, "[", j, "]"), out,
+              self_typed);
       }
     } else {
-      Unset(r->GetMessage(message, field), path, out);
+      Unset(r->GetMessage(message, field), path, out, self_typed);
     }
   }
 }

@@ -56,7 +56,8 @@ absl::StatusOr<std::vector<GoldenFile>> ReadGoldenFiles(const std::string& root,
 // Paths (e.g. "staff.unit_defined.unit.kind") of fields outside any oneof that are not
 // set in `message` or in any cti.v1 message inside it; repeated fields count as set
 // when non-empty. Messages of other packages (google.protobuf.Timestamp) are not
-// entered. Empty when fully populated.
+// entered; inside a message held by a field of its own type (a RouteStep's members),
+// that field may stay empty. Empty when fully populated.
 std::vector<std::string> UnsetFields(const google::protobuf::Message& message);
 
 // Adds to `seen` the full name ("cti.v1.Unit.kind") of every field set anywhere in

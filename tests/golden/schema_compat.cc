@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cti/v1/admin_service.pb.h"
+#include "cti/v1/audit_service.pb.h"
 #include "cti/v1/calendar.pb.h"
 #include "cti/v1/call.pb.h"
 #include "cti/v1/call_service.pb.h"
@@ -247,6 +248,7 @@ std::vector<const google::protobuf::FileDescriptor*> ApiFiles() {
       cti::v1::GetStatusRequest::descriptor()->file(),       // cti/v1/admin_service.proto
       cti::v1::RouteTarget::descriptor()->file(),            // cti/v1/route_service.proto
       cti::v1::ListLiveCallsRequest::descriptor()->file(),   // cti/v1/call_service.proto
+      cti::v1::ReplayRequest::descriptor()->file(),          // cti/v1/audit_service.proto
   };
 }
 

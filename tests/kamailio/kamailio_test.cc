@@ -178,24 +178,32 @@ class KamailioFixture : public ::testing::Test {
   }
 
   // Waits until the log holds the call records of `call_id` (CallEvent's oneof field
-  // names, e.g. "answered", "failed"), then requires exactly `kinds`: every real event
-  // once, none twice. Then the call is no longer among the live calls.
+  // names, e.g. "answered", "failed"), then requires exactly `kinds` and, when ctid
+  // answered the routing lookup (`routed`), its decision trace ("route_decided", by
+  // kamailio, with the steps ctid sent): every real event once, none twice. Then the call
+  // is no longer among the live calls.
   static void ExpectCallRecords(const std::string& call_id,
-                                const std::multiset<std::string>& kinds) {
+                                const std::multiset<std::string>& real_kinds, bool routed = true) {
+    std::multiset<std::string> kinds = real_kinds;
+    if (routed) kinds.insert("route_decided");
     CtiClient client(ctid_->Channel(Admin()));
     std::multiset<std::string> seen;
-    bool by_voicemail = false;  // a voicemail answered (CallAnswered.voicemail)
+    bool by_voicemail = false;                  // a voicemail answered (CallAnswered.voicemail)
+    const cti::v1::LogRecord* trace = nullptr;  // in `records`
+    std::vector<cti::v1::LogRecord> records;
     const absl::Time deadline = absl::Now() + absl::Seconds(20);
     while (absl::Now() < deadline) {
       cti::v1::SubscribeRequest request;
       request.set_tenant(kTenant);
-      std::vector<cti::v1::LogRecord> records;
+      records.clear();
+      trace = nullptr;
       client.ReadRecords(request, 0, absl::Seconds(2), &records).IgnoreError();
       seen.clear();
       for (const cti::v1::LogRecord& record : records) {
         if (!record.event().has_call() || record.event().call().call_id() != call_id) continue;
         const cti::v1::CallEvent& call = record.event().call();
         if (call.has_answered()) by_voicemail = call.answered().voicemail();
+        if (call.has_route_decided()) trace = &record;
         const google::protobuf::OneofDescriptor* change =
             call.GetDescriptor()->FindOneofByName("change");
         if (change == nullptr) continue;
@@ -208,6 +216,11 @@ class KamailioFixture : public ::testing::Test {
     }
     EXPECT_EQ(absl::StrJoin(seen, ", "), absl::StrJoin(kinds, ", "))
         << "call " << call_id << ": the log's call records";
+    if (trace != nullptr) {
+      EXPECT_EQ(trace->event().actor().id(), "kamailio");
+      EXPECT_FALSE(trace->outcome().rejected()) << trace->outcome().reason();
+      EXPECT_GT(trace->event().call().route_decided().answer().steps_size(), 0);
+    }
     cti::v1::ListLiveCallsRequest live_request;
     live_request.set_tenant(kTenant);
     cti::v1::ListLiveCallsResponse live;
@@ -565,7 +578,7 @@ TEST_F(KamailioAfterHoursTest, ZRoutingServiceDownAnswers503AndTheEventsWaitForC
   ExpectEvent(call.call_id, "routing-failed", {"\"code\":503"});
   // ctid returns (same HTTP port): the re-sent events land in its log (adapter).
   ASSERT_TRUE(ctid_->Restart().ok());
-  ExpectCallRecords(call.call_id, {"offered", "failed"});
+  ExpectCallRecords(call.call_id, {"offered", "failed"}, /*routed=*/false);
 }
 
 }  // namespace

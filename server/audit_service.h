@@ -1,0 +1,42 @@
+// AuditServiceImpl: cti.v1.AuditService on the gRPC callback API (see
+// proto/cti/v1/audit_service.proto for the contract).
+//
+// Replay is a ReplayStream: the range is resolved through the projector's time index
+// (projections/log_index.h) on the work pool, then a producer task on the work pool
+// reads the log in order (EventLog::OpenReader, records on one arena per read), sets the
+// outcome of each rejected record from the projection (RejectedBetween, one range read
+// per log read), applies the filters (RecordFilter, shared with Subscribe) and the exact
+// time bounds, and appends each matching record's bytes to the message it builds (no
+// second copy of the record). It keeps at most a few messages ahead of the one write in
+// flight: a slow client slows the scan, not the server. A message goes out when it
+// holds batch_records records or the scan has passed 65,536 positions since the last
+// one (progress for a narrow filter), and after the last position.
+//
+// Identity: none required yet (the security issue adds the auditor role).
+// Thread safety: gRPC calls the method from many threads at once.
+#ifndef CTI_SERVER_AUDIT_SERVICE_H_
+#define CTI_SERVER_AUDIT_SERVICE_H_
+
+#include "cti/v1/audit_service.grpc.pb.h"
+#include "server/service_deps.h"
+
+namespace cti::server {
+
+class AuditServiceImpl final
+    : public cti::v1::AuditService::WithRawCallbackMethod_Replay<cti::v1::AuditService::Service> {
+ public:
+  using WithRawCallbackMethod_Replay::Replay;
+
+  // `deps` must outlive the service.
+  explicit AuditServiceImpl(const ServiceDeps* deps) : deps_(*deps) {}
+
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Replay(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request) override;
+
+ private:
+  const ServiceDeps& deps_;
+};
+
+}  // namespace cti::server
+
+#endif  // CTI_SERVER_AUDIT_SERVICE_H_
