@@ -45,6 +45,7 @@ CMAKE_ONLY_FOLDERS = {
 }
 CMAKE_ONLY_TARGETS = {
     "projector_bench": "micro-benchmark, prints figures; not a CTest test",
+    "as_of_bench": "micro-benchmark of Route about the past, prints figures; not a CTest test",
     "distribution_bench": "micro-benchmark (Google Benchmark); not a CTest test",
     "hours_bench": "micro-benchmark (Google Benchmark); not a CTest test",
     "embedded_log_bench": "prints appends/s; not a CTest test",

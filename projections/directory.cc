@@ -106,7 +106,7 @@ absl::StatusOr<cti::v1::SearchResponse> Directory::Search(
   const uint32_t limit =
       request.limit() == 0 ? kDefaultLimit : std::min(request.limit(), kMaxLimit);
 
-  SnapshotRead read(*store_);
+  SnapshotRead read(*store_, as_of_);
   const std::string t = internal::TenantPrefix(request.tenant());
   std::map<ItemKey, Candidate> matches;
   for (size_t w = 0; w < words.size(); ++w) {
@@ -178,7 +178,7 @@ absl::StatusOr<cti::v1::GetEmployeeResponse> Directory::GetEmployee(
     const cti::v1::GetEmployeeRequest& request) const {
   CTI_RETURN_IF_ERROR(CheckTenant(request.tenant()));
   CTI_RETURN_IF_ERROR(internal::CheckId(FieldPath("employee_id"), request.employee_id()));
-  SnapshotRead read(*store_);
+  SnapshotRead read(*store_, as_of_);
   const std::string t = internal::TenantPrefix(request.tenant());
   cti::v1::GetEmployeeResponse response;
   CTI_ASSIGN_OR_RETURN(bool found, internal::LoadEmployee(read.txn(), t, request.employee_id(),
@@ -195,7 +195,7 @@ absl::StatusOr<cti::v1::GetUnitResponse> Directory::GetUnit(
     const cti::v1::GetUnitRequest& request) const {
   CTI_RETURN_IF_ERROR(CheckTenant(request.tenant()));
   CTI_RETURN_IF_ERROR(internal::CheckId(FieldPath("unit_id"), request.unit_id()));
-  SnapshotRead read(*store_);
+  SnapshotRead read(*store_, as_of_);
   internal::Txn& txn = read.txn();
   const std::string t = internal::TenantPrefix(request.tenant());
   cti::v1::GetUnitResponse response;

@@ -5,6 +5,9 @@
 #ifndef CTI_PROJECTIONS_DIRECTORY_H_
 #define CTI_PROJECTIONS_DIRECTORY_H_
 
+#include <cstdint>
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "cti/v1/directory_service.pb.h"
 #include "projections/store.h"
@@ -14,8 +17,11 @@ namespace cti::projections {
 // Thread safety: safe to use from many threads at once.
 class Directory {
  public:
-  // `store` must outlive the directory.
-  explicit Directory(const Store* store) : store_(store) {}
+  // `store` must outlive the directory. With `as_of`, answers are as they were after
+  // the record at that log position (the projection's history, internal/history.h), for
+  // questions about the past (AuditService.RouteAsOf).
+  explicit Directory(const Store* store, std::optional<uint64_t> as_of = std::nullopt)
+      : store_(store), as_of_(as_of) {}
 
   // See DirectoryService.Search. INVALID_ARGUMENT for an empty or over-long query.
   // The position field of the answer is left 0 (the caller knows it).
@@ -30,6 +36,7 @@ class Directory {
 
  private:
   const Store* store_;
+  std::optional<uint64_t> as_of_;
 };
 
 }  // namespace cti::projections

@@ -165,6 +165,7 @@ absl::StatusOr<std::vector<cti::v1::ApplyOutcome>> Projector::ApplyRecords(int p
       outcomes[i] = *std::move(earlier);
       continue;
     }
+    overlay.set_history_position(record.position());
     absl::Status status = internal::ApplyEvent(txn, record.event(), record.position(), &memo);
     if (status.ok()) {
       overlay.CommitRecord();

@@ -57,6 +57,16 @@ class Router {
   absl::StatusOr<WireAnswer> RouteWire(const cti::v1::RouteRequest& request, absl::Time now,
                                        std::optional<uint64_t> applied = std::nullopt) const;
 
+  // AuditService.RouteAsOf: the answer for `request.at` (required: a question about an
+  // instant) as the projection stood after the record at `known_position` was applied,
+  // read from its history (internal/history.h). Nothing is read from or kept in the
+  // cache; calls in progress are not counted (as for any question with `at`); the order
+  // of least-recent and round-robin hunt groups follows the calls known now. The
+  // response's position is left 0. REQUIRES: `known_position` at or below the store's
+  // applied position. Errors: INVALID_ARGUMENT "at: ..." when unset, else Route's.
+  absl::StatusOr<cti::v1::RouteResponse> RouteAsOf(const cti::v1::RouteRequest& request,
+                                                   uint64_t known_position) const;
+
   // See RouteService.Check, as of `now` (hotlines and forwardings in force then).
   absl::StatusOr<cti::v1::CheckResponse> Check(const cti::v1::CheckRequest& request,
                                                absl::Time now) const;
@@ -68,9 +78,11 @@ class Router {
                                            std::optional<uint64_t> applied) const;
   // Builds the answer from the records; keeps it under `key` (unless empty or not
   // allowed) and then sets `*wire` (when given) to its kept serialized form.
+  // With `as_of`, reads the state after that log position (RouteAsOf) and keeps nothing.
   absl::StatusOr<cti::v1::RouteResponse> Build(const cti::v1::RouteRequest& request, absl::Time at,
                                                const std::string& key,
-                                               std::shared_ptr<const std::string>* wire) const;
+                                               std::shared_ptr<const std::string>* wire,
+                                               std::optional<uint64_t> as_of = std::nullopt) const;
 
   const Store* store_;
   absl::TimeZone zone_;

@@ -15,7 +15,9 @@
 #include "absl/synchronization/mutex.h"
 #include "projections/directory.h"
 #include "projections/log_index.h"
+#include "projections/router.h"
 #include "server/log/event_log.h"
+#include "server/position_gate.h"
 #include "server/record_filter.h"
 #include "server/status_mapping.h"
 #include "server/wire_bytes.h"
@@ -414,7 +416,107 @@ void ReplayStream::Stop(absl::Status status) {
   Fail(std::move(status));
 }
 
+// The record at `position` of `partition` (it must be in the log).
+absl::StatusOr<LogRecord> RecordAt(cti::log::EventLog& log, int partition, uint64_t position) {
+  absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = log.OpenReader(partition, position);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::vector<LogRecord>> records = (*reader)->Next(1, absl::Seconds(1));
+  if (!records.ok()) return records.status();
+  if (records->empty() || records->front().position() != position) {
+    return absl::UnavailableError(
+        absl::StrCat("the log did not deliver position ", position, " of partition ", partition));
+  }
+  return std::move(records->front());
+}
+
+// The last position of `partition`, at most `applied`, that the log recorded at or
+// before `known_at` (0 when none).
+absl::StatusOr<uint64_t> LastRecordedBy(const ServiceDeps& deps,
+                                        const cti::projections::Store& store, int partition,
+                                        absl::Time known_at, uint64_t applied) {
+  // Every record before `first` was recorded before known_at's second began.
+  absl::StatusOr<uint64_t> first = cti::projections::FirstPositionFrom(store, partition, known_at);
+  if (!first.ok()) return first.status();
+  uint64_t last = *first - 1;
+  if (*first > applied) return applied;
+  absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader =
+      deps.log->OpenReader(partition, *first);
+  if (!reader.ok()) return reader.status();
+  // The records of known_at's second (and the first after it): a bounded read.
+  while (last < applied) {
+    absl::StatusOr<std::vector<LogRecord>> records = (*reader)->Next(256, absl::Seconds(1));
+    if (!records.ok()) return records.status();
+    if (records->empty()) {
+      return absl::UnavailableError(
+          absl::StrCat("the log did not deliver position ", last + 1, " of partition ", partition));
+    }
+    for (const LogRecord& record : *records) {
+      const google::protobuf::Timestamp& at = record.event().recorded_at();
+      if (record.position() > applied ||
+          absl::FromUnixSeconds(at.seconds()) + absl::Nanoseconds(at.nanos()) > known_at) {
+        return last;
+      }
+      last = record.position();
+    }
+  }
+  return last;
+}
+
+absl::Status AnswerAsOf(const ServiceDeps& deps, int partition,
+                        const cti::v1::RouteAsOfRequest& request,
+                        cti::v1::RouteAsOfResponse* response) {
+  const int bounds = (request.has_known_at() ? 1 : 0) + (request.known_now() ? 1 : 0) +
+                     (request.known_position() != 0 ? 1 : 0);
+  if (bounds > 1) {
+    return absl::InvalidArgumentError(
+        "known_at, known_now, known_position: give at most one of them");
+  }
+  if (!request.route().has_at()) {
+    return absl::InvalidArgumentError(
+        "route.at: is required: a question about the past names the instant it asks about");
+  }
+  std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
+  if (store == nullptr) return absl::UnavailableError("server is shutting down");
+  const uint64_t applied = store->AppliedPosition(partition);
+  uint64_t known = applied;
+  if (request.known_position() != 0) {
+    known = std::min(request.known_position(), applied);
+  } else if (!request.known_now()) {
+    const bool given = request.has_known_at();
+    absl::StatusOr<absl::Time> known_at = InstantOf(
+        given ? request.known_at() : request.route().at(), given ? "known_at" : "route.at");
+    if (!known_at.ok()) return known_at.status();
+    absl::StatusOr<uint64_t> last = LastRecordedBy(deps, *store, partition, *known_at, applied);
+    if (!last.ok()) return last.status();
+    known = *last;
+  }
+  const cti::projections::Router router(store.get(), deps.zone, /*cache=*/nullptr, partition);
+  absl::StatusOr<cti::v1::RouteResponse> answer = router.RouteAsOf(request.route(), known);
+  if (!answer.ok()) return answer.status();
+  *response->mutable_answer() = *std::move(answer);
+  response->mutable_answer()->set_position(known);
+  response->set_known_position(known);
+  if (known > 0) {
+    absl::StatusOr<LogRecord> record = RecordAt(*deps.log, partition, known);
+    if (!record.ok()) return record.status();
+    *response->mutable_known_recorded_at() = record->event().recorded_at();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+grpc::ServerUnaryReactor* AuditServiceImpl::RouteAsOf(grpc::CallbackServerContext* context,
+                                                      const cti::v1::RouteAsOfRequest* request,
+                                                      cti::v1::RouteAsOfResponse* response) {
+  const ServiceDeps& deps = deps_;
+  GateOptions gate;
+  gate.pool = deps.work;  // reads history and a few log records: off the gRPC thread
+  return StartTenantQuery(context, deps, request->route().tenant(), request->route().min_position(),
+                          std::move(gate), [&deps, request, response](int partition) {
+                            return AnswerAsOf(deps, partition, *request, response);
+                          });
+}
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* AuditServiceImpl::Replay(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes) {

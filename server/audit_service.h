@@ -12,6 +12,12 @@
 // holds batch_records records or the scan has passed 65,536 positions since the last
 // one (progress for a narrow filter), and after the last position.
 //
+// RouteAsOf resolves the knowledge K to a log position P on the work pool: K = now is
+// the applied position; an instant is the last record the log recorded at or before it
+// (the time index finds K's second, then the few records of that second are read from
+// the log); then projections::Router::RouteAsOf answers from the projection's history
+// as of P. Its cost does not grow with the length of the history.
+//
 // Identity: none required yet (the security issue adds the auditor role).
 // Thread safety: gRPC calls the method from many threads at once.
 #ifndef CTI_SERVER_AUDIT_SERVICE_H_
@@ -23,8 +29,10 @@
 namespace cti::server {
 
 class AuditServiceImpl final
-    : public cti::v1::AuditService::WithRawCallbackMethod_Replay<cti::v1::AuditService::Service> {
+    : public cti::v1::AuditService::WithRawCallbackMethod_Replay<
+          cti::v1::AuditService::WithCallbackMethod_RouteAsOf<cti::v1::AuditService::Service>> {
  public:
+  using WithCallbackMethod_RouteAsOf::RouteAsOf;
   using WithRawCallbackMethod_Replay::Replay;
 
   // `deps` must outlive the service.
@@ -32,6 +40,10 @@ class AuditServiceImpl final
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Replay(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* request) override;
+
+  grpc::ServerUnaryReactor* RouteAsOf(grpc::CallbackServerContext* context,
+                                      const cti::v1::RouteAsOfRequest* request,
+                                      cti::v1::RouteAsOfResponse* response) override;
 
  private:
   const ServiceDeps& deps_;

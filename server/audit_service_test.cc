@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -482,6 +483,147 @@ TEST_F(DecisionTraceTest, ClientsCannotAppendADecisionTrace) {
   const grpc::Status status = fixture_.events().Append(context.get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("event.call.route_decided"));
+}
+
+// ---- Route as of a past instant ----
+
+class RouteAsOfTest : public AuditServiceTest {
+ protected:
+  // Friday 1 March 2024: anna and bo hired at 09:00 local; the question is about 10:00;
+  // at 11:00 anna's sickness since 09:00 (and her forwarding to bo) is recorded.
+  void SetUp() override {
+    AppendOk(Administration("borger", "Borgerservice"));
+    for (const auto& [id, name, extension] :
+         {std::tuple{"anna", "Anna Holm", "4711"}, std::tuple{"bo", "Bo Lund", "4712"}}) {
+      cti::v1::Event hire = Hire(id, name, "borger");
+      hire.mutable_staff()->mutable_employee_hired()->mutable_employee()->set_extension(extension);
+      hired_ = AppendOk(hire);
+    }
+    fixture_.clock().Advance(absl::Hours(1));
+    question_at_ = fixture_.clock().Now();
+    fixture_.clock().Advance(absl::Hours(1));
+    cti::v1::Event sick;
+    sick.set_tenant(kTenant);
+    *sick.mutable_occurred_at() = ToProtoTimestamp(fixture_.clock().Now());
+    cti::v1::CalendarEntryUpserted* entry = sick.mutable_calendar()->mutable_entry_upserted();
+    entry->set_employee_id("anna");
+    entry->set_entry_id("sick-1");
+    entry->set_kind(cti::v1::ABSENCE_KIND_SICK);
+    entry->set_show_as(cti::v1::SHOW_AS_BUSY);
+    *entry->mutable_start() = ToProtoTimestamp(absl::FromUnixSeconds(kStartSeconds));
+    *entry->mutable_end() =
+        ToProtoTimestamp(absl::FromUnixSeconds(kStartSeconds) + absl::Hours(30));
+    AppendOk(sick);
+    cti::v1::Event forward = sick;
+    cti::v1::ForwardingSet* forwarding = forward.mutable_calendar()->mutable_forwarding_set();
+    forwarding->set_employee_id("anna");
+    forwarding->set_forwarding_id("fw-1");
+    forwarding->set_condition(cti::v1::FORWARDING_CONDITION_UNCONDITIONAL);
+    forwarding->mutable_destination()->set_employee_id("bo");
+    last_ = AppendOk(forward);
+  }
+
+  grpc::Status Ask(const cti::v1::RouteAsOfRequest& request, cti::v1::RouteAsOfResponse* response) {
+    std::unique_ptr<grpc::ClientContext> context = NewContext();
+    return audit_->RouteAsOf(context.get(), request, response);
+  }
+  cti::v1::RouteAsOfRequest AboutAnna() const {
+    cti::v1::RouteAsOfRequest request;
+    request.mutable_route()->set_tenant(kTenant);
+    request.mutable_route()->mutable_target()->set_employee_id("anna");
+    *request.mutable_route()->mutable_at() = ToProtoTimestamp(question_at_);
+    request.mutable_route()->set_min_position(last_);
+    return request;
+  }
+
+  uint64_t hired_ = 0;
+  uint64_t last_ = 0;
+  absl::Time question_at_;
+};
+
+TEST_F(RouteAsOfTest, TP_5_3_KnownThenAndKnownNowDifferForASicknessRecordedLate) {
+  // K = T: what reception was told at 10:00 — anna's own phone.
+  cti::v1::RouteAsOfResponse then;
+  ASSERT_TRUE(IsOk(Ask(AboutAnna(), &then)));
+  EXPECT_EQ(then.known_position(), hired_);
+  EXPECT_EQ(then.answer().position(), hired_);
+  EXPECT_LE(then.known_recorded_at().seconds(), absl::ToUnixSeconds(question_at_));
+  ASSERT_GT(then.answer().steps_size(), 0);
+  EXPECT_EQ(then.answer().steps(0).employee_id(), "anna");
+  EXPECT_EQ(then.answer().steps(0).number(), "4711");
+  EXPECT_EQ(then.answer().at().seconds(), absl::ToUnixSeconds(question_at_));
+
+  // K = now: what we now know was true then — she was sick, her calls went to bo.
+  cti::v1::RouteAsOfRequest request = AboutAnna();
+  request.set_known_now(true);
+  cti::v1::RouteAsOfResponse now;
+  ASSERT_TRUE(IsOk(Ask(request, &now)));
+  EXPECT_EQ(now.known_position(), last_);
+  ASSERT_GT(now.answer().steps_size(), 0);
+  EXPECT_EQ(now.answer().steps(0).employee_id(), "bo");
+
+  // K as an instant: a second after the forwarding was recorded, the same as now; a
+  // second before the sickness was recorded, the same as then.
+  request = AboutAnna();
+  *request.mutable_known_at() =
+      ToProtoTimestamp(absl::FromUnixSeconds(kStartSeconds) + absl::Hours(2) + absl::Seconds(1));
+  cti::v1::RouteAsOfResponse later;
+  ASSERT_TRUE(IsOk(Ask(request, &later)));
+  EXPECT_EQ(later.known_position(), last_);
+  EXPECT_EQ(later.answer().steps(0).employee_id(), "bo");
+  *request.mutable_known_at() =
+      ToProtoTimestamp(absl::FromUnixSeconds(kStartSeconds) + absl::Hours(2) - absl::Seconds(1));
+  cti::v1::RouteAsOfResponse before;
+  ASSERT_TRUE(IsOk(Ask(request, &before)));
+  EXPECT_EQ(before.known_position(), hired_);
+
+  // K as a position.
+  request = AboutAnna();
+  request.set_known_position(last_);
+  cti::v1::RouteAsOfResponse by_position;
+  ASSERT_TRUE(IsOk(Ask(request, &by_position)));
+  EXPECT_EQ(by_position.answer().SerializeAsString(), now.answer().SerializeAsString());
+}
+
+TEST_F(RouteAsOfTest, TheKnowledgeIsExactWithinASecond) {
+  // Three records in one second of the log's clock; K between them.
+  fixture_.clock().Advance(absl::Hours(1));
+  const absl::Time second = fixture_.clock().Now();
+  std::vector<uint64_t> positions;
+  for (int i = 0; i < 3; ++i) {
+    positions.push_back(AppendOk(CallOffered(absl::StrCat("c", i))));
+    fixture_.clock().Advance(absl::Milliseconds(300));
+  }
+  cti::v1::RouteAsOfRequest request = AboutAnna();
+  request.mutable_route()->set_min_position(positions.back());
+  *request.mutable_known_at() = ToProtoTimestamp(second + absl::Milliseconds(350));
+  cti::v1::RouteAsOfResponse response;
+  ASSERT_TRUE(IsOk(Ask(request, &response)));
+  EXPECT_EQ(response.known_position(), positions[1]);
+  *request.mutable_known_at() = ToProtoTimestamp(second - absl::Milliseconds(1));
+  ASSERT_TRUE(IsOk(Ask(request, &response)));
+  EXPECT_EQ(response.known_position(), last_);
+}
+
+TEST_F(RouteAsOfTest, RefusesAQuestionWithoutItsInstantOrWithTwoKnowledges) {
+  cti::v1::RouteAsOfRequest request = AboutAnna();
+  request.mutable_route()->clear_at();
+  cti::v1::RouteAsOfResponse response;
+  grpc::Status status = Ask(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("route.at"));
+
+  request = AboutAnna();
+  request.set_known_now(true);
+  request.set_known_position(1);
+  status = Ask(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("known_now"));
+
+  request = AboutAnna();
+  request.mutable_route()->mutable_target()->set_employee_id("nobody");
+  status = Ask(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -3,11 +3,14 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cti/v1/audit_service.grpc.pb.h"
 #include "cti/v1/route_service.grpc.pb.h"
 #include "format.h"
 #include "route_commands.h"
@@ -56,17 +59,52 @@ int RunRoute(Connection& connection, const RouteOptions& options, std::ostream& 
   }
   request.set_caller_number(options.caller_number);
   request.set_min_position(options.min_position);
+  std::optional<cti::v1::RouteAsOfRequest> as_of;
+  if (!options.known.empty()) {
+    if (options.at.empty()) {
+      err << "ctictl: route: --known needs --at (the instant the question is about)\n";
+      return kExitUsage;
+    }
+    as_of.emplace();
+    uint64_t position = 0;
+    if (options.known == "now") {
+      as_of->set_known_now(true);
+    } else if (absl::SimpleAtoi(options.known, &position) && position > 0) {
+      as_of->set_known_position(position);
+    } else if (options.known != "then") {
+      absl::StatusOr<absl::Time> known = ParseAt(options.known, zone);
+      if (!known.ok()) {
+        err << "ctictl: route: --known: then, now, a log position or an instant ("
+            << known.status().message() << ")\n";
+        return kExitUsage;
+      }
+      *as_of->mutable_known_at() = ToTimestamp(*known);
+    }
+  }
   cti::v1::RouteService::Stub& stub = connection.route();
   // A bare TARGET is tried as each thing it can be until one names something.
   grpc::Status first_error;
   std::vector<std::string> tried;
   for (const cti::v1::RouteTarget& target : *targets) {
     *request.mutable_target() = target;
-    cti::v1::RouteResponse response;
-    const grpc::Status status = stub.Route(connection.NewContext(true).get(), request, &response);
-    if (status.ok()) {
-      out << (options.json ? ToJson(response) + "\n" : FormatRoute(response, zone));
-      return kExitOk;
+    grpc::Status status;
+    if (as_of.has_value()) {
+      *as_of->mutable_route() = request;
+      cti::v1::RouteAsOfResponse response;
+      status = connection.audit().RouteAsOf(connection.NewContext(true).get(), *as_of, &response);
+      if (status.ok()) {
+        out << (options.json
+                    ? ToJson(response) + "\n"
+                    : FormatRoute(response.answer(), zone) + FormatKnowledge(response, zone));
+        return kExitOk;
+      }
+    } else {
+      cti::v1::RouteResponse response;
+      status = stub.Route(connection.NewContext(true).get(), request, &response);
+      if (status.ok()) {
+        out << (options.json ? ToJson(response) + "\n" : FormatRoute(response, zone));
+        return kExitOk;
+      }
     }
     if (status.error_code() != grpc::StatusCode::NOT_FOUND) {
       return ReportRpcError(err, "route", status);

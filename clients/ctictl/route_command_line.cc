@@ -28,12 +28,17 @@ constexpr char kRouteHelp[] =
     "unit's number, open now until HH:MM or closed and the next opening, the hours,\n"
     "when the employee is available again), then the reasons with rule ids and the\n"
     "records that decided. Times are in Europe/Copenhagen.\n"
+    "\n"
+    "Auditors (TP-5.3): --at with --known asks about the past as it was known: --known\n"
+    "then (what reception would have been told at --at), --known now (what we now know\n"
+    "was true then), a log position or an instant; the last line says what was known.\n"
     "Examples:\n"
     "  ctictl route e017\n"
     "  ctictl route ext:4711 --at 2026-12-01T14:00\n"
     "  ctictl route \"Anna Holm\"\n"
     "  ctictl route ydelse --json\n"
-    "  ctictl route kontanthjælp --cpr 170385-1234";
+    "  ctictl route kontanthjælp --cpr 170385-1234\n"
+    "  ctictl route e017 --at 2026-12-01T10:32 --known then";
 
 constexpr char kCheckHelp[] =
     "Lists every unit, group, employee or rule whose calls can end with nobody before\n"
@@ -61,6 +66,9 @@ void AddRouteCommands(CLI::App& app, const GlobalOptions& globals, int* exit_cod
   command->add_option("--at", route->at,
                       "Route for this instant: RFC 3339 (2026-01-09T14:00:00+01:00) or local "
                       "time (2026-01-09T14:00); default: the server's now");
+  command->add_option("--known", route->known,
+                      "Ask about the past (needs --at) with what the log held: then (at --at), "
+                      "now, a log position, or an instant");
   command->add_option("--caller", route->caller_number, "The caller's number as presented");
   command->add_option("--min-position", route->min_position,
                       "Answer only once the server has applied this log position");

@@ -67,10 +67,14 @@ struct RouteOptions {
   std::string caller_number;
   uint64_t min_position = 0;
   bool json = false;
+  // A question about the past (AuditService.RouteAsOf), with what was known: "then"
+  // (when --at was), "now", a log position, or an instant (ParseAt). Empty: Route now.
+  std::string known;
 };
-// Usage errors (a bad target or --at) answer kExitUsage without calling the server. When
-// every meaning of a bare TARGET is NOT_FOUND, the first error is reported, naming the
-// others tried.
+// Usage errors (a bad target, --at or --known; --known without --at) answer kExitUsage
+// without calling the server. When every meaning of a bare TARGET is NOT_FOUND, the
+// first error is reported, naming the others tried. With `known`, prints the answer and
+// the knowledge it had (the last log position and when it was recorded).
 int RunRoute(Connection& connection, const RouteOptions& options, std::ostream& out,
              std::ostream& err);
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "cti/v1/audit_service.grpc.pb.h"
 #include "cti/v1/route_service.grpc.pb.h"
 #include "exit_codes.h"
 #include "format.h"
@@ -136,12 +137,31 @@ class FakeRoute final : public cti::v1::RouteService::Service {
   cti::v1::CheckResponse check_answer;
 };
 
+// AuditService.RouteAsOf: answers SickAnnaRoute as known at position 11.
+class FakeAudit final : public cti::v1::AuditService::Service {
+ public:
+  grpc::Status RouteAsOf(grpc::ServerContext*, const cti::v1::RouteAsOfRequest* request,
+                         cti::v1::RouteAsOfResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last = *request;
+    ++calls;
+    *response->mutable_answer() = SickAnnaRoute();
+    response->set_known_position(11);
+    *response->mutable_known_recorded_at() = At(kFriday1000 - 1800);
+    return grpc::Status::OK;
+  }
+  std::mutex mu;
+  int calls = 0;
+  cti::v1::RouteAsOfRequest last;
+};
+
 class RouteCommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&fake_);
+    builder.RegisterService(&audit_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     globals_.server = "127.0.0.1:" + std::to_string(port_);
@@ -172,6 +192,7 @@ class RouteCommandsTest : public ::testing::Test {
   }
 
   FakeRoute fake_;
+  FakeAudit audit_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   GlobalOptions globals_;
@@ -344,6 +365,38 @@ TEST_F(RouteCommandsTest, UsageErrorsSendNothing) {
   EXPECT_THAT(err_.str(), Not(HasSubstr("991399")));
   EXPECT_EQ(Run({"route", "e17", "--min-position", "many"}), kExitUsage);
   EXPECT_EQ(fake_.route_calls, 0);
+}
+
+TEST_F(RouteCommandsTest, KnownAsksAboutThePastWithWhatWasKnown) {
+  ASSERT_EQ(Run({"route", "employee:anna", "--at", "2024-03-01T10:00", "--known", "then"}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(fake_.route_calls, 0);
+  ASSERT_EQ(audit_.calls, 1);
+  EXPECT_EQ(audit_.last.route().target().employee_id(), "anna");
+  EXPECT_EQ(audit_.last.route().at().seconds(), kFriday1000);
+  EXPECT_FALSE(audit_.last.has_known_at());  // K = T
+  EXPECT_FALSE(audit_.last.known_now());
+  EXPECT_EQ(audit_.last.known_position(), 0u);
+  EXPECT_THAT(out_.str(), HasSubstr("Bo Lund"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("Known: the log up to position 11, recorded Fri 2024-03-01 09:30"));
+
+  ASSERT_EQ(Run({"route", "employee:anna", "--at", "2024-03-01T10:00", "--known", "now"}), kExitOk);
+  EXPECT_TRUE(audit_.last.known_now());
+  ASSERT_EQ(Run({"route", "employee:anna", "--at", "2024-03-01T10:00", "--known", "42"}), kExitOk);
+  EXPECT_EQ(audit_.last.known_position(), 42u);
+  ASSERT_EQ(
+      Run({"route", "employee:anna", "--at", "2024-03-01T10:00", "--known", "2024-03-01T14:00"}),
+      kExitOk);
+  EXPECT_EQ(audit_.last.known_at().seconds(), kFriday1400);
+
+  // --known without --at, or one that is nothing, sends nothing.
+  EXPECT_EQ(Run({"route", "employee:anna", "--known", "then"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--known needs --at"));
+  EXPECT_EQ(Run({"route", "employee:anna", "--at", "2024-03-01T10:00", "--known", "soon"}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--known: then, now, a log position or an instant"));
+  EXPECT_EQ(audit_.calls, 4);
 }
 
 TEST_F(RouteCommandsTest, HumanOutputShowsStepsTellCallerAndReasons) {

@@ -156,6 +156,13 @@ std::string FormatRoute(const cti::v1::RouteResponse& response, const absl::Time
   return out;
 }
 
+std::string FormatKnowledge(const cti::v1::RouteAsOfResponse& response,
+                            const absl::TimeZone& zone) {
+  if (response.known_position() == 0) return "Known: nothing of the log yet\n";
+  return absl::StrCat("Known: the log up to position ", response.known_position(), ", recorded ",
+                      FormatLocalMinute(response.known_recorded_at(), zone), "\n");
+}
+
 std::string FormatCheck(const cti::v1::CheckResponse& response) {
   if (response.findings().empty()) {
     return absl::StrCat("No findings: every call reaches someone before reception (TP-4.8). ",

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "cti/v1/audit_service.pb.h"
 #include "cti/v1/route_service.pb.h"
 
 namespace cti::ctictl {
@@ -30,6 +31,11 @@ std::string FormatLocalMinute(const google::protobuf::Timestamp& timestamp,
 // HH:MM or closed and the next opening, the hours, when the employee is available again,
 // what to say), then the reasons trail with rule ids and deciding records.
 std::string FormatRoute(const cti::v1::RouteResponse& response, const absl::TimeZone& zone);
+
+// What an answer about the past knew (AuditService.RouteAsOf), one line:
+// "Known: the log up to position 1234, recorded Mon 2024-03-04 10:58 CET" ("nothing of
+// the log" for position 0).
+std::string FormatKnowledge(const cti::v1::RouteAsOfResponse& response, const absl::TimeZone& zone);
 
 // The TP-4.8 findings as a table (KIND, ID, RULE, PROBLEM) under a count, or a line
 // saying there are none; both with the position checked.

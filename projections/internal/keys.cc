@@ -24,6 +24,8 @@ absl::string_view CfName(Cf cf) {
       return "routing";
     case Cf::kLogIndex:
       return "logindex";
+    case Cf::kHistory:
+      return "history";
   }
   return "unknown";
 }

@@ -26,8 +26,9 @@ enum class Cf : int {
   kCalls,      // calls, voicemails, messages, callbacks
   kRouting,    // hours, groups, unit routing, distribution rules, hotlines
   kLogIndex,   // (partition, recorded_at second) -> first position: replay by time
+  kHistory,    // every version of the families Route reads (history.h): as-of answers
 };
-inline constexpr int kCfCount = 9;
+inline constexpr int kCfCount = 10;
 
 // RocksDB name of `cf`.
 absl::string_view CfName(Cf cf);

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "projections/internal/history.h"
 #include "projections/internal/key_order.h"
 #include "projections/internal/staged.h"
 #include "projections/internal/store_impl.h"
@@ -49,7 +50,18 @@ void Overlay::Put(Cf cf, absl::string_view key, absl::string_view value) {
 
 void Overlay::Delete(Cf cf, absl::string_view key) { Set(cf, key, true, absl::string_view()); }
 
+void Overlay::KeepHistory() {
+  Map& history = batch_[static_cast<int>(Cf::kHistory)];
+  for (const RecordWrite& w : record_) {
+    if (!HistoryFamily(w.cf)) continue;
+    Entry version;
+    AppendHistoryValue(w.entry.deleted, w.entry.value, &version.value);
+    history.insert_or_assign(HistoryKey(w.cf, w.key, history_position_), std::move(version));
+  }
+}
+
 void Overlay::CommitRecord() {
+  if (history_position_ != 0) KeepHistory();
   if (staged_ == nullptr) {
     for (RecordWrite& w : record_) {
       batch_[static_cast<int>(w.cf)].insert_or_assign(std::move(w.key), std::move(w.entry));

@@ -45,8 +45,14 @@ class Overlay {
   void Delete(Cf cf, absl::string_view key);
 
   // Folds the record layer into the batch layer (the record was accepted). After
-  // StageTo, the writes of the staged families go to the staging area instead.
+  // StageTo, the writes of the staged families go to the staging area instead. With a
+  // history position set, every write of a history family (history.h) is also kept as
+  // a version of that position in the history family.
   void CommitRecord();
+
+  // The log position of the record being applied, for the history its writes leave
+  // (0: none, e.g. a validation whose writes are discarded).
+  void set_history_position(uint64_t position) { history_position_ = position; }
 
   // During a private bulk load: accepted writes of the staged families (keys.h) go
   // straight to `staged` (and their keys to the store's key filter), not to the batch
@@ -79,6 +85,8 @@ class Overlay {
   // The record layer's entry for `key` (made when there is none).
   Entry& RecordEntry(Cf cf, absl::string_view key);
   void Set(Cf cf, absl::string_view key, bool deleted, absl::string_view value);
+  // Adds the versions the record layer's writes of history families leave.
+  void KeepHistory();
 
   std::array<Map, kCfCount> batch_;
   // A record writes a handful of keys: a small vector searched from the back.
@@ -88,6 +96,7 @@ class Overlay {
     Entry entry;
   };
   std::vector<RecordWrite> record_;
+  uint64_t history_position_ = 0;
   Staging* staged_ = nullptr;
   const StoreImpl* store_ = nullptr;
 };

@@ -13,10 +13,11 @@ namespace cti::projections::internal {
 // Not thread-safe: one per query. The store must outlive it.
 class SnapshotRead {
  public:
-  explicit SnapshotRead(const Store& store)
+  // With `as_of`, the history families read as of that position (Txn).
+  explicit SnapshotRead(const Store& store, std::optional<uint64_t> as_of = std::nullopt)
       : store_(ImplOf(store)),
         snapshot_(store_.db()->GetSnapshot()),
-        txn_(store_, &empty_, /*cache=*/nullptr, snapshot_) {}
+        txn_(store_, &empty_, /*cache=*/nullptr, snapshot_, as_of) {}
   ~SnapshotRead() { store_.db()->ReleaseSnapshot(snapshot_); }
   SnapshotRead(const SnapshotRead&) = delete;
   SnapshotRead& operator=(const SnapshotRead&) = delete;

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "projections/internal/history.h"
 #include "projections/internal/status_macros.h"
 
 namespace cti::projections::internal {
@@ -26,13 +27,75 @@ std::optional<bool> Decided(ReadCache::Known known) {
 }  // namespace
 
 Txn::Txn(const StoreImpl& store, Overlay* overlay, ReadCache* cache,
-         const rocksdb::Snapshot* snapshot)
-    : store_(store), overlay_(overlay), cache_(cache) {
+         const rocksdb::Snapshot* snapshot, std::optional<uint64_t> as_of)
+    : store_(store), overlay_(overlay), cache_(cache), as_of_(as_of) {
   read_.snapshot = snapshot;
+}
+
+absl::StatusOr<bool> Txn::ReadAsOf(Cf cf, absl::string_view key, std::string* buffer) {
+  const std::string upper = HistoryKeyEnd(cf, key);
+  rocksdb::ReadOptions read = read_;
+  const rocksdb::Slice upper_slice(upper);
+  read.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.cf(Cf::kHistory)));
+  // The key's versions run newest first: the first at or after this is the last one
+  // written at or before the position.
+  it->Seek(ToSlice(HistoryKey(cf, key, *as_of_)));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading history");
+  if (!it->Valid()) return false;
+  bool deleted = false;
+  absl::string_view value;
+  if (!ParseHistoryValue(absl::string_view(it->value().data(), it->value().size()), &deleted,
+                         &value)) {
+    return absl::DataLossError(
+        absl::StrCat("projection store: a ", CfName(cf), " version in history cannot be parsed"));
+  }
+  if (deleted) return false;
+  buffer->assign(value.data(), value.size());
+  return true;
+}
+
+absl::Status Txn::ScanAsOf(Cf cf, absl::string_view prefix, absl::string_view start,
+                           absl::FunctionRef<bool(absl::string_view, absl::string_view)> fn) {
+  const std::string upper = PrefixSuccessor(HistoryPrefix(cf, prefix));
+  rocksdb::ReadOptions read = read_;
+  const rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) read.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.cf(Cf::kHistory)));
+  ParsedHistoryKey parsed;
+  it->Seek(ToSlice(HistoryPrefix(cf, start)));
+  while (it->Valid()) {
+    if (!ParseHistoryKey(absl::string_view(it->key().data(), it->key().size()), &parsed) ||
+        parsed.cf != cf) {
+      return absl::DataLossError(
+          absl::StrCat("projection store: a history key of ", CfName(cf), " is malformed"));
+    }
+    if (parsed.position > *as_of_) {
+      // Written after the position: on to the key's version at or before it, if any.
+      it->Seek(ToSlice(HistoryKey(cf, parsed.key, *as_of_)));
+      continue;
+    }
+    bool deleted = false;
+    absl::string_view value;
+    if (!ParseHistoryValue(absl::string_view(it->value().data(), it->value().size()), &deleted,
+                           &value)) {
+      return absl::DataLossError(
+          absl::StrCat("projection store: a ", CfName(cf), " version in history cannot be parsed"));
+    }
+    if (!deleted && !fn(parsed.key, value)) break;
+    it->Seek(ToSlice(HistoryKeyEnd(cf, parsed.key)));  // past the key's older versions
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning history");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> Txn::Read(Cf cf, absl::string_view key, std::string* buffer,
                                const std::string** value) {
+  if (as_of_.has_value() && HistoryFamily(cf)) {
+    absl::StatusOr<bool> found = ReadAsOf(cf, key, buffer);
+    if (found.ok() && *found) *value = buffer;
+    return found;
+  }
   if (const Overlay::Entry* pending = overlay_->Find(cf, key); pending != nullptr) {
     *value = &pending->value;
     return !pending->deleted;
@@ -175,6 +238,7 @@ absl::Status Txn::Scan(Cf cf, absl::string_view prefix,
 
 absl::Status Txn::ScanFrom(Cf cf, absl::string_view prefix, absl::string_view start,
                            absl::FunctionRef<bool(absl::string_view, absl::string_view)> fn) {
+  if (as_of_.has_value() && HistoryFamily(cf)) return ScanAsOf(cf, prefix, start, fn);
   // Staged writes are not in the database: a staged family is written out before it
   // is scanned (the rules do not scan them; this keeps any scan correct).
   if (cache_ != nullptr && StagedFamily(cf) && store_.staged() != nullptr &&

@@ -7,6 +7,8 @@
 #ifndef CTI_PROJECTIONS_INTERNAL_TXN_H_
 #define CTI_PROJECTIONS_INTERNAL_TXN_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,8 +56,13 @@ class Txn {
   // `store` and `overlay` must outlive the Txn. `cache` (may be null) holds committed
   // values and is only passed by the projector thread. `snapshot` (may be null: the live
   // DB) is the state reads see beneath the overlay.
-  Txn(const StoreImpl& store, Overlay* overlay, ReadCache* cache,
-      const rocksdb::Snapshot* snapshot);
+  //
+  // With `as_of`, reads of the history families (history.h) see them as they were after
+  // the record at that position was applied: each key's last version at or before it.
+  // The other families read as they are. For queries about the past only: REQUIRES no
+  // cache, no pending writes, and `as_of` at or below the snapshot's applied position.
+  Txn(const StoreImpl& store, Overlay* overlay, ReadCache* cache, const rocksdb::Snapshot* snapshot,
+      std::optional<uint64_t> as_of = std::nullopt);
 
   // Reads `key` into `*value`: true when present, false when absent.
   absl::StatusOr<bool> Get(Cf cf, absl::string_view key, std::string* value);
@@ -89,12 +96,18 @@ class Txn {
   absl::StatusOr<bool> Read(Cf cf, absl::string_view key, std::string* buffer,
                             const std::string** value);
 
+  // Read and ScanFrom of a history family in as-of mode.
+  absl::StatusOr<bool> ReadAsOf(Cf cf, absl::string_view key, std::string* buffer);
+  absl::Status ScanAsOf(Cf cf, absl::string_view prefix, absl::string_view start,
+                        absl::FunctionRef<bool(absl::string_view, absl::string_view)> fn);
+
   const StoreImpl& store_;
   Overlay* overlay_;
   ReadCache* cache_;
   const Prefetched* prefetched_ = nullptr;
   rocksdb::ReadOptions read_;
   std::string scratch_;
+  std::optional<uint64_t> as_of_;
 };
 
 }  // namespace cti::projections::internal

@@ -61,6 +61,9 @@ struct RouteContext {
   std::vector<std::string> busy_keys = {};
   // The tenant (as in the request; `t` is its key prefix).
   std::string tenant = {};
+  // Set for an answer about the past (Router::RouteAsOf): the log position whose state
+  // `txn` reads; queries outside `txn` (the directory's search) must read as of it too.
+  std::optional<uint64_t> as_of = std::nullopt;
 
   // Notes that what the call read may decide differently from `when` on.
   void ChangesAt(absl::Time when) {

@@ -113,7 +113,7 @@ absl::StatusOr<cti::v1::Employee> EmployeeByName(RouteContext& ctx, const Store&
   search.set_query(name);
   search.set_kind(cti::v1::SEARCH_KIND_EMPLOYEE);
   search.set_limit(10);
-  CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store).Search(search));
+  CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store, ctx.as_of).Search(search));
   const std::string folded = internal::FoldText(name);
   std::vector<std::string> names;
   for (const cti::v1::SearchHit& hit : found.hits()) {
@@ -191,7 +191,8 @@ absl::StatusOr<std::shared_ptr<const cti::v1::SearchHit>> CachedTaskHit(RouteCon
         search.set_tenant(tenant);
         search.set_query(task);
         search.set_limit(20);
-        CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found, Directory(&store).Search(search));
+        CTI_ASSIGN_OR_RETURN(cti::v1::SearchResponse found,
+                             Directory(&store, ctx.as_of).Search(search));
         const cti::v1::SearchHit* best = nullptr;
         for (const cti::v1::SearchHit& hit : found.hits()) {
           if (hit.matched() != "task") continue;
@@ -549,9 +550,20 @@ absl::StatusOr<Router::WireAnswer> Router::RouteWire(const cti::v1::RouteRequest
   return WireAnswer{std::move(wire), at};
 }
 
-absl::StatusOr<cti::v1::RouteResponse> Router::Build(
-    const cti::v1::RouteRequest& request, absl::Time at, const std::string& answer_key,
-    std::shared_ptr<const std::string>* wire) const {
+absl::StatusOr<cti::v1::RouteResponse> Router::RouteAsOf(const cti::v1::RouteRequest& request,
+                                                         uint64_t known_position) const {
+  if (!request.has_at()) {
+    return absl::InvalidArgumentError(
+        "at: is required: a question about the past names the instant it asks about");
+  }
+  CTI_ASSIGN_OR_RETURN(const absl::Time at, InstantOf(request, absl::UnixEpoch()));
+  return Build(request, at, /*answer_key=*/"", /*wire=*/nullptr, known_position);
+}
+
+absl::StatusOr<cti::v1::RouteResponse> Router::Build(const cti::v1::RouteRequest& request,
+                                                     absl::Time at, const std::string& answer_key,
+                                                     std::shared_ptr<const std::string>* wire,
+                                                     std::optional<uint64_t> as_of) const {
   const internal::StoreImpl& impl = internal::ImplOf(*store_);
   const rocksdb::Snapshot* snapshot = impl.db()->GetSnapshot();
   struct Release {
@@ -560,7 +572,7 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Build(
     ~Release() { impl.db()->ReleaseSnapshot(snapshot); }
   } release{impl, snapshot};
   internal::Overlay scratch;
-  internal::Txn txn(impl, &scratch, /*cache=*/nullptr, snapshot);
+  internal::Txn txn(impl, &scratch, /*cache=*/nullptr, snapshot, as_of);
   const std::string t = internal::TenantPrefix(request.tenant());
 
   cti::v1::RouteResponse response;
@@ -568,8 +580,9 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Build(
   RouteContext ctx{txn, t, at, zone_, &response, nullptr, 0, std::nullopt, nullptr, {}};
   ctx.live = !request.has_at();
   ctx.tenant = request.tenant();
+  ctx.as_of = as_of;
   uint64_t snapshot_position = 0;
-  if (cache_ != nullptr) {
+  if (cache_ != nullptr && !as_of.has_value()) {
     // The snapshot's checkpoint tells which cached records this call may use.
     std::string checkpoint;
     CTI_ASSIGN_OR_RETURN(
@@ -654,7 +667,7 @@ absl::StatusOr<cti::v1::RouteResponse> Router::Build(
       cache_->Put<CachedAnswer>(partition_, *ctx.version, answer_key, std::move(kept));
     }
   }
-  if (cache_ != nullptr) cache_->CountAnswer(/*reused=*/false);
+  if (cache_ != nullptr && !as_of.has_value()) cache_->CountAnswer(/*reused=*/false);
   return response;
 }
 
