@@ -140,12 +140,7 @@ absl::Status ReplayStream::ParseRequest() {
   if (from_time_.has_value() && to_time_.has_value() && *from_time_ >= *to_time_) {
     return absl::InvalidArgumentError("from_time: must be before to_time");
   }
-  RecordFilter::Spec spec;
-  spec.tenant = request_.tenant();
-  spec.families = &request_.families();
-  spec.kinds = &request_.kinds();
-  spec.employee_id = request_.employee_id();
-  spec.unit_id = request_.unit_id();
+  RecordFilter::Spec spec = RecordFilter::SpecOf(request_);
   spec.actor_id = request_.actor_id();
   spec.rejected_only = request_.rejected_only();
   absl::StatusOr<RecordFilter> filter = RecordFilter::Make(spec);

@@ -33,6 +33,19 @@ class RecordFilter {
     std::string actor_id;
     bool rejected_only = false;
   };
+  // The Spec of a stream request with tenant, families, kinds, employee_id and unit_id
+  // (SubscribeRequest, ReplayRequest), which must outlive it.
+  template <typename Request>
+  static Spec SpecOf(const Request& request) {
+    Spec spec;
+    spec.tenant = request.tenant();
+    spec.families = &request.families();
+    spec.kinds = &request.kinds();
+    spec.employee_id = request.employee_id();
+    spec.unit_id = request.unit_id();
+    return spec;
+  }
+
   // INVALID_ARGUMENT naming the field: no tenant, an unknown family or kind
   // ("families[2]", "kinds[0]"), both unit_id and employee_id.
   static absl::StatusOr<RecordFilter> Make(const Spec& spec);

@@ -154,12 +154,7 @@ absl::Status SubscribeStream::ParseRequest() {
   }
   heartbeat_ = request_.heartbeat_seconds() == 0 ? deps_.options.default_heartbeat
                                                  : absl::Seconds(request_.heartbeat_seconds());
-  RecordFilter::Spec spec;
-  spec.tenant = request_.tenant();
-  spec.families = &request_.families();
-  spec.kinds = &request_.kinds();
-  spec.employee_id = request_.employee_id();
-  spec.unit_id = request_.unit_id();
+  RecordFilter::Spec spec = RecordFilter::SpecOf(request_);
   absl::StatusOr<RecordFilter> filter = RecordFilter::Make(spec);
   if (!filter.ok()) return filter.status();
   filter_ = *std::move(filter);

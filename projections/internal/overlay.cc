@@ -51,12 +51,11 @@ void Overlay::Put(Cf cf, absl::string_view key, absl::string_view value) {
 void Overlay::Delete(Cf cf, absl::string_view key) { Set(cf, key, true, absl::string_view()); }
 
 void Overlay::KeepHistory() {
-  Map& history = batch_[static_cast<int>(Cf::kHistory)];
   for (const RecordWrite& w : record_) {
     if (!HistoryFamily(w.cf)) continue;
-    Entry version;
-    AppendHistoryValue(w.entry.deleted, w.entry.value, &version.value);
-    history.insert_or_assign(HistoryKey(w.cf, w.key, history_position_), std::move(version));
+    std::string& value =
+        history_.emplace_back(HistoryKey(w.cf, w.key, history_position_), std::string()).second;
+    AppendHistoryValue(w.entry.deleted, w.entry.value, &value);
   }
 }
 
@@ -101,7 +100,7 @@ void Overlay::ForEachInRange(Cf cf, absl::string_view lower, absl::string_view u
 }
 
 bool Overlay::empty() const {
-  if (!record_.empty()) return false;
+  if (!record_.empty() || !history_.empty()) return false;
   for (const Map& map : batch_) {
     if (!map.empty()) return false;
   }
@@ -131,7 +130,19 @@ absl::Status Overlay::AppendTo(const StoreImpl& store, rocksdb::WriteBatch* batc
       }
     }
   });
-  return status;
+  if (!status.ok() || history_.empty()) return status;
+  std::vector<const std::pair<std::string, std::string>*> versions;
+  versions.reserve(history_.size());
+  for (const auto& version : history_) versions.push_back(&version);
+  SortByKey(&versions, [](const std::pair<std::string, std::string>* version) {
+    return absl::string_view(version->first);
+  });
+  rocksdb::ColumnFamilyHandle* cf = store.cf(Cf::kHistory);
+  for (const auto* version : versions) {
+    rocksdb::Status s = batch->Put(cf, version->first, version->second);
+    if (!s.ok()) return FromRocks(s, "building a write batch");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace cti::projections::internal

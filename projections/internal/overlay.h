@@ -97,6 +97,9 @@ class Overlay {
   };
   std::vector<RecordWrite> record_;
   uint64_t history_position_ = 0;
+  // The versions kept for the history family (history.h): each key is new and never
+  // read back before the batch is written, so a list, sorted once in AppendTo.
+  std::vector<std::pair<std::string, std::string>> history_;
   Staging* staged_ = nullptr;
   const StoreImpl* store_ = nullptr;
 };

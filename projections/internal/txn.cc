@@ -24,6 +24,16 @@ std::optional<bool> Decided(ReadCache::Known known) {
   return std::nullopt;
 }
 
+// The version of a key of `cf` that `it` is on (a history value, history.h).
+absl::Status ParseVersion(Cf cf, const rocksdb::Iterator& it, bool* deleted,
+                          absl::string_view* value) {
+  if (!ParseHistoryValue(absl::string_view(it.value().data(), it.value().size()), deleted, value)) {
+    return absl::DataLossError(
+        absl::StrCat("projection store: a ", CfName(cf), " version in history cannot be parsed"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 Txn::Txn(const StoreImpl& store, Overlay* overlay, ReadCache* cache,
@@ -45,11 +55,7 @@ absl::StatusOr<bool> Txn::ReadAsOf(Cf cf, absl::string_view key, std::string* bu
   if (!it->Valid()) return false;
   bool deleted = false;
   absl::string_view value;
-  if (!ParseHistoryValue(absl::string_view(it->value().data(), it->value().size()), &deleted,
-                         &value)) {
-    return absl::DataLossError(
-        absl::StrCat("projection store: a ", CfName(cf), " version in history cannot be parsed"));
-  }
+  CTI_RETURN_IF_ERROR(ParseVersion(cf, *it, &deleted, &value));
   if (deleted) return false;
   buffer->assign(value.data(), value.size());
   return true;
@@ -77,11 +83,7 @@ absl::Status Txn::ScanAsOf(Cf cf, absl::string_view prefix, absl::string_view st
     }
     bool deleted = false;
     absl::string_view value;
-    if (!ParseHistoryValue(absl::string_view(it->value().data(), it->value().size()), &deleted,
-                           &value)) {
-      return absl::DataLossError(
-          absl::StrCat("projection store: a ", CfName(cf), " version in history cannot be parsed"));
-    }
+    CTI_RETURN_IF_ERROR(ParseVersion(cf, *it, &deleted, &value));
     if (!deleted && !fn(parsed.key, value)) break;
     it->Seek(ToSlice(HistoryKeyEnd(cf, parsed.key)));  // past the key's older versions
   }

@@ -20,6 +20,7 @@ namespace cti::projections {
 namespace {
 
 using testing::Administration;
+using testing::DefaultGroup;
 using testing::Department;
 using testing::ForwardToColleague;
 using testing::Hire;
@@ -27,30 +28,15 @@ using testing::kTenant;
 using testing::Records;
 using testing::TempDir;
 using testing::UpsertEntry;
+using testing::Utc;
 
-absl::Time Utc(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
-}
 // Friday 1 March 2024, 10:00 in Copenhagen: open.
 const absl::Time kFridayTen = Utc(2024, 3, 1, 9, 0);
 
+// A linear hunt group.
 cti::v1::Event Group(const std::string& id, const std::string& unit,
                      std::vector<std::string> members) {
-  cti::v1::Event e;
-  cti::v1::Group* g = e.mutable_staff()->mutable_group_defined()->mutable_group();
-  g->set_group_id(id);
-  g->set_name(absl::StrCat("Gruppe ", id));
-  g->set_unit_id(unit);
-  g->set_strategy(cti::v1::GROUP_STRATEGY_HUNT_LINEAR);
-  for (const std::string& m : members) g->add_members()->set_employee_id(m);
-  return e;
-}
-cti::v1::Event DefaultGroup(const std::string& unit, const std::string& group) {
-  cti::v1::Event e;
-  auto* r = e.mutable_staff()->mutable_unit_routing_set();
-  r->set_unit_id(unit);
-  r->set_default_group_id(group);
-  return e;
+  return testing::Group(id, unit, cti::v1::GROUP_STRATEGY_HUNT_LINEAR, std::move(members));
 }
 cti::v1::Event RemoveEntry(const std::string& employee, const std::string& entry) {
   cti::v1::Event e;

@@ -15,8 +15,10 @@ namespace cti::projections {
 namespace {
 
 using testing::Administration;
+using testing::DefaultGroup;
 using testing::Department;
 using testing::ForwardToColleague;
+using testing::Group;
 using ::testing::HasSubstr;
 using testing::Hire;
 using testing::kTenant;
@@ -24,31 +26,7 @@ using ::testing::Not;
 using testing::SetUnlisted;
 using testing::Ts;
 using testing::UpsertEntry;
-
-// Instants in UTC. 2024-03-01 is a Friday, Copenhagen is UTC+1 (winter time).
-absl::Time Utc(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
-}
-
-cti::v1::Event Group(const std::string& id, const std::string& unit,
-                     cti::v1::GroupStrategy strategy, std::vector<std::string> members) {
-  cti::v1::Event e;
-  cti::v1::Group* g = e.mutable_staff()->mutable_group_defined()->mutable_group();
-  g->set_group_id(id);
-  g->set_name(absl::StrCat("Gruppe ", id));
-  g->set_unit_id(unit);
-  g->set_strategy(strategy);
-  for (const std::string& m : members) g->add_members()->set_employee_id(m);
-  return e;
-}
-
-cti::v1::Event DefaultGroup(const std::string& unit, const std::string& group) {
-  cti::v1::Event e;
-  auto* r = e.mutable_staff()->mutable_unit_routing_set();
-  r->set_unit_id(unit);
-  r->set_default_group_id(group);
-  return e;
-}
+using testing::Utc;
 
 class RouterTest : public testing::ProjectionTest {
  protected:

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cti/v1/event.pb.h"
 #include "gtest/gtest.h"
@@ -47,6 +48,11 @@ class TempDir {
 inline constexpr char kTenant[] = "aarhus";
 // 2024-03-01T08:00:00Z.
 inline constexpr int64_t kT0 = 1709280000;
+
+// An instant given in UTC (2024-03-01 is a Friday; Copenhagen is UTC+1 in winter).
+inline absl::Time Utc(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
+}
 
 inline google::protobuf::Timestamp Ts(int64_t seconds) {
   google::protobuf::Timestamp ts;
@@ -116,6 +122,26 @@ inline cti::v1::Event SetUnlisted(const std::string& id, bool unlisted) {
   auto* c = e.mutable_staff()->mutable_employee_listing_changed();
   c->set_employee_id(id);
   c->set_unlisted(unlisted);
+  return e;
+}
+
+// A ring or hunt group of `unit` with `members` in order.
+inline cti::v1::Event Group(const std::string& id, const std::string& unit,
+                            cti::v1::GroupStrategy strategy, std::vector<std::string> members) {
+  cti::v1::Event e;
+  cti::v1::Group* g = e.mutable_staff()->mutable_group_defined()->mutable_group();
+  g->set_group_id(id);
+  g->set_name(absl::StrCat("Gruppe ", id));
+  g->set_unit_id(unit);
+  g->set_strategy(strategy);
+  for (const std::string& m : members) g->add_members()->set_employee_id(m);
+  return e;
+}
+inline cti::v1::Event DefaultGroup(const std::string& unit, const std::string& group) {
+  cti::v1::Event e;
+  auto* r = e.mutable_staff()->mutable_unit_routing_set();
+  r->set_unit_id(unit);
+  r->set_default_group_id(group);
   return e;
 }
 
