@@ -487,7 +487,15 @@ absl::Status AnswerAsOf(const ServiceDeps& deps, int partition,
   }
   const cti::projections::Router router(store.get(), deps.zone, /*cache=*/nullptr, partition);
   absl::StatusOr<cti::v1::RouteResponse> answer = router.RouteAsOf(request.route(), known);
-  if (!answer.ok()) return answer.status();
+  if (!answer.ok()) {
+    // Route's refusals name a field of the RouteRequest, here request.route.
+    const absl::Status& refused = answer.status();
+    if (absl::IsInvalidArgument(refused) || absl::IsNotFound(refused) ||
+        absl::IsFailedPrecondition(refused)) {
+      return absl::Status(refused.code(), absl::StrCat("route.", refused.message()));
+    }
+    return refused;
+  }
   *response->mutable_answer() = *std::move(answer);
   response->mutable_answer()->set_position(known);
   response->set_known_position(known);

@@ -624,6 +624,7 @@ TEST_F(RouteAsOfTest, RefusesAQuestionWithoutItsInstantOrWithTwoKnowledges) {
   request.mutable_route()->mutable_target()->set_employee_id("nobody");
   status = Ask(request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("route.target.employee_id 'nobody'"));
 }
 
 }  // namespace
