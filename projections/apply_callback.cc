@@ -92,6 +92,11 @@ absl::Status ApplyCallbackRequested(ApplyContext& ctx, const FieldPath& path,
   CTI_RETURN_IF_ERROR(ctx.txn.Put(
       Cf::kCalls,
       OpenCallbackKey(ctx.tenant_prefix, MicrosOf(callback.due_at()), change.callback_id()), ""));
+  CTI_RETURN_IF_ERROR(
+      ctx.txn.Put(Cf::kCalls,
+                  RequestedCallbackKey(ctx.tenant_prefix, MicrosOf(callback.requested_at()),
+                                       change.callback_id()),
+                  ""));
   return ctx.txn.PutProto(Cf::kCalls, key, callback);
 }
 

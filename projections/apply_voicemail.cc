@@ -47,6 +47,10 @@ absl::Status ApplyVoicemailLeft(ApplyContext& ctx, const FieldPath& path,
                   UnlistenedKey(ctx.tenant_prefix, unit_id, MicrosOf(voicemail.left_at()),
                                 change.voicemail_id()),
                   ""));
+  CTI_RETURN_IF_ERROR(ctx.txn.Put(
+      Cf::kCalls,
+      LeftVoicemailKey(ctx.tenant_prefix, MicrosOf(voicemail.left_at()), change.voicemail_id()),
+      ""));
   return ctx.txn.PutProto(Cf::kCalls, key, voicemail);
 }
 

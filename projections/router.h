@@ -67,9 +67,11 @@ class Router {
   absl::StatusOr<cti::v1::RouteResponse> RouteAsOf(const cti::v1::RouteRequest& request,
                                                    uint64_t known_position) const;
 
-  // See RouteService.Check, as of `now` (hotlines and forwardings in force then).
-  absl::StatusOr<cti::v1::CheckResponse> Check(const cti::v1::CheckRequest& request,
-                                               absl::Time now) const;
+  // See RouteService.Check, as of `now` (hotlines and forwardings in force then). With
+  // `as_of` (at or below the store's applied position), the records as the projection
+  // stood after that log position (as RouteAsOf reads them).
+  absl::StatusOr<cti::v1::CheckResponse> Check(const cti::v1::CheckRequest& request, absl::Time now,
+                                               std::optional<uint64_t> as_of = std::nullopt) const;
 
  private:
   // The kept answer under `key` valid at `at` for the store's applied position

@@ -27,7 +27,7 @@ namespace cti::projections {
 
 // Bump when the stored layout or the apply rules change: a store with another version
 // is wiped and rebuilt from the log on open.
-inline constexpr uint32_t kSchemaVersion = 8;
+inline constexpr uint32_t kSchemaVersion = 9;
 
 class Store {
  public:

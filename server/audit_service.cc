@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "projections/compliance.h"
 #include "projections/directory.h"
 #include "projections/log_index.h"
 #include "projections/router.h"
@@ -507,7 +509,85 @@ absl::Status AnswerAsOf(const ServiceDeps& deps, int partition,
   return absl::OkStatus();
 }
 
+// The records of the period that the projector refused citing a rule the report covers.
+absl::StatusOr<std::vector<cti::projections::RefusedChange>> RefusedInPeriod(
+    const ServiceDeps& deps, const cti::projections::Store& store, int partition,
+    const cti::v1::ComplianceReportRequest& request,
+    const cti::projections::Compliance::Period& period, uint64_t last) {
+  std::vector<cti::projections::RefusedChange> refused;
+  absl::StatusOr<uint64_t> first =
+      cti::projections::FirstPositionFrom(store, partition, period.start);
+  if (!first.ok()) return first.status();
+  if (*first > last) return refused;
+  absl::StatusOr<std::vector<std::pair<uint64_t, cti::v1::ApplyOutcome>>> rejected =
+      cti::projections::RejectedBetween(store, partition, *first, last);
+  if (!rejected.ok()) return rejected.status();
+  for (const auto& [position, outcome] : *rejected) {
+    const char* rule = absl::StrContains(outcome.reason(), "TP-3.13")  ? "TP-3.13"
+                       : absl::StrContains(outcome.reason(), "TP-4.7") ? "TP-4.7"
+                                                                       : nullptr;
+    if (rule == nullptr) continue;
+    absl::StatusOr<LogRecord> record = RecordAt(*deps.log, partition, position);
+    if (!record.ok()) return record.status();
+    const cti::v1::Event& event = record->event();
+    const google::protobuf::Timestamp& at = event.recorded_at();
+    const absl::Time recorded = absl::FromUnixSeconds(at.seconds()) + absl::Nanoseconds(at.nanos());
+    if (event.tenant() != request.tenant() || recorded < period.start || recorded >= period.end) {
+      continue;
+    }
+    cti::projections::RefusedChange change;
+    change.rule = rule;
+    change.unit_id = event.staff().hours_change_set().unit_id();
+    change.position = position;
+    change.recorded_at = recorded;
+    change.reason = outcome.reason();
+    refused.push_back(std::move(change));
+  }
+  return refused;
+}
+
+absl::Status AnswerReport(const ServiceDeps& deps, int partition,
+                          const cti::v1::ComplianceReportRequest& request,
+                          cti::v1::ComplianceReportResponse* response) {
+  absl::StatusOr<cti::projections::Compliance::Period> period =
+      cti::projections::Compliance::ParsePeriod(request, deps.zone);
+  if (!period.ok()) return period.status();
+  std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
+  if (store == nullptr) return absl::UnavailableError("server is shutting down");
+  const uint64_t applied = store->AppliedPosition(partition);
+  const absl::Time now = deps.clock->Now();
+  uint64_t structure = applied;
+  if (period->end <= now) {
+    absl::StatusOr<uint64_t> last =
+        LastRecordedBy(deps, *store, partition, period->end - absl::Nanoseconds(1), applied);
+    if (!last.ok()) return last.status();
+    structure = *last;
+  }
+  absl::StatusOr<std::vector<cti::projections::RefusedChange>> refused =
+      RefusedInPeriod(deps, *store, partition, request, *period, structure);
+  if (!refused.ok()) return refused.status();
+  absl::StatusOr<cti::v1::ComplianceReportResponse> report =
+      cti::projections::Compliance(store.get(), deps.zone)
+          .Report(request, now, structure, *refused);
+  if (!report.ok()) return report.status();
+  *response = *std::move(report);
+  response->set_position(applied);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+grpc::ServerUnaryReactor* AuditServiceImpl::ComplianceReport(
+    grpc::CallbackServerContext* context, const cti::v1::ComplianceReportRequest* request,
+    cti::v1::ComplianceReportResponse* response) {
+  const ServiceDeps& deps = deps_;
+  GateOptions gate;
+  gate.pool = deps.work;  // scans the period's records: off the gRPC thread
+  return StartTenantQuery(context, deps, request->tenant(), request->min_position(),
+                          std::move(gate), [&deps, request, response](int partition) {
+                            return AnswerReport(deps, partition, *request, response);
+                          });
+}
 
 grpc::ServerUnaryReactor* AuditServiceImpl::RouteAsOf(grpc::CallbackServerContext* context,
                                                       const cti::v1::RouteAsOfRequest* request,

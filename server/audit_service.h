@@ -18,6 +18,11 @@
 // the log); then projections::Router::RouteAsOf answers from the projection's history
 // as of P. Its cost does not grow with the length of the history.
 //
+// ComplianceReport resolves, on the work pool, the structure position (the last record
+// the log recorded before the period ended, as for RouteAsOf) and the records of the
+// period the projector refused citing TP-3.13 or TP-4.7 (RejectedBetween, then each one
+// read from the log for its tenant and unit); projections::Compliance builds the rest.
+//
 // Identity: none required yet (the security issue adds the auditor role).
 // Thread safety: gRPC calls the method from many threads at once.
 #ifndef CTI_SERVER_AUDIT_SERVICE_H_
@@ -28,10 +33,12 @@
 
 namespace cti::server {
 
-class AuditServiceImpl final
-    : public cti::v1::AuditService::WithRawCallbackMethod_Replay<
-          cti::v1::AuditService::WithCallbackMethod_RouteAsOf<cti::v1::AuditService::Service>> {
+class AuditServiceImpl final : public cti::v1::AuditService::WithRawCallbackMethod_Replay<
+                                   cti::v1::AuditService::WithCallbackMethod_RouteAsOf<
+                                       cti::v1::AuditService::WithCallbackMethod_ComplianceReport<
+                                           cti::v1::AuditService::Service>>> {
  public:
+  using WithCallbackMethod_ComplianceReport::ComplianceReport;
   using WithCallbackMethod_RouteAsOf::RouteAsOf;
   using WithRawCallbackMethod_Replay::Replay;
 
@@ -44,6 +51,10 @@ class AuditServiceImpl final
   grpc::ServerUnaryReactor* RouteAsOf(grpc::CallbackServerContext* context,
                                       const cti::v1::RouteAsOfRequest* request,
                                       cti::v1::RouteAsOfResponse* response) override;
+
+  grpc::ServerUnaryReactor* ComplianceReport(grpc::CallbackServerContext* context,
+                                             const cti::v1::ComplianceReportRequest* request,
+                                             cti::v1::ComplianceReportResponse* response) override;
 
  private:
   const ServiceDeps& deps_;

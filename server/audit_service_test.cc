@@ -627,5 +627,97 @@ TEST_F(RouteAsOfTest, RefusesAQuestionWithoutItsInstantOrWithTwoKnowledges) {
   EXPECT_THAT(status.error_message(), HasSubstr("route.target.employee_id 'nobody'"));
 }
 
+// ---- The compliance report ----
+
+TEST_F(AuditServiceTest, TP_5_3_AReportReadsUnitsAtThePeriodsEndAndListsRefusedReductions) {
+  // Friday 1 March 2024 from 09:00 local: a unit and an employee, and a reduction without
+  // a director's approval that lands in the log and is refused at apply time (TP-3.13).
+  AppendOk(Administration("borger", "Borgerservice"));
+  AppendOk(Hire("anna", "Anna Holm", "borger"));
+  cti::v1::Event reduction;
+  reduction.set_tenant(kTenant);
+  *reduction.mutable_occurred_at() = ToProtoTimestamp(fixture_.clock().Now());
+  cti::v1::HoursChangeSet* change = reduction.mutable_staff()->mutable_hours_change_set();
+  change->set_unit_id("borger");
+  change->set_change_id("vinter");
+  cti::v1::HoursReduction* r = change->mutable_reduction();
+  r->mutable_first_day()->set_year(2024);
+  r->mutable_first_day()->set_month(3);
+  r->mutable_first_day()->set_day(4);
+  *r->mutable_last_day() = r->first_day();
+  r->set_coverage(cti::v1::REDUCTION_COVERAGE_RECEPTION_MESSAGES);
+  const uint64_t refused = AppendUnchecked(reduction);
+  cti::v1::Event call = CallOffered("c1");
+  call.mutable_call()->mutable_offered()->set_unit_id("borger");
+  const uint64_t day_end = AppendOk(call);
+  // The next day: borger names its phone-responsible person.
+  fixture_.clock().Advance(absl::Hours(24));
+  cti::v1::Event responsible;
+  responsible.set_tenant(kTenant);
+  *responsible.mutable_occurred_at() = ToProtoTimestamp(fixture_.clock().Now());
+  responsible.mutable_staff()->mutable_phone_responsible_assigned()->set_unit_id("borger");
+  responsible.mutable_staff()->mutable_phone_responsible_assigned()->set_employee_id("anna");
+  const uint64_t last = AppendOk(responsible);
+
+  cti::v1::ComplianceReportRequest request;
+  request.set_tenant(kTenant);
+  request.set_from_day("2024-03-01");
+  request.set_to_day("2024-03-01");
+  request.set_min_position(last);
+  cti::v1::ComplianceReportResponse report;
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  ASSERT_TRUE(IsOk(audit_->ComplianceReport(context.get(), request, &report)));
+  EXPECT_EQ(report.position(), last);
+  EXPECT_EQ(report.structure_position(), day_end);  // the last record of 1 March
+  std::vector<std::string> found;
+  for (const cti::v1::ComplianceFinding& f : report.findings()) {
+    found.push_back(absl::StrCat(f.rule(), " ", f.unit_id(), " ", f.breach() ? "breach" : "note"));
+    if (f.rule() == "TP-3.13") {
+      EXPECT_EQ(f.position(), refused);
+      EXPECT_THAT(f.text(), HasSubstr("refused: "));
+      EXPECT_THAT(f.text(), HasSubstr("TP-3.13"));
+    }
+  }
+  // borger had no phone-responsible person on 1 March (TP-5.2), whatever it has now.
+  EXPECT_THAT(found, ::testing::IsSupersetOf({"TP-3.13 borger note", "TP-5.2 borger breach"}));
+  ASSERT_EQ(report.units_size(), 1);
+  EXPECT_EQ(report.units(0).unit_id(), "borger");
+  EXPECT_EQ(report.units(0).calls().all().offered(), 1u);
+
+  // Asked about 2 March, borger is fine and nothing was refused.
+  request.set_from_day("2024-03-02");
+  request.set_to_day("2024-03-02");
+  context = NewContext();
+  ASSERT_TRUE(IsOk(audit_->ComplianceReport(context.get(), request, &report)));
+  EXPECT_EQ(report.structure_position(), last);  // the period has not ended
+  for (const cti::v1::ComplianceFinding& f : report.findings()) {
+    EXPECT_NE(f.rule(), "TP-5.2") << f.text();
+    EXPECT_NE(f.rule(), "TP-3.13") << f.text();
+  }
+}
+
+TEST_F(AuditServiceTest, AReportRefusesABadPeriodNamingTheField) {
+  cti::v1::ComplianceReportRequest request;
+  request.set_tenant(kTenant);
+  request.set_from_day("2024-03-02");
+  request.set_to_day("2024-03-01");
+  cti::v1::ComplianceReportResponse report;
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  grpc::Status status = audit_->ComplianceReport(context.get(), request, &report);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("to_day"));
+  request.set_to_day("2024-13-01");
+  context = NewContext();
+  status = audit_->ComplianceReport(context.get(), request, &report);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("to_day"));
+  request.set_to_day("2024-03-05");
+  request.set_unit_id("nowhere");
+  context = NewContext();
+  status = audit_->ComplianceReport(context.get(), request, &report);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("nowhere"));
+}
+
 }  // namespace
 }  // namespace cti::server::testing

@@ -345,6 +345,33 @@ void AddReplay(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   });
 }
 
+void AddReport(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<ReportOptions>();
+  CLI::App* command = AddCommand(
+      app, "report", "Report how a period measured up to the telephone policy (auditors)",
+      "Per unit and per TP rule, for the local days --from to --to: calls within phone\n"
+      "hours answered, lost and the waits (TP-3.6); callbacks made by their due time\n"
+      "(TP-4.3); voicemail listened to within its phone day (TP-3.14); reductions and\n"
+      "unmanned periods in force, chains of reductions over 6 months and refused ones\n"
+      "(TP-3.13, TP-4.7); units without a phone-responsible person (TP-5.2); sickness\n"
+      "without a forwarding (TP-4.5); dead-end routes (TP-4.8). Then every finding, a\n"
+      "breach marked \"!\". Hours, calendars and units are read as the log held them at\n"
+      "the end of the period. --csv, --json-file and --svg write the figures to files\n"
+      "(the SVG charts answer rate and callbacks on time per unit).");
+  command->add_option("--from", options->from_day, "The first day, YYYY-MM-DD")->required();
+  command->add_option("--to", options->to_day, "The last day, YYYY-MM-DD (default: --from)");
+  command->add_option("--unit", options->unit_id, "Only this unit");
+  command->add_option("--csv", options->csv_path, "Write one CSV row per unit to this file");
+  command->add_option("--json-file", options->json_path,
+                      "Write the ComplianceReportResponse as JSON to this file");
+  command->add_option("--svg", options->svg_path,
+                      "Write a chart of answer rate and callbacks on time per unit (SVG)");
+  command->add_flag("--json", options->json,
+                    "Print the ComplianceReportResponse as protobuf JSON instead of the table");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunReport(c, *options, std::cout, std::cerr); });
+}
+
 void AddCalendar(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   CLI::App* calendar = AddCommand(app, "calendar", "Employees' calendars",
                                   "ctictl calendar import EMPLOYEE FILE.ics");
@@ -428,6 +455,7 @@ int RunCommandLine(int argc, char** argv) {
   AddCalendar(app, globals, &exit_code);
   AddWatch(app, globals, &exit_code);
   AddReplay(app, globals, &exit_code);
+  AddReport(app, globals, &exit_code);
   AddRebuild(app, globals, &exit_code);
   AddBackup(app, globals, &exit_code);
   AddRestore(app, &exit_code);

@@ -180,6 +180,22 @@ struct ReplayOptions {
 int RunReplay(Connection& connection, const ReplayOptions& options, std::ostream& out,
               std::ostream& progress);
 
+// --- report (report_command.cc) ---
+
+struct ReportOptions {
+  std::string from_day;   // YYYY-MM-DD; required
+  std::string to_day;     // inclusive; empty: from_day
+  std::string unit_id;    // only this unit; empty: all
+  std::string csv_path;   // write ComplianceCsv here; empty: none
+  std::string json_path;  // write the response as protobuf JSON here; empty: none
+  std::string svg_path;   // write ComplianceSvg here; empty: none
+  bool json = false;      // print the response as JSON instead of the table
+};
+// Asks AuditService.ComplianceReport, prints the table (or JSON) and writes the files
+// asked for. kExitBadInput when a file cannot be written (after saying which).
+int RunReport(Connection& connection, const ReportOptions& options, std::ostream& out,
+              std::ostream& err);
+
 }  // namespace cti::ctictl
 
 #endif  // CTI_CLIENTS_CTICTL_COMMANDS_H_

@@ -141,7 +141,8 @@ class FakeAdmin final : public cti::v1::AdminService::Service {
 };
 
 // Replays positions first..last of a scripted log of staff records (employee_left of
-// "e<position>"), two records per message, or refuses.
+// "e<position>"), two records per message, and answers a scripted compliance report; or
+// refuses.
 class FakeAudit final : public cti::v1::AuditService::Service {
  public:
   grpc::Status Replay(grpc::ServerContext*, const cti::v1::ReplayRequest* request,
@@ -167,8 +168,23 @@ class FakeAudit final : public cti::v1::AuditService::Service {
     }
     return grpc::Status::OK;
   }
+  // Answers `report` (or refuses with INVALID_ARGUMENT when refuse is set).
+  grpc::Status ComplianceReport(grpc::ServerContext*,
+                                const cti::v1::ComplianceReportRequest* request,
+                                cti::v1::ComplianceReportResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      report_requests.push_back(*request);
+    }
+    if (refuse)
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "to_day: is before from_day");
+    *response = report;
+    return grpc::Status::OK;
+  }
   std::mutex mu;
   std::vector<cti::v1::ReplayRequest> requests;
+  std::vector<cti::v1::ComplianceReportRequest> report_requests;
+  cti::v1::ComplianceReportResponse report;
   uint64_t first = 1;
   uint64_t last = 5;
   bool refuse = false;

@@ -76,6 +76,30 @@ std::string UnlistenedKey(absl::string_view t, absl::string_view unit_id, uint64
   return key;
 }
 
+std::string RequestedCallbacksPrefix(absl::string_view t) {
+  return IndexPrefix(t, kCallbackIndexTag, kRequestedCallbackTag);
+}
+
+std::string RequestedCallbackKey(absl::string_view t, uint64_t requested_micros,
+                                 absl::string_view callback_id) {
+  std::string key = RequestedCallbacksPrefix(t);
+  AppendBigEndian64(&key, requested_micros);
+  absl::StrAppend(&key, callback_id);
+  return key;
+}
+
+std::string LeftVoicemailsPrefix(absl::string_view t) {
+  return IndexPrefix(t, kVoicemailIndexTag, kLeftVoicemailTag);
+}
+
+std::string LeftVoicemailKey(absl::string_view t, uint64_t left_micros,
+                             absl::string_view voicemail_id) {
+  std::string key = LeftVoicemailsPrefix(t);
+  AppendBigEndian64(&key, left_micros);
+  absl::StrAppend(&key, voicemail_id);
+  return key;
+}
+
 std::string GreetingsPrefix(absl::string_view t) {
   return IndexPrefix(t, kVoicemailIndexTag, kGreetingTag);
 }

@@ -222,12 +222,13 @@ class Checker {
 }  // namespace
 
 absl::StatusOr<cti::v1::CheckResponse> Router::Check(const cti::v1::CheckRequest& request,
-                                                     absl::Time now) const {
+                                                     absl::Time now,
+                                                     std::optional<uint64_t> as_of) const {
   if (request.tenant().empty()) return absl::InvalidArgumentError("tenant is required");
   const internal::StoreImpl& impl = internal::ImplOf(*store_);
   const rocksdb::Snapshot* snapshot = impl.db()->GetSnapshot();
   internal::Overlay scratch;
-  internal::Txn txn(impl, &scratch, /*cache=*/nullptr, snapshot);
+  internal::Txn txn(impl, &scratch, /*cache=*/nullptr, snapshot, as_of);
   Checker checker(txn, internal::TenantPrefix(request.tenant()), now);
   absl::Status status = checker.Run();
   impl.db()->ReleaseSnapshot(snapshot);
