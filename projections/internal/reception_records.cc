@@ -13,6 +13,13 @@ std::string IndexPrefix(absl::string_view t, char tag, char sub) {
   return key;
 }
 
+// `prefix` + big-endian µs + id: a key of a by-time index.
+std::string TimeKey(std::string prefix, uint64_t micros, absl::string_view id) {
+  AppendBigEndian64(&prefix, micros);
+  absl::StrAppend(&prefix, id);
+  return prefix;
+}
+
 }  // namespace
 
 uint64_t MicrosOf(const google::protobuf::Timestamp& ts) {
@@ -45,10 +52,7 @@ std::string OpenCallbacksPrefix(absl::string_view t) {
 
 std::string OpenCallbackKey(absl::string_view t, uint64_t due_micros,
                             absl::string_view callback_id) {
-  std::string key = OpenCallbacksPrefix(t);
-  AppendBigEndian64(&key, due_micros);
-  absl::StrAppend(&key, callback_id);
-  return key;
+  return TimeKey(OpenCallbacksPrefix(t), due_micros, callback_id);
 }
 
 std::string CompletedCallbacksPrefix(absl::string_view t) {
@@ -57,10 +61,7 @@ std::string CompletedCallbacksPrefix(absl::string_view t) {
 
 std::string CompletedCallbackKey(absl::string_view t, uint64_t completed_micros,
                                  absl::string_view callback_id) {
-  std::string key = CompletedCallbacksPrefix(t);
-  AppendBigEndian64(&key, completed_micros);
-  absl::StrAppend(&key, callback_id);
-  return key;
+  return TimeKey(CompletedCallbacksPrefix(t), completed_micros, callback_id);
 }
 
 std::string UnlistenedPrefix(absl::string_view t) {
@@ -82,10 +83,7 @@ std::string RequestedCallbacksPrefix(absl::string_view t) {
 
 std::string RequestedCallbackKey(absl::string_view t, uint64_t requested_micros,
                                  absl::string_view callback_id) {
-  std::string key = RequestedCallbacksPrefix(t);
-  AppendBigEndian64(&key, requested_micros);
-  absl::StrAppend(&key, callback_id);
-  return key;
+  return TimeKey(RequestedCallbacksPrefix(t), requested_micros, callback_id);
 }
 
 std::string LeftVoicemailsPrefix(absl::string_view t) {
@@ -94,10 +92,7 @@ std::string LeftVoicemailsPrefix(absl::string_view t) {
 
 std::string LeftVoicemailKey(absl::string_view t, uint64_t left_micros,
                              absl::string_view voicemail_id) {
-  std::string key = LeftVoicemailsPrefix(t);
-  AppendBigEndian64(&key, left_micros);
-  absl::StrAppend(&key, voicemail_id);
-  return key;
+  return TimeKey(LeftVoicemailsPrefix(t), left_micros, voicemail_id);
 }
 
 std::string GreetingsPrefix(absl::string_view t) {

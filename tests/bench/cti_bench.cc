@@ -23,6 +23,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cti/v1/audit_service.grpc.pb.h"
 #include "server/log/kafka_log.h"
@@ -98,6 +99,26 @@ absl::StatusOr<uint64_t> ReplayAll(const std::shared_ptr<grpc::Channel>& channel
         absl::StrCat("replay stopped after ", records, ": ", test_support::Describe(status)));
   }
   return records;
+}
+
+// Asks AuditService.ComplianceReport (issue 6, item 4) for the local days from yesterday
+// to tomorrow (the load's calls are offered now); answers the calls it counted.
+absl::StatusOr<uint64_t> ReportDays(const std::shared_ptr<grpc::Channel>& channel,
+                                    absl::Duration* took) {
+  std::unique_ptr<cti::v1::AuditService::Stub> audit = cti::v1::AuditService::NewStub(channel);
+  auto ctx = test_support::Ctx(absl::Seconds(600));
+  const absl::TimeZone zone = absl::LocalTimeZone();
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone);
+  cti::v1::ComplianceReportRequest request;
+  request.set_tenant(test_support::kTenant);
+  request.set_from_day(absl::FormatCivilTime(today - 1));
+  request.set_to_day(absl::FormatCivilTime(today + 1));
+  cti::v1::ComplianceReportResponse report;
+  const absl::Time start = absl::Now();
+  const grpc::Status status = audit->ComplianceReport(ctx.get(), request, &report);
+  *took = absl::Now() - start;
+  if (!status.ok()) return absl::InternalError(test_support::Describe(status));
+  return report.total().calls().all().offered();
 }
 
 constexpr char kUsage[] =
@@ -526,6 +547,15 @@ int Main(int argc, char** argv) {
     } else {
       rows.push_back({"Replay, whole log", replayed.status().ToString(), ""});
     }
+    absl::Duration report_took;
+    absl::StatusOr<uint64_t> counted = ReportDays(ctid.Channel(Admin()), &report_took);
+    rows.push_back(
+        {"ComplianceReport, three days holding the load (AuditService.ComplianceReport)",
+         counted.ok()
+             ? absl::StrCat(absl::StrFormat("%.1f", absl::ToDoubleMilliseconds(report_took)),
+                            " ms (", *counted, " calls counted)")
+             : counted.status().ToString(),
+         ""});
     absl::StatusOr<BaselineResult> baseline =
         RunRocksDbBaseline(ctid.work_dir() + "/baseline-rocksdb", *bytes, batch_size);
     if (baseline.ok()) {
