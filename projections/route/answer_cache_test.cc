@@ -164,6 +164,19 @@ TEST_F(AnswerCacheTest, TP_3_7_TP_3_14_TP_4_5_KeptAnswersEqualFreshOnesAtEveryIn
         c->set_case_key(key);
         targets.push_back(target);
       }
+      // The same questions as a receptionist types them: kept under the reduced key.
+      for (const char* cpr : {"170190-1234", "030590 2224", "311299-0000"}) {
+        target.mutable_case_target()->set_cpr(cpr);
+        targets.push_back(target);
+      }
+      for (const char* address : {"Vestergade 12B, 2. th", "Vestergade 12", "Algade 1"}) {
+        target.mutable_case_target()->set_address(address);
+        targets.push_back(target);
+      }
+      for (const char* surname : {"Østergaard", "Aagaard", "Hansen"}) {
+        target.mutable_case_target()->set_surname(surname);
+        targets.push_back(target);
+      }
     }
     if (e.has_staff()) CollectTimes(e.staff(), &boundaries);
     if (e.has_calendar()) CollectTimes(e.calendar(), &boundaries);
@@ -201,6 +214,60 @@ TEST_F(AnswerCacheTest, TP_3_7_TP_3_14_TP_4_5_KeptAnswersEqualFreshOnesAtEveryIn
   }
   ASSERT_GT(edges.size(), 100u);
   ASSERT_NO_FATAL_FAILURE(ExpectSameAnswers(&cache, targets, edges));
+}
+
+TEST_F(AnswerCacheTest, TP_4_2_TP_5_1_ACaseGivenAsACprNumberIsKeptUnderItsReducedKeyOnly) {
+  ASSERT_NO_FATAL_FAILURE(LoadDemo());
+  RouteCache cache({store_->AppliedPosition(0)});
+  const Router cached(store_.get(), zone_, &cache, 0);
+  const Router plain(store_.get(), zone_);
+  // The demo's rule set that distributes by day of birth.
+  cti::v1::RouteTarget target;
+  for (const cti::v1::Event& e : events_) {
+    const cti::v1::DistributionRulesSet& set = e.staff().distribution_rules_set();
+    if (set.rules_size() > 0 && set.rules(0).has_cpr_day()) {
+      target.mutable_case_target()->set_task(set.task());
+      target.mutable_case_target()->set_unit_id(set.unit_id());
+      break;
+    }
+  }
+  ASSERT_TRUE(target.has_case_target()) << "the demo distributes no task by day of birth";
+  const absl::Time at = absl::FromCivil(absl::CivilMinute(2026, 11, 30, 10, 0), zone_);
+  auto route = [&](const Router& router, const std::string& cpr) {
+    cti::v1::RouteTarget asked = target;
+    asked.mutable_case_target()->set_cpr(cpr);
+    return RouteAt(router, asked, at);
+  };
+
+  absl::StatusOr<cti::v1::RouteResponse> first = route(cached, "170190-1234");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(cache.answer_counts().built, 1u);
+  // Another citizen born on the 17th with the same last digit: the kept answer.
+  absl::StatusOr<cti::v1::RouteResponse> second = route(cached, "171285-0234");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(cache.answer_counts().reused, 1u);
+  EXPECT_TRUE(MessageDifferencer::Equals(*first, *second));
+  // Built afresh it is the same, and the same as the case key's answer.
+  absl::StatusOr<cti::v1::RouteResponse> fresh = route(plain, "171285-0234");
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*second, *fresh));
+  cti::v1::RouteTarget by_key = target;
+  by_key.mutable_case_target()->set_case_key("cpr-day:17");
+  absl::StatusOr<cti::v1::RouteResponse> keyed = RouteAt(plain, by_key, at);
+  ASSERT_TRUE(keyed.ok()) << keyed.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*first, *keyed));
+  EXPECT_THAT(first->resolved_target(), ::testing::HasSubstr("cpr-day:17"));
+  for (const char* digits : {"170190", "1234", "171285", "0234"}) {
+    EXPECT_THAT(first->SerializeAsString(), ::testing::Not(::testing::HasSubstr(digits))) << digits;
+  }
+  // Born on the 18th: its own answer.
+  ASSERT_TRUE(route(cached, "180190-1234").ok());
+  EXPECT_EQ(cache.answer_counts().built, 2u);
+  EXPECT_EQ(cache.answer_counts().reused, 1u);
+  // Not a CPR number: the error, never kept.
+  EXPECT_EQ(route(cached, "320190-1234").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(route(cached, "320190-1234").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(cache.answer_counts().reused, 1u);
 }
 
 TEST_F(AnswerCacheTest, TP_3_7_ACalendarChangeRetiresTheKeptAnswer) {

@@ -446,19 +446,59 @@ void ComposeSay(RouteContext& ctx) {
   tell->set_say(absl::StrJoin(parts, " "));
 }
 
-// The answer cache's key for `request`, or "" when its answer must not be kept: a case
-// target given as a CPR number, address or surname keeps the citizen's data out of
-// memory beyond the call (TP-4.2).
+// The answer cache's key for `request`, or "" when its answer must not be kept.
+// A case given as a CPR number, an address or a surname is keyed by what distribution
+// rules can read of it, reduced as RouteToCase reduces it: both the day of birth and the
+// last digit of a CPR number (which one the rules use is part of the routing version),
+// the normalised street and house number, the initial. Its answer depends on nothing
+// else of the citizen's text, so such questions share kept answers, and neither the key
+// nor the answer holds more than a case_key question would: never the CPR number
+// (TP-4.2). Text that gives no key is not kept: Build answers its error.
 std::string AnswerKey(const cti::v1::RouteRequest& request) {
   const cti::v1::RouteTarget& target = request.target();
-  if (target.has_case_target() &&
-      target.case_target().key_case() != cti::v1::CaseTarget::kCaseKey) {
-    return std::string();
-  }
   // Answers for now read busy state, answers for a given instant do not: kept apart.
   std::string key =
       absl::StrCat(request.has_at() ? "A" : "R", request.tenant(), absl::string_view("\0", 1));
-  if (!target.AppendToString(&key)) return std::string();
+  if (!target.has_case_target() ||
+      target.case_target().key_case() == cti::v1::CaseTarget::kCaseKey) {
+    if (!target.AppendToString(&key)) return std::string();
+    return key;
+  }
+  const cti::v1::CaseTarget& given = target.case_target();
+  // The same oneof field carries the reduced text: a raw question and a case_key
+  // question never share a key, and two raw questions share one only when they reduce
+  // alike.
+  cti::v1::RouteTarget reduced;
+  cti::v1::CaseTarget* as_key = reduced.mutable_case_target();
+  as_key->set_task(given.task());
+  as_key->set_unit_id(given.unit_id());
+  switch (given.key_case()) {
+    case cti::v1::CaseTarget::kCpr: {
+      absl::StatusOr<distribution::CaseKey> day =
+          distribution::KeyFromCpr(given.cpr(), distribution::KeyKind::kCprDay);
+      absl::StatusOr<distribution::CaseKey> digit =
+          distribution::KeyFromCpr(given.cpr(), distribution::KeyKind::kCprDigit);
+      if (!day.ok() || !digit.ok()) return std::string();
+      as_key->set_cpr(absl::StrCat(distribution::FormatCaseKey(*day), " ",
+                                   distribution::FormatCaseKey(*digit)));
+      break;
+    }
+    case cti::v1::CaseTarget::kAddress: {
+      absl::StatusOr<distribution::CaseKey> address = distribution::KeyFromAddress(given.address());
+      if (!address.ok()) return std::string();
+      as_key->set_address(distribution::FormatCaseKey(*address));
+      break;
+    }
+    case cti::v1::CaseTarget::kSurname: {
+      absl::StatusOr<distribution::CaseKey> initial = distribution::KeyFromSurname(given.surname());
+      if (!initial.ok()) return std::string();
+      as_key->set_surname(distribution::FormatCaseKey(*initial));
+      break;
+    }
+    default:
+      return std::string();
+  }
+  if (!reduced.AppendToString(&key)) return std::string();
   return key;
 }
 

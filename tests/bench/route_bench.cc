@@ -17,6 +17,7 @@
 // parsing answers, is taken from the server's CPU time). Not a test: it
 // asserts nothing.
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -30,6 +31,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "cti/v1/admin_service.grpc.pb.h"
 #include "cti/v1/route_service.grpc.pb.h"
@@ -151,6 +154,32 @@ bool PinProcess(pid_t pid, int cpu) {
   return all && !error;
 }
 
+// CPU time (user + system) of process `pid` so far; zero when /proc cannot say.
+absl::Duration ProcessCpu(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string line;
+  std::getline(in, line);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const size_t close = line.rfind(')');
+  if (close == std::string::npos) return absl::ZeroDuration();
+  std::vector<std::string> fields = absl::StrSplit(line.substr(close + 2), ' ');
+  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+  long long user = 0, system = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &user) ||
+      !absl::SimpleAtoi(fields[12], &system)) {
+    return absl::ZeroDuration();
+  }
+  return absl::Seconds(static_cast<double>(user + system) /
+                       static_cast<double>(sysconf(_SC_CLK_TCK)));
+}
+
+// This process's CPU time (user + system) so far.
+absl::Duration OwnCpu() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return absl::DurationFromTimeval(usage.ru_utime) + absl::DurationFromTimeval(usage.ru_stime);
+}
+
 std::string Us(double us) { return absl::StrFormat("%.0f µs", us); }
 std::string Ratio(double r) { return absl::StrFormat("%.2f×", r); }
 std::string Verdict(bool met) { return met ? "met" : "NOT met"; }
@@ -213,11 +242,13 @@ std::string Summary(const char* name, int in_flight, LoopResult& result) {
   std::string out = absl::StrFormat(
       "%2d in flight  %s p50 %s  p99 %s  %8.0f QPS  (%d calls, %d failed", in_flight, name,
       Us(result.Percentile(50)), Us(result.Percentile(99)), result.Qps(), result.ok, result.failed);
-  if (result.response_bytes > 0 && result.ok > 0) {
+  if (result.response_bytes > 0 && result.sized > 0) {
     absl::StrAppend(&out, absl::StrFormat(", %.0f answer bytes on average",
                                           static_cast<double>(result.response_bytes) /
-                                              static_cast<double>(result.ok)));
+                                              static_cast<double>(result.sized)));
   }
+  absl::StrAppend(&out, absl::StrFormat("; CPU per call: ctid %.1f µs, client %.1f µs",
+                                        result.ServerCpuUs(), result.ClientCpuUs()));
   if (!result.first_error.empty()) absl::StrAppend(&out, "; first error: ", result.first_error);
   return out + ")";
 }
@@ -229,6 +260,10 @@ struct Level {
 };
 
 int Main(int argc, char** argv) {
+  // As ctid does (server/main.cc): Debian's Abseil keeps Mutex deadlock detection on,
+  // which records a graph edge on every lock gRPC takes. A client in production would not
+  // pay for it, and it would be charged to both RPCs here.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   Flags flags;
   if (!ParseFlags(argc, argv, &flags)) return 2;
 
@@ -315,10 +350,15 @@ int Main(int argc, char** argv) {
     Level level;
     level.in_flight = in_flight;
     for (int round = 0; round < flags.rounds; ++round) {
-      pin();
-      level.ping.Add(client.Run(LoopRpc::kPing, in_flight, slice, requests));
-      pin();
-      level.route.Add(client.Run(LoopRpc::kRoute, in_flight, slice, requests));
+      for (const LoopRpc rpc : {LoopRpc::kPing, LoopRpc::kRoute}) {
+        pin();
+        const absl::Duration server_before = ProcessCpu(ctid.pid());
+        const absl::Duration client_before = OwnCpu();
+        LoopResult run = client.Run(rpc, in_flight, slice, requests);
+        run.server_cpu = ProcessCpu(ctid.pid()) - server_before;
+        run.client_cpu = OwnCpu() - client_before;
+        (rpc == LoopRpc::kPing ? level.ping : level.route).Add(run);
+      }
     }
     std::printf("route_bench: %s\n", Summary("Ping ", in_flight, level.ping).c_str());
     std::printf("route_bench: %s\n", Summary("Route", in_flight, level.route).c_str());
@@ -359,6 +399,8 @@ int Main(int argc, char** argv) {
           std::pair<const char*, LoopResult*>{"Route", &level.route}}) {
       latency_rows.push_back({absl::StrCat(level.in_flight), name, Us(result->Percentile(50)),
                               Us(result->Percentile(99)), absl::StrFormat("%.0f", result->Qps()),
+                              absl::StrFormat("%.1f µs", result->ServerCpuUs()),
+                              absl::StrFormat("%.1f µs", result->ClientCpuUs()),
                               absl::StrCat(result->ok, " (", result->failed, " failed)")});
     }
     const double p50 = level.route.Percentile(50) / level.ping.Percentile(50);
@@ -396,8 +438,8 @@ int Main(int argc, char** argv) {
         " s of Ping then Route, closed loops on the gRPC callback client API over ", flags.channels,
         " channels, after a ", absl::StrFormat("%.1f", flags.warmup_seconds), " s warm-up. ",
         stopped.ok() ? "ctid stopped cleanly." : "ctid did not stop cleanly.",
-        "\n\n| in flight | RPC | p50 | p99 | QPS | calls |\n| --- | --- | --- | --- | --- | --- "
-        "|\n");
+        "\n\n| in flight | RPC | p50 | p99 | QPS | ctid CPU / call | client CPU / call | calls |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (const auto& row : latency_rows) md += "| " + absl::StrJoin(row, " | ") + " |\n";
     md +=
         "\n| in flight | Route / Ping p50 | Route / Ping p99 | Route / Ping QPS |\n"

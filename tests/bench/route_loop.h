@@ -26,7 +26,14 @@ struct LoopResult {
   uint64_t failed = 0;
   std::string first_error;
   absl::Duration elapsed;       // first start to last completion
-  uint64_t response_bytes = 0;  // serialized bytes of the OK answers
+  uint64_t response_bytes = 0;  // serialized bytes of the sampled OK answers
+  uint64_t sized = 0;           // how many answers response_bytes sums
+  absl::Duration server_cpu;    // ctid's CPU time (user + system) during the run
+  absl::Duration client_cpu;    // this process's CPU time during the run
+
+  // CPU time per OK call, in µs, of the server and the client.
+  double ServerCpuUs() const;
+  double ClientCpuUs() const;
 
   // Merges another run (latencies, counts, time).
   void Add(const LoopResult& other);
