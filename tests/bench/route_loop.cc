@@ -1,6 +1,5 @@
 #include "tests/bench/route_loop.h"
 
-#include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -17,12 +17,6 @@
 
 namespace cti::bench {
 namespace {
-
-google::protobuf::ArenaOptions AnswerArenaOptions() {
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 4096;  // a whole answer (about 1 KB on the wire) in one block
-  return options;
-}
 
 int64_t MonoNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -97,6 +91,7 @@ class Loop {
         rpc_(rpc),
         requests_(requests),
         slots_(static_cast<size_t>(in_flight)),
+        answers_(static_cast<size_t>(in_flight)),
         running_(in_flight) {
     start_ns_ = MonoNanos();
     end_ns_ = start_ns_ + absl::ToInt64Nanoseconds(duration);
@@ -121,11 +116,11 @@ class Loop {
     int64_t sent_ns = 0;
     grpc::ClientContext context;
     cti::v1::PingResponse ping;
-    // Answers are parsed into an arena, as a client that routes many calls would: one
-    // block instead of an allocation per nested message and string.
-    google::protobuf::Arena arena{AnswerArenaOptions()};
-    cti::v1::RouteResponse& route =
-        *google::protobuf::Arena::CreateMessage<cti::v1::RouteResponse>(&arena);
+    explicit Call(cti::v1::RouteResponse* answer) : route(*answer) {}
+    // The slot's answer, parsed over the previous one: as a client that routes many
+    // calls would, it reuses the strings and nested messages already allocated (protobuf
+    // keeps them across Clear), so an answer costs about no allocation.
+    cti::v1::RouteResponse& route;
   };
 
   void Start(size_t slot) {
@@ -133,7 +128,7 @@ class Loop {
       SlotDone();
       return;
     }
-    auto* call = new Call;
+    auto* call = new Call(&answers_[slot]);
     call->slot = slot;
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     const size_t channel = slot % admin_.size();
@@ -183,6 +178,8 @@ class Loop {
   const std::vector<cti::v1::RouteRequest>& requests_;
   const cti::v1::PingRequest ping_request_;
   std::vector<LoopResult> slots_;
+  // One answer per slot: a slot's calls follow one another.
+  std::vector<cti::v1::RouteResponse> answers_;
   std::atomic<size_t> next_{0};
   int64_t start_ns_ = 0;
   int64_t end_ns_ = 0;

@@ -1,7 +1,7 @@
 // Closed-loop load for route_bench: N unary calls in flight on gRPC's callback client
 // API, each completion starting the next, for a fixed time; Route or the empty Ping.
-// Route answers are parsed into a per-call protobuf arena, as a client routing many calls
-// would parse them.
+// Each slot parses its Route answers into one message it reuses, as a client routing many
+// calls would.
 //
 // Thread safety: LoopClient::Run runs its calls on gRPC's threads and returns when they
 // are done; one Run at a time. LoopResult is a plain value.
