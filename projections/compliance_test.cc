@@ -20,8 +20,10 @@ namespace cti::projections {
 namespace {
 
 using testing::At;
+using testing::Date;
 using ::testing::HasSubstr;
 using testing::kTenant;
+using testing::Listened;
 
 absl::TimeZone Zone() { return *cti::hours::CopenhagenTimeZone(); }
 
@@ -59,20 +61,6 @@ cti::v1::Event Voicemail(const std::string& id, absl::Time t) {
   v->mutable_mailbox()->set_employee_id("e1");
   v->set_duration_seconds(30);
   return At(e, t);
-}
-
-cti::v1::Event Listened(const std::string& id, absl::Time t) {
-  cti::v1::Event e;
-  e.mutable_call()->mutable_voicemail_listened()->set_voicemail_id(id);
-  return At(e, t);
-}
-
-cti::v1::LocalDate Date(int y, int m, int d) {
-  cti::v1::LocalDate date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
 }
 
 cti::v1::Event ByDirector(cti::v1::Event e) {

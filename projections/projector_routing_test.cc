@@ -10,17 +10,10 @@
 namespace cti::projections {
 namespace {
 
+using testing::Date;
 using ::testing::HasSubstr;
 using testing::Hire;
 using testing::Ts;
-
-cti::v1::LocalDate Date(int y, int m, int d) {
-  cti::v1::LocalDate date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
 
 cti::v1::OpenInterval Open(cti::v1::Weekday day, int open_minute, int close_minute) {
   cti::v1::OpenInterval i;

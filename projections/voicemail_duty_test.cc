@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::kTenant;
+using testing::Listened;
 
 absl::TimeZone Zone() { return *cti::hours::CopenhagenTimeZone(); }
 
@@ -33,12 +34,6 @@ cti::v1::Event Left(const std::string& id, cti::v1::CallTarget mailbox, absl::Ti
   v->set_voicemail_id(id);
   *v->mutable_mailbox() = std::move(mailbox);
   v->set_duration_seconds(30);
-  return At(e, t);
-}
-
-cti::v1::Event Listened(const std::string& id, absl::Time t) {
-  cti::v1::Event e;
-  e.mutable_call()->mutable_voicemail_listened()->set_voicemail_id(id);
   return At(e, t);
 }
 

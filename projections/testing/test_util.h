@@ -243,6 +243,20 @@ inline cti::v1::Event At(cti::v1::Event e, absl::Time t) {
   *e.mutable_occurred_at() = Ts(absl::ToUnixSeconds(t));
   return e;
 }
+// A local calendar day.
+inline cti::v1::LocalDate Date(int year, int month, int day) {
+  cti::v1::LocalDate date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+// Voicemail `voicemail_id` listened to at `t`.
+inline cti::v1::Event Listened(const std::string& voicemail_id, absl::Time t) {
+  cti::v1::Event e;
+  e.mutable_call()->mutable_voicemail_listened()->set_voicemail_id(voicemail_id);
+  return At(e, t);
+}
 
 // Fills the envelope: tenant (kTenant unless set), event_id ("ev-<n>" unless set),
 // occurred_at (kT0 + n unless set), an admin actor.
