@@ -85,6 +85,8 @@ class SubscribeStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void Prepare(uint64_t published);
   // Starts from `start` with `published` known: live at once or after a catch-up.
   void StartAt(uint64_t start, uint64_t published);
+  // Where a from_now stream starts: past every record applied before the call.
+  uint64_t EndOfLog(uint64_t published) const;
   // Starts the next write or the finish if one is due. Call without holding mu_.
   void Pump();
   void WriteDone(bool ok);
@@ -225,9 +227,17 @@ void SubscribeStream::Begin() {
       End({absl::StatusCode::kUnavailable, "server is shutting down", false});
     }
   } else {
-    StartAt(request_.from_now() ? *published : request_.after_position(), *published);
+    StartAt(request_.from_now() ? EndOfLog(*published) : request_.after_position(), *published);
   }
   StartSendInitialMetadata();
+}
+
+uint64_t SubscribeStream::EndOfLog(uint64_t published) const {
+  // The store applies before the hub publishes: a record a client has already seen applied
+  // (GetStatus, a query's min_position) may not be published yet, and from_now promises only
+  // records applied after the call. Records up to the store's position are skipped when the
+  // hub delivers them.
+  return std::max(published, deps_.stores->Get()->AppliedPosition(partition_));
 }
 
 void SubscribeStream::StartAt(uint64_t start, uint64_t published) {
@@ -272,7 +282,7 @@ void SubscribeStream::Prepare(uint64_t published) {
       }
     }
   }
-  uint64_t start = request_.from_now() ? published : request_.after_position();
+  uint64_t start = request_.from_now() ? EndOfLog(published) : request_.after_position();
   if (request_.snapshot()) {
     cti::projections::PresenceView::Scope scope{request_.tenant(), request_.unit_id(),
                                                 request_.employee_id()};
