@@ -1,6 +1,8 @@
 #include "tests/bench/route_loop.h"
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/client_callback.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,7 +13,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
-#include "cti/v1/admin_service.grpc.pb.h"
+#include "cti/v1/admin_service.pb.h"
 #include "cti/v1/route_service.grpc.pb.h"
 #include "tests/support/grpc_clients.h"
 
@@ -59,19 +61,25 @@ double LoopResult::Qps() const {
 }
 
 struct LoopClient::Stubs {
-  std::unique_ptr<cti::v1::AdminService::Stub> admin;
+  std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<cti::v1::RouteService::Stub> route;
+  // The methods as the generated stubs register them on the channel, for calls with
+  // byte-buffer messages.
+  std::unique_ptr<grpc::internal::RpcMethod> raw_ping;
+  std::unique_ptr<grpc::internal::RpcMethod> raw_route;
 };
 
 LoopClient::LoopClient(const std::string& address, int channels) {
   for (int c = 0; c < std::max(1, channels); ++c) {
     grpc::ChannelArguments args;
     args.SetInt("cti.bench.channel", c);  // Distinct channels, distinct connections.
-    std::shared_ptr<grpc::Channel> channel =
-        test_support::IdentityChannel(address, test_support::Reception(), &args);
     auto stubs = std::make_unique<Stubs>();
-    stubs->admin = cti::v1::AdminService::NewStub(channel);
-    stubs->route = cti::v1::RouteService::NewStub(channel);
+    stubs->channel = test_support::IdentityChannel(address, test_support::Reception(), &args);
+    stubs->route = cti::v1::RouteService::NewStub(stubs->channel);
+    stubs->raw_ping = std::make_unique<grpc::internal::RpcMethod>(
+        "/cti.v1.AdminService/Ping", grpc::internal::RpcMethod::NORMAL_RPC, stubs->channel);
+    stubs->raw_route = std::make_unique<grpc::internal::RpcMethod>(
+        "/cti.v1.RouteService/Route", grpc::internal::RpcMethod::NORMAL_RPC, stubs->channel);
     stubs_.push_back(std::move(stubs));
   }
 }
@@ -80,19 +88,30 @@ LoopClient::~LoopClient() = default;
 
 namespace {
 
+grpc::ByteBuffer Serialized(const google::protobuf::MessageLite& message) {
+  const std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
 // One closed loop: `in_flight` slots, each a chain of calls, one after another.
 class Loop {
  public:
-  Loop(const std::vector<cti::v1::AdminService::Stub*>& admin,
-       const std::vector<cti::v1::RouteService::Stub*>& route, LoopRpc rpc, int in_flight,
+  Loop(const std::vector<std::unique_ptr<LoopClient::Stubs>>& stubs, LoopRpc rpc, int in_flight,
        absl::Duration duration, const std::vector<cti::v1::RouteRequest>& requests)
-      : admin_(admin),
-        route_(route),
+      : stubs_(stubs),
         rpc_(rpc),
         requests_(requests),
         slots_(static_cast<size_t>(in_flight)),
         answers_(static_cast<size_t>(in_flight)),
         running_(in_flight) {
+    if (rpc_ == LoopRpc::kPing) {
+      raw_requests_.push_back(Serialized(cti::v1::PingRequest()));
+    } else if (rpc_ == LoopRpc::kRoute) {
+      for (const cti::v1::RouteRequest& request : requests_) {
+        raw_requests_.push_back(Serialized(request));
+      }
+    }
     start_ns_ = MonoNanos();
     end_ns_ = start_ns_ + absl::ToInt64Nanoseconds(duration);
   }
@@ -115,11 +134,12 @@ class Loop {
     size_t slot = 0;
     int64_t sent_ns = 0;
     grpc::ClientContext context;
-    cti::v1::PingResponse ping;
+    grpc::ByteBuffer raw_answer;  // kPing, kRoute
     explicit Call(cti::v1::RouteResponse* answer) : route(*answer) {}
-    // The slot's answer, parsed over the previous one: as a client that routes many
-    // calls would, it reuses the strings and nested messages already allocated (protobuf
-    // keeps them across Clear), so an answer costs about no allocation.
+    // kRouteParsed: the slot's answer, parsed over the previous one: as a client that
+    // routes many calls would, it reuses the strings and nested messages already
+    // allocated (protobuf keeps them across Clear), so an answer costs about no
+    // allocation.
     cti::v1::RouteResponse& route;
   };
 
@@ -131,32 +151,43 @@ class Loop {
     auto* call = new Call(&answers_[slot]);
     call->slot = slot;
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    const size_t channel = slot % admin_.size();
+    const LoopClient::Stubs& stubs = *stubs_[slot % stubs_.size()];
+    const size_t n = rpc_ == LoopRpc::kPing
+                         ? 0
+                         : next_.fetch_add(1, std::memory_order_relaxed) % requests_.size();
     call->sent_ns = MonoNanos();
-    if (rpc_ == LoopRpc::kPing) {
-      admin_[channel]->async()->Ping(&call->context, &ping_request_, &call->ping,
-                                     [this, call](grpc::Status status) { Done(call, status); });
+    auto done = [this, call](grpc::Status status) { Done(call, status); };
+    if (rpc_ == LoopRpc::kRouteParsed) {
+      stubs.route->async()->Route(&call->context, &requests_[n], &call->route, std::move(done));
     } else {
-      const size_t n = next_.fetch_add(1, std::memory_order_relaxed) % requests_.size();
-      route_[channel]->async()->Route(&call->context, &requests_[n], &call->route,
-                                      [this, call](grpc::Status status) { Done(call, status); });
+      grpc::internal::CallbackUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+          stubs.channel.get(), rpc_ == LoopRpc::kPing ? *stubs.raw_ping : *stubs.raw_route,
+          &call->context, &raw_requests_[n], &call->raw_answer, std::move(done));
     }
   }
 
   // Runs on a gRPC thread; the slot's calls follow one another, so its result needs no
   // lock.
-  void Done(Call* call, const grpc::Status& status) {
+  void Done(Call* call, grpc::Status status) {
     const int64_t latency_ns = MonoNanos() - call->sent_ns;
     LoopResult& result = slots_[call->slot];
+    // One Route answer in 16 is sized and, from the load generator, parsed and checked.
+    if (status.ok() && rpc_ != LoopRpc::kPing && (result.ok + result.failed) % 16 == 0) {
+      if (rpc_ == LoopRpc::kRoute) {
+        result.response_bytes += call->raw_answer.Length();
+        grpc::ProtoBufferReader reader(&call->raw_answer);
+        if (!call->route.ParseFromZeroCopyStream(&reader) || call->route.steps().empty()) {
+          status = grpc::Status(grpc::StatusCode::DATA_LOSS,
+                                "the answer does not parse or has no steps");
+        }
+      } else {
+        result.response_bytes += call->route.ByteSizeLong();
+      }
+      ++result.sized;
+    }
     if (status.ok()) {
       ++result.ok;
       result.latency_us.push_back(static_cast<double>(latency_ns) / 1000.0);
-      // Answer sizes are sampled (one call in 16): walking a whole answer costs the client
-      // about as much as a tenth of parsing it, which would be charged to Route's QPS.
-      if (rpc_ == LoopRpc::kRoute && result.ok % 16 == 1) {
-        result.response_bytes += call->route.ByteSizeLong();
-        ++result.sized;
-      }
     } else {
       ++result.failed;
       if (result.first_error.empty()) result.first_error = test_support::Describe(status);
@@ -172,11 +203,11 @@ class Loop {
     if (--running_ == 0) cv_.notify_all();
   }
 
-  const std::vector<cti::v1::AdminService::Stub*>& admin_;
-  const std::vector<cti::v1::RouteService::Stub*>& route_;
+  const std::vector<std::unique_ptr<LoopClient::Stubs>>& stubs_;
   const LoopRpc rpc_;
   const std::vector<cti::v1::RouteRequest>& requests_;
-  const cti::v1::PingRequest ping_request_;
+  // kPing and kRoute: the requests serialized once.
+  std::vector<grpc::ByteBuffer> raw_requests_;
   std::vector<LoopResult> slots_;
   // One answer per slot: a slot's calls follow one another.
   std::vector<cti::v1::RouteResponse> answers_;
@@ -193,13 +224,7 @@ class Loop {
 
 LoopResult LoopClient::Run(LoopRpc rpc, int in_flight, absl::Duration duration,
                            const std::vector<cti::v1::RouteRequest>& requests) {
-  std::vector<cti::v1::AdminService::Stub*> admin;
-  std::vector<cti::v1::RouteService::Stub*> route;
-  for (const auto& stubs : stubs_) {
-    admin.push_back(stubs->admin.get());
-    route.push_back(stubs->route.get());
-  }
-  Loop loop(admin, route, rpc, in_flight, duration, requests);
+  Loop loop(stubs_, rpc, in_flight, duration, requests);
   return loop.Run();
 }
 

@@ -1,7 +1,13 @@
 // Closed-loop load for route_bench: N unary calls in flight on gRPC's callback client
-// API, each completion starting the next, for a fixed time; Route or the empty Ping.
-// Each slot parses its Route answers into one message it reuses, as a client routing many
-// calls would.
+// API, each completion starting the next, for a fixed time; the empty Ping or Route.
+//
+// Two kinds of client, because on one machine the client's CPU is taken from the server:
+// - kPing and kRoute are a load generator, as gRPC's own benchmarks use one (their
+//   "generic" client): the requests are serialized once, the answers are received as
+//   bytes, and one Route answer in 16 is parsed and checked (it must have steps, else
+//   the call counts as failed). This measures what the server does per call.
+// - kRouteParsed is a client as a softphone is one: the typed stub serializes every
+//   request and parses every answer (into one message per slot that it reuses).
 //
 // Thread safety: LoopClient::Run runs its calls on gRPC's threads and returns when they
 // are done; one Run at a time. LoopResult is a plain value.
@@ -18,7 +24,7 @@
 
 namespace cti::bench {
 
-enum class LoopRpc { kPing, kRoute };
+enum class LoopRpc { kPing, kRoute, kRouteParsed };
 
 struct LoopResult {
   std::vector<double> latency_us;  // one per OK call: start to completion
@@ -54,12 +60,14 @@ class LoopClient {
   LoopClient& operator=(const LoopClient&) = delete;
 
   // Keeps `in_flight` calls going for `duration`, each with a 10 s deadline. Route calls
-  // take `requests` in turn (must not be empty for kRoute).
+  // take `requests` in turn (must not be empty for kRoute and kRouteParsed).
   LoopResult Run(LoopRpc rpc, int in_flight, absl::Duration duration,
                  const std::vector<cti::v1::RouteRequest>& requests);
 
- private:
+  // One channel's stubs (defined in route_loop.cc).
   struct Stubs;
+
+ private:
   std::vector<std::unique_ptr<Stubs>> stubs_;
 };
 
