@@ -21,7 +21,11 @@ bin="${CTI_BUILD_DIR:-$root/build}/bin"
 mkdir -p "$data"
 portfile="$(mktemp)"
 rm -f "$portfile"
-"$bin/ctid" --data-dir "$data" --listen "$listen" --port-file "$portfile" &
+# Local development: plaintext gRPC and identities from the x-cti-actor / x-cti-role
+# headers ctictl sends (--actor, --role); ctid refuses that off loopback and warns. A
+# real deployment uses --tls-cert/--tls-key and --identities (README, "Security").
+"$bin/ctid" --data-dir "$data" --listen "$listen" --port-file "$portfile" \
+  --plaintext --insecure-dev-identity &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
 for _ in $(seq 1 300); do

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "projections/store.h"
+#include "server/access.h"
 #include "server/backup.h"
 #include "server/position_gate.h"
 #include "server/projector_runner.h"
@@ -192,6 +193,11 @@ class RebuildStream final : public grpc::ServerWriteReactor<cti::v1::RebuildProg
 grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContext* context,
                                                       const cti::v1::GetStatusRequest* request,
                                                       cti::v1::GetStatusResponse* response) {
+  if (absl::StatusOr<Caller> caller =
+          Authorize(deps_, *context, Rpc::kAdminGetStatus, request->tenant());
+      !caller.ok()) {
+    return Refuse(context, caller.status());
+  }
   std::optional<int> partition;
   if (!request->tenant().empty()) {
     partition = deps_.log->PartitionOf(request->tenant());
@@ -215,8 +221,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
 
 grpc::ServerWriteReactor<cti::v1::RebuildProgress>* AdminServiceImpl::Rebuild(
     grpc::CallbackServerContext* context, const cti::v1::RebuildRequest* request) {
-  (void)context;
   (void)request;
+  if (absl::StatusOr<Caller> caller = Authorize(deps_, *context, Rpc::kAdminRebuild, "");
+      !caller.ok()) {
+    return RefuseStream<cti::v1::RebuildProgress>(caller.status());
+  }
   auto stream = std::make_shared<RebuildStream>(deps_);
   stream->Begin();
   return stream.get();
@@ -225,18 +234,11 @@ grpc::ServerWriteReactor<cti::v1::RebuildProgress>* AdminServiceImpl::Rebuild(
 grpc::ServerUnaryReactor* AdminServiceImpl::Backup(grpc::CallbackServerContext* context,
                                                    const cti::v1::BackupRequest* request,
                                                    cti::v1::BackupResponse* response) {
+  if (absl::StatusOr<Caller> caller = Authorize(deps_, *context, Rpc::kAdminBackup, "");
+      !caller.ok()) {
+    return Refuse(context, caller.status());
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
-  if (!actor.ok()) {
-    reactor->Finish(ToGrpcStatus(actor.status()));
-    return reactor;
-  }
-  if (actor->role() != cti::v1::ROLE_ADMIN) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                                 absl::StrCat("Backup needs the admin role; ", actor->id(), " has ",
-                                              cti::v1::Role_Name(actor->role()))));
-    return reactor;
-  }
   if (deps_.backups == nullptr) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this server makes no backups"));
     return reactor;
@@ -259,8 +261,9 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Ping(grpc::CallbackServerContext* co
                                                  cti::v1::PingResponse* response) {
   (void)request;
   (void)response;
+  // Answers OK to any identified caller (UNAUTHENTICATED otherwise).
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
+  reactor->Finish(ToGrpcStatus(Authorize(deps_, *context, Rpc::kAdminPing, "").status()));
   return reactor;
 }
 

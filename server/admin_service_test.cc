@@ -95,6 +95,8 @@ absl::StatusOr<std::unique_ptr<CtidServer>> StartOnFilledLog(const testing::Temp
   auto wrapped = std::make_unique<HeldLog>(std::move(log), limit);
   if (held != nullptr) *held = wrapped.get();
   CtidOptions options;
+  options.plaintext = true;  // loopback tests: no TLS, identity from headers
+  options.insecure_dev_identity = true;
   options.data_dir = dir.path();
   options.listen = "127.0.0.1:0";
   options.work_threads = 1;
@@ -170,6 +172,8 @@ TEST(AdminServiceTest, HealthIsNotServingUntilCaughtUpThenServing) {
   auto log = std::make_unique<cti::log::MemoryLog>(&clock);
   FillLog(*log, 200, "c-");
   CtidOptions options;
+  options.plaintext = true;  // loopback tests: no TLS, identity from headers
+  options.insecure_dev_identity = true;
   options.data_dir = dir.path();
   options.listen = "127.0.0.1:0";
   options.work_threads = 1;

@@ -219,8 +219,9 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   };
-  absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
-  if (!actor.ok()) return refuse(actor.status());
+  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  if (!caller.ok()) return refuse(caller.status());
+  const cti::v1::Actor& actor = caller->actor;
   if (absl::Status serving = ServingGate(deps_); !serving.ok()) return refuse(serving);
   if (absl::Status s = CheckNoUnknownTopLevelFields(*request, "AppendBatchRequest"); !s.ok()) {
     return refuse(s);
@@ -240,6 +241,9 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
                        "' differs from events[0].tenant '", tenant, "': one tenant per batch")));
     }
   }
+  if (absl::Status allowed = CheckAccess(*caller, Rpc::kEventAppendBatch, tenant); !allowed.ok()) {
+    return refuse(allowed);
+  }
   // Shape errors are found before anything is appended: the batch stops at the first.
   std::vector<cti::v1::Event> events;
   std::vector<bool> client_event_ids;
@@ -248,7 +252,7 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
   std::optional<absl::Status> shape_error;
   for (int i = 0; i < request->events_size(); ++i) {
     absl::StatusOr<cti::v1::Event> event =
-        PrepareEvent(request->events(i), absl::StrCat("events[", i, "]"), *actor);
+        PrepareEvent(request->events(i), absl::StrCat("events[", i, "]"), actor);
     if (!event.ok()) {
       shape_error = event.status();
       break;

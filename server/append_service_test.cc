@@ -281,6 +281,8 @@ TEST_F(AppendServiceTest, MinPositionWithoutDeadlineIsCappedAtThirtySeconds) {
     request.set_min_position(9);
     cti::v1::GetStatusResponse response;
     grpc::ClientContext context;  // No deadline.
+    context.AddMetadata(kActorHeader, "test-admin");
+    context.AddMetadata(kRoleHeader, "admin");
     status = fixture_.admin().GetStatus(&context, request, &response);
     answered.Notify();
   });
@@ -446,6 +448,8 @@ class OptimisticAppendTest : public ::testing::Test {
     auto log = std::make_unique<LaggingLog>(&clock_);
     log_ = log.get();
     CtidOptions options;
+    options.plaintext = true;  // loopback tests: no TLS, identity from headers
+    options.insecure_dev_identity = true;
     options.data_dir = dir_.path();
     options.listen = "127.0.0.1:0";
     options.work_threads = 2;

@@ -583,8 +583,9 @@ grpc::ServerUnaryReactor* AuditServiceImpl::ComplianceReport(
   const ServiceDeps& deps = deps_;
   GateOptions gate;
   gate.pool = deps.work;  // scans the period's records: off the gRPC thread
-  return StartTenantQuery(context, deps, request->tenant(), request->min_position(),
-                          std::move(gate), [&deps, request, response](int partition) {
+  return StartTenantQuery(context, deps, Rpc::kAuditComplianceReport, request->tenant(),
+                          request->min_position(), std::move(gate),
+                          [&deps, request, response](int partition) {
                             return AnswerReport(deps, partition, *request, response);
                           });
 }
@@ -595,19 +596,24 @@ grpc::ServerUnaryReactor* AuditServiceImpl::RouteAsOf(grpc::CallbackServerContex
   const ServiceDeps& deps = deps_;
   GateOptions gate;
   gate.pool = deps.work;  // reads history and a few log records: off the gRPC thread
-  return StartTenantQuery(context, deps, request->route().tenant(), request->route().min_position(),
-                          std::move(gate), [&deps, request, response](int partition) {
+  return StartTenantQuery(context, deps, Rpc::kAuditRouteAsOf, request->route().tenant(),
+                          request->route().min_position(), std::move(gate),
+                          [&deps, request, response](int partition) {
                             return AnswerAsOf(deps, partition, *request, response);
                           });
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* AuditServiceImpl::Replay(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes) {
-  (void)context;
+  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  if (!caller.ok()) return RefuseStream<grpc::ByteBuffer>(caller.status());
   absl::StatusOr<ReplayRequest> request = ReplayRequest();
   grpc::ByteBuffer bytes(*request_bytes);  // Deserialize consumes its buffer
   if (!grpc::SerializationTraits<ReplayRequest>::Deserialize(&bytes, &*request).ok()) {
     request = absl::InvalidArgumentError("request: not a cti.v1.ReplayRequest");
+  } else if (absl::Status allowed = CheckAccess(*caller, Rpc::kAuditReplay, request->tenant());
+             !allowed.ok()) {
+    return RefuseStream<grpc::ByteBuffer>(allowed);
   }
   auto stream = std::make_shared<ReplayStream>(deps_, std::move(request));
   stream->Begin();

@@ -456,10 +456,12 @@ TEST_F(DecisionTraceTest, ATracedQuestionNeedsTheAskersIdentity) {
   cti::v1::RouteResponse answer;
   const grpc::Status status = Route(request, &answer, /*identity=*/false);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_THAT(status.error_message(), HasSubstr("call_id"));
-  // Without a call, no identity is needed (nothing is recorded).
+  EXPECT_THAT(status.error_message(), HasSubstr("x-cti-actor"));
+  // Every Route needs an identity (server/access.h), with or without a call.
   request.clear_call_id();
-  EXPECT_TRUE(IsOk(Route(request, &answer, /*identity=*/false)));
+  EXPECT_EQ(Route(request, &answer, /*identity=*/false).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(IsOk(Route(request, &answer)));
   // A call id the trace could not hold is refused before routing.
   request.set_call_id("has space");
   const grpc::Status bad = Route(request, &answer);

@@ -110,7 +110,8 @@ TEST(Backup, NeedsTheAdminRole) {
   cti::v1::BackupResponse response;
   const grpc::Status status = Backup(fixture, dir, &response, "reception");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(status.error_message(), HasSubstr("admin role"));
+  EXPECT_THAT(status.error_message(), HasSubstr("ROLE_RECEPTION"));
+  EXPECT_THAT(status.error_message(), HasSubstr("it is for ROLE_ADMIN, ROLE_SYSTEM"));
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 

@@ -15,7 +15,8 @@ grpc::ServerUnaryReactor* CallServiceImpl::ListLiveCalls(
     grpc::CallbackServerContext* context, const cti::v1::ListLiveCallsRequest* request,
     cti::v1::ListLiveCallsResponse* response) {
   const ServiceDeps& deps = deps_;
-  return StartTenantQuery(context, deps, request->tenant(), request->min_position(), {},
+  return StartTenantQuery(context, deps, Rpc::kCallListLiveCalls, request->tenant(),
+                          request->min_position(), {},
                           [&deps, request, response](int partition) -> absl::Status {
                             std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
                             const uint64_t position = store->AppliedPosition(partition);
@@ -33,7 +34,7 @@ grpc::ServerUnaryReactor* CallServiceImpl::ListCallbacks(
     cti::v1::ListCallbacksResponse* response) {
   const ServiceDeps& deps = deps_;
   return StartTenantQuery(
-      context, deps, request->tenant(), request->min_position(), {},
+      context, deps, Rpc::kCallListCallbacks, request->tenant(), request->min_position(), {},
       [&deps, request, response](int partition) -> absl::Status {
         std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
         const uint64_t position = store->AppliedPosition(partition);
@@ -50,7 +51,8 @@ grpc::ServerUnaryReactor* CallServiceImpl::GetVoicemailDuty(
     grpc::CallbackServerContext* context, const cti::v1::GetVoicemailDutyRequest* request,
     cti::v1::GetVoicemailDutyResponse* response) {
   const ServiceDeps& deps = deps_;
-  return StartTenantQuery(context, deps, request->tenant(), request->min_position(), {},
+  return StartTenantQuery(context, deps, Rpc::kCallGetVoicemailDuty, request->tenant(),
+                          request->min_position(), {},
                           [&deps, request, response](int partition) -> absl::Status {
                             std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
                             const uint64_t position = store->AppliedPosition(partition);
@@ -68,7 +70,8 @@ grpc::ServerUnaryReactor* CallServiceImpl::ListCallCounts(
     grpc::CallbackServerContext* context, const cti::v1::ListCallCountsRequest* request,
     cti::v1::ListCallCountsResponse* response) {
   const ServiceDeps& deps = deps_;
-  return StartTenantQuery(context, deps, request->tenant(), request->min_position(), {},
+  return StartTenantQuery(context, deps, Rpc::kCallListCallCounts, request->tenant(),
+                          request->min_position(), {},
                           [&deps, request, response](int partition) -> absl::Status {
                             std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
                             const uint64_t position = store->AppliedPosition(partition);

@@ -5,12 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -30,11 +32,19 @@ namespace {
 #endif
 
 // Starts ctid with `args` and this process's environment plus `env` ("NAME=VALUE"), its
-// output to `log`. Returns the pid.
+// output to `log`. Returns the pid. Unless `dev_security` is false (or the args print
+// help or the configuration), ctid serves plaintext and trusts identity headers, as on
+// a developer's loopback.
 pid_t StartCtid(const std::vector<std::string>& args, const std::string& log,
-                std::vector<std::string> env = {}) {
+                std::vector<std::string> env = {}, bool dev_security = true) {
   std::vector<std::string> all = {CTID_PATH};
   all.insert(all.end(), args.begin(), args.end());
+  const bool prints = std::find(args.begin(), args.end(), "--help") != args.end() ||
+                      std::find(args.begin(), args.end(), "--print-config") != args.end();
+  if (dev_security && !prints) {
+    all.push_back("--plaintext");
+    all.push_back("--insecure-dev-identity");
+  }
   std::vector<char*> argv;
   for (std::string& arg : all) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -128,6 +138,43 @@ TEST(CtidMainTest, InvalidFlagsExitWithTwoNamingTheFlag) {
   }
   EXPECT_EQ(WaitExit(StartCtid({"--help"}, log), absl::Seconds(30)), 0);
   EXPECT_NE(ReadFile(log)->find("--port-file"), std::string::npos);
+}
+
+// Without TLS and identities ctid does not start, unless told explicitly that this is
+// local development; the development headers are refused off loopback.
+TEST(CtidMainTest, TLSAndIdentitiesAreRequiredUnlessDevelopmentIsSaidExplicitly) {
+  testing::TempDir dir;
+  const std::string log = dir.path() + "/ctid.log";
+  const std::string data = dir.path() + "/data";
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string named;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--insecure-dev-identity"}, 2, "--tls-cert"},
+           {{"--plaintext"}, 2, "--identities"},
+           {{"--plaintext", "--insecure-dev-identity", "--identities", "/dev/null"},
+            2,
+            "--identities"},
+           {{"--tls-cert", "/dev/null", "--insecure-dev-identity"}, 2, "--tls-cert"},
+           {{"--plaintext", "--insecure-dev-identity", "--listen", "0.0.0.0:0"},
+            2,
+            "--insecure-dev-identity"},
+           {{"--plaintext", "--identities", dir.path() + "/missing"}, 2, "--identities"},
+           {{"--tls-cert", dir.path() + "/missing.pem", "--tls-key", dir.path() + "/missing.pem",
+             "--insecure-dev-identity"},
+            2,
+            "--tls-cert"},
+       }) {
+    std::vector<std::string> args = c.args;
+    args.push_back("--data-dir");
+    args.push_back(data);
+    EXPECT_EQ(WaitExit(StartCtid(args, log, {}, /*dev_security=*/false), absl::Seconds(30)), c.code)
+        << absl::StrJoin(c.args, " ") << ": " << *ReadFile(log);
+    EXPECT_NE(ReadFile(log)->find(c.named), std::string::npos)
+        << absl::StrJoin(c.args, " ") << ": " << *ReadFile(log);
+  }
 }
 
 TEST(CtidMainTest, APortInUseFailsTheStart) {

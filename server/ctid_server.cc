@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -17,6 +18,7 @@
 #include "server/admin_service.h"
 #include "server/audit_service.h"
 #include "server/call_service.h"
+#include "server/credentials.h"
 #include "server/directory_service.h"
 #include "server/event_service.h"
 #include "server/file_util.h"
@@ -92,6 +94,104 @@ absl::Status CheckLogIdentity(const std::string& data_dir, const cti::log::Event
   return WriteFileAtomically(path, identity + "\n");
 }
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || absl::StartsWith(host, "127.");
+}
+
+// The whole of a PEM file named by `flag`; an error naming both when it cannot be read.
+absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": cannot read ", path, ": ", text.status().message()));
+  }
+  if (!absl::StrContains(*text, "-----BEGIN ")) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " holds no PEM block"));
+  }
+  return text;
+}
+
+// The gRPC port's credentials from the options: TLS (optionally asking for client
+// certificates), or plaintext when asked for explicitly.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
+    const CtidOptions& options) {
+  const CtidOptions::Tls& tls = options.tls;
+  if (options.plaintext) {
+    if (!tls.cert_file.empty() || !tls.key_file.empty() || !tls.client_ca_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--plaintext: not with --tls-cert, --tls-key or "
+          "--tls-client-ca (choose TLS or plaintext)");
+    }
+    spdlog::warn(
+        "*** PLAINTEXT: gRPC on {} is served WITHOUT TLS (--plaintext). Tokens, names and "
+        "call data cross the network in the clear. For local development only. ***",
+        options.listen);
+    return grpc::InsecureServerCredentials();
+  }
+  if (tls.cert_file.empty() || tls.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key are required to serve gRPC (PEM files); --plaintext serves "
+        "without TLS, for local development only");
+  }
+  if (tls.require_client_cert && tls.client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-require-client-cert: needs --tls-client-ca (the CAs client certificates are "
+        "verified against)");
+  }
+  absl::StatusOr<std::string> cert = ReadPem(tls.cert_file, "--tls-cert");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(tls.key_file, "--tls-key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  if (!tls.client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem(tls.client_ca_file, "--tls-client-ca");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *std::move(ca);
+    ssl.client_certificate_request =
+        tls.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+// Who may call: `given` (tests), else the identities file, else (explicitly, on
+// loopback only) the development headers.
+absl::StatusOr<std::unique_ptr<IdentityResolver>> MakeIdentityResolver(
+    const CtidOptions& options, const std::string& host, std::unique_ptr<IdentityResolver> given) {
+  if (given != nullptr) return given;
+  if (options.insecure_dev_identity) {
+    if (!options.identities_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--insecure-dev-identity: not with --identities (choose one)");
+    }
+    if (!IsLoopback(host)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--insecure-dev-identity trusts whatever x-cti-actor and x-cti-role a caller sends: "
+          "only on a loopback --listen address, not ",
+          host));
+    }
+    spdlog::warn(
+        "*** INSECURE IDENTITY: callers are who their x-cti-actor / x-cti-role headers say, "
+        "for every tenant (--insecure-dev-identity). For local development only. ***");
+    return std::unique_ptr<IdentityResolver>(std::make_unique<MetadataIdentityResolver>());
+  }
+  if (options.identities_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--identities FILE is required: the tokens and client certificates that may call, "
+        "with their role and tenants (see server/credentials.h); --insecure-dev-identity "
+        "trusts request headers instead, for local development only");
+  }
+  absl::StatusOr<Identities> identities = Identities::Load(options.identities_file);
+  if (!identities.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--identities: ", identities.status().message()));
+  }
+  spdlog::info("{} identities from {}", identities->size(), options.identities_file);
+  return std::unique_ptr<IdentityResolver>(std::make_unique<CredentialIdentityResolver>(
+      std::make_shared<const Identities>(*std::move(identities))));
+}
+
 }  // namespace
 
 absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
@@ -101,6 +201,13 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
       !s.ok()) {
     return s;
   }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ListenCredentials(options_);
+  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<std::unique_ptr<IdentityResolver>> resolver =
+      MakeIdentityResolver(options_, host_, std::move(identity));
+  if (!resolver.ok()) return resolver.status();
+  identity_ = *std::move(resolver);
   // Hours are local times in Europe/Copenhagen: without tzdata ctid must not start
   // (no silent fallback to UTC).
   absl::StatusOr<absl::TimeZone> zone = cti::hours::CopenhagenTimeZone();
@@ -135,8 +242,6 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
     return absl::InvalidArgumentError(absl::StrCat(
         "--log: unknown backend \"", options_.log_backend, "\" (expected embedded or kafka)"));
   }
-  identity_ =
-      identity != nullptr ? std::move(identity) : std::make_unique<MetadataIdentityResolver>();
 
   generations_ = std::make_unique<StoreGenerations>(options_.data_dir);
   absl::StatusOr<StoreGeneration> current = generations_->OpenCurrent();
@@ -226,7 +331,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   grpc::ServerBuilder builder;
   // A port in use is an error, not a port shared with another server.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen, *credentials, &port_);
   for (const auto& service : services_) builder.RegisterService(service.get());
   rpc_metrics_ = std::make_unique<RpcMetrics>();
   rpc_metrics_->set_access_log(options_.access_log);

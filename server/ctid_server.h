@@ -79,6 +79,24 @@ struct CtidOptions {
   std::string kamailio_evapi;
   // Log every gRPC call (RpcMetrics::set_access_log); off: only server-side failures.
   bool access_log = false;
+  // The gRPC port's TLS (PEM files). Without cert_file the port needs `plaintext`.
+  struct Tls {
+    std::string cert_file;  // the server's certificate chain
+    std::string key_file;   // its private key
+    // CAs whose client certificates are verified (mutual TLS: cert lines of the
+    // identities file); empty: no client certificate is asked for.
+    std::string client_ca_file;
+    // Refuse connections without a verified client certificate (needs client_ca_file).
+    bool require_client_cert = false;
+  } tls;
+  // Serve gRPC without TLS: for local development only (logged as a warning).
+  bool plaintext = false;
+  // Who may call: the identities file (server/credentials.h), used when Start is given
+  // no resolver. Empty needs insecure_dev_identity.
+  std::string identities_file;
+  // Trust the x-cti-actor / x-cti-role headers with every tenant (MetadataIdentityResolver):
+  // local development and tests only; refused unless `listen` is a loopback address.
+  bool insecure_dev_identity = false;
 };
 
 class CtidServer {

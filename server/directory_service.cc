@@ -31,10 +31,11 @@ absl::Status AnswerFromStore(const ServiceDeps& deps, int partition, Response* r
 // holding a thread) for min_position, then answers `query` from the live store.
 template <typename Request, typename Response, typename Query>
 grpc::ServerUnaryReactor* StartDirectoryQuery(grpc::CallbackServerContext* context,
-                                              const ServiceDeps& deps, const Request* request,
-                                              Response* response, Query query) {
+                                              const ServiceDeps& deps, Rpc rpc,
+                                              const Request* request, Response* response,
+                                              Query query) {
   return StartTenantQuery(
-      context, deps, request->tenant(), request->min_position(), {},
+      context, deps, rpc, request->tenant(), request->min_position(), {},
       [&deps, request, response, query](int partition) {
         return AnswerFromStore(
             deps, partition, response,
@@ -49,7 +50,7 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::Search(grpc::CallbackServerConte
                                                        cti::v1::SearchResponse* response) {
   const ServiceDeps& deps = deps_;
   return StartTenantQuery(
-      context, deps, request->tenant(), request->min_position(), {},
+      context, deps, Rpc::kDirectorySearch, request->tenant(), request->min_position(), {},
       [&deps, request, response](int partition) -> absl::Status {
         std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
         const uint64_t position = store->AppliedPosition(partition);
@@ -79,7 +80,7 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::Search(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(
     grpc::CallbackServerContext* context, const cti::v1::GetEmployeeRequest* request,
     cti::v1::GetEmployeeResponse* response) {
-  return StartDirectoryQuery(context, deps_, request, response,
+  return StartDirectoryQuery(context, deps_, Rpc::kDirectoryGetEmployee, request, response,
                              [](const cti::projections::Directory& d,
                                 const cti::v1::GetEmployeeRequest& r) { return d.GetEmployee(r); });
 }
@@ -87,7 +88,7 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::GetEmployee(
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetUnit(grpc::CallbackServerContext* context,
                                                         const cti::v1::GetUnitRequest* request,
                                                         cti::v1::GetUnitResponse* response) {
-  return StartDirectoryQuery(context, deps_, request, response,
+  return StartDirectoryQuery(context, deps_, Rpc::kDirectoryGetUnit, request, response,
                              [](const cti::projections::Directory& d,
                                 const cti::v1::GetUnitRequest& r) { return d.GetUnit(r); });
 }

@@ -111,10 +111,14 @@ grpc::ServerUnaryReactor* EventServiceImpl::Append(grpc::CallbackServerContext* 
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   };
-  absl::StatusOr<cti::v1::Actor> actor = deps_.identity->Resolve(*context);
-  if (!actor.ok()) return refuse(actor.status());
+  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  if (!caller.ok()) return refuse(caller.status());
+  if (absl::Status allowed = CheckAccess(*caller, Rpc::kEventAppend, request->event().tenant());
+      !allowed.ok()) {
+    return refuse(allowed);
+  }
   if (absl::Status serving = ServingGate(deps_); !serving.ok()) return refuse(serving);
-  absl::StatusOr<cti::v1::Event> event = PrepareAppend(*request, *actor);
+  absl::StatusOr<cti::v1::Event> event = PrepareAppend(*request, caller->actor);
   if (!event.ok()) return refuse(event.status());
   // The log end now: what the client may have seen acknowledged before this call.
   const int partition = deps_.log->PartitionOf(event->tenant());

@@ -49,19 +49,26 @@ absl::StatusOr<cti::v1::Role> ParseRole(std::string_view text) {
   return role;
 }
 
-absl::StatusOr<cti::v1::Actor> MetadataIdentityResolver::Resolve(
+absl::Status CheckActorId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxActorLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be 1 to ", kMaxActorLength, " characters"));
+  }
+  for (char c : id) {
+    if (!IsActorChar(c)) {
+      return absl::InvalidArgumentError("may only contain [A-Za-z0-9._:@-]");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Caller> MetadataIdentityResolver::Resolve(
     const grpc::ServerContextBase& context) const {
   absl::StatusOr<std::string> id = SingleHeader(context, kActorHeader);
   if (!id.ok()) return id.status();
-  if (id->empty() || id->size() > kMaxActorLength) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "metadata header ", kActorHeader, " must be 1 to ", kMaxActorLength, " characters"));
-  }
-  for (char c : *id) {
-    if (!IsActorChar(c)) {
-      return absl::UnauthenticatedError(
-          absl::StrCat("metadata header ", kActorHeader, " may only contain [A-Za-z0-9._:@-]"));
-    }
+  if (absl::Status valid = CheckActorId(*id); !valid.ok()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("metadata header ", kActorHeader, " ", valid.message()));
   }
   absl::StatusOr<std::string> role_text = SingleHeader(context, kRoleHeader);
   if (!role_text.ok()) return role_text.status();
@@ -70,10 +77,11 @@ absl::StatusOr<cti::v1::Actor> MetadataIdentityResolver::Resolve(
     return absl::UnauthenticatedError(
         absl::StrCat("metadata header ", kRoleHeader, ": ", role.status().message()));
   }
-  cti::v1::Actor actor;
-  actor.set_id(*std::move(id));
-  actor.set_role(*role);
-  return actor;
+  Caller caller;
+  caller.actor.set_id(*std::move(id));
+  caller.actor.set_role(*role);
+  caller.all_tenants = true;
+  return caller;
 }
 
 }  // namespace cti::server

@@ -65,6 +65,13 @@ struct Flags {
   std::string kamailio_evapi;  // empty: no Kamailio call events
   std::string log_format = "text";
   bool access_log = false;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  bool tls_require_client_cert = false;
+  bool plaintext = false;
+  std::string identities;
+  bool insecure_dev_identity = false;
 };
 
 // The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
@@ -144,6 +151,23 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_flag("--access-log", flags->access_log,
                "Log every gRPC call (request id, method, code, ms, tenant, actor); without, "
                "only calls that failed on the server's side");
+  app.add_option("--tls-cert", flags->tls_cert,
+                 "The gRPC port's TLS certificate chain (PEM); required unless --plaintext");
+  app.add_option("--tls-key", flags->tls_key, "With --tls-cert: its private key (PEM)");
+  app.add_option("--tls-client-ca", flags->tls_client_ca,
+                 "CAs (PEM) that client certificates are verified against: mutual TLS for PBX "
+                 "adapters and replicas (cert lines of --identities); empty: none asked for");
+  app.add_flag("--tls-require-client-cert", flags->tls_require_client_cert,
+               "With --tls-client-ca: refuse connections without a verified client certificate");
+  app.add_flag("--plaintext", flags->plaintext,
+               "Serve gRPC without TLS: local development only (a warning is logged)");
+  app.add_option("--identities", flags->identities,
+                 "Who may call: a file of token and cert lines, each with an actor, a role and "
+                 "tenants (ctictl token new prints a line); required unless "
+                 "--insecure-dev-identity");
+  app.add_flag("--insecure-dev-identity", flags->insecure_dev_identity,
+               "Trust the x-cti-actor / x-cti-role headers, every tenant: local development "
+               "only, on a loopback --listen address (a warning is logged)");
   app.add_option("--port-file", flags->port_file,
                  "Once serving, write the bound port (digits and a newline) to FILE "
                  "atomically");
@@ -244,6 +268,19 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
     std::fprintf(stderr, "--data-dir: must not be empty\n");
     return kExitUsage;
   }
+  if (!flags->plaintext && (flags->tls_cert.empty() || flags->tls_key.empty())) {
+    std::fprintf(stderr,
+                 "--tls-cert and --tls-key are required to serve gRPC (PEM files); --plaintext "
+                 "serves without TLS, for local development only\n");
+    return kExitUsage;
+  }
+  if (flags->identities.empty() == !flags->insecure_dev_identity) {
+    std::fprintf(stderr,
+                 "--identities FILE is required (the tokens and client certificates that may "
+                 "call); --insecure-dev-identity, instead of it, trusts request headers for "
+                 "local development only\n");
+    return kExitUsage;
+  }
   if (flags->log == "kafka" && (flags->brokers.empty() || flags->topic.empty())) {
     std::fprintf(stderr, "--log kafka: --brokers and --topic are required\n");
     return kExitUsage;
@@ -335,6 +372,13 @@ int main(int argc, char** argv) {
   options.listen = flags.listen;
   options.http_listen = flags.http_listen;
   options.access_log = flags.access_log;
+  options.tls.cert_file = flags.tls_cert;
+  options.tls.key_file = flags.tls_key;
+  options.tls.client_ca_file = flags.tls_client_ca;
+  options.tls.require_client_cert = flags.tls_require_client_cert;
+  options.plaintext = flags.plaintext;
+  options.identities_file = flags.identities;
+  options.insecure_dev_identity = flags.insecure_dev_identity;
   options.kamailio.sip_domain = flags.kamailio_sip_domain;
   options.kamailio.voicemail_uri = flags.kamailio_voicemail_uri;
   options.kamailio.reception_uri = flags.kamailio_reception_uri;

@@ -29,6 +29,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "server/access.h"
 #include "server/service_deps.h"
 
 namespace cti::server {
@@ -104,14 +105,18 @@ grpc::ServerUnaryReactor* StartPositionGated(grpc::CallbackServerContext* contex
                                              uint64_t position, GateOptions options,
                                              std::function<absl::Status()> answer);
 
-// The whole of one tenant's query: refuses a request without a tenant
+// The whole of one tenant's query: refuses a caller the access matrix does not let
+// call `rpc` on `tenant` (server/access.h) and a request without a tenant
 // (RefuseWithoutTenant), then StartPositionGated on the tenant's partition with
 // `answer(partition)`.
 template <typename Answer>
 grpc::ServerUnaryReactor* StartTenantQuery(grpc::CallbackServerContext* context,
-                                           const ServiceDeps& deps, const std::string& tenant,
-                                           uint64_t min_position, GateOptions options,
-                                           Answer answer) {
+                                           const ServiceDeps& deps, Rpc rpc,
+                                           const std::string& tenant, uint64_t min_position,
+                                           GateOptions options, Answer answer) {
+  if (absl::StatusOr<Caller> caller = Authorize(deps, *context, rpc, tenant); !caller.ok()) {
+    return Refuse(context, caller.status());
+  }
   if (auto* refused = RefuseWithoutTenant(context, tenant)) return refused;
   const int partition = deps.log->PartitionOf(tenant);
   return StartPositionGated(context, deps, partition, min_position, std::move(options),

@@ -78,30 +78,22 @@ void Trace(const ServiceDeps& deps, const cti::v1::Actor& asker,
 grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request_bytes,
                                                   grpc::ByteBuffer* response) {
+  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  if (!caller.ok()) return Refuse(context, caller.status());
   auto request = std::make_shared<cti::v1::RouteRequest>();
   grpc::ByteBuffer bytes(*request_bytes);  // Deserialize consumes its buffer
   if (!grpc::SerializationTraits<cti::v1::RouteRequest>::Deserialize(&bytes, request.get()).ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(
-        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: not a cti.v1.RouteRequest"));
-    return reactor;
+    return Refuse(context, absl::InvalidArgumentError("request: not a cti.v1.RouteRequest"));
+  }
+  if (absl::Status allowed = CheckAccess(*caller, Rpc::kRouteRoute, request->tenant());
+      !allowed.ok()) {
+    return Refuse(context, allowed);
   }
   if (auto* refused = RefuseWithoutTenant(context, request->tenant())) return refused;
   const ServiceDeps& deps = deps_;
   // A question for a call is traced under whoever asked (decision_trace.h).
   std::optional<cti::v1::Actor> asker;
-  if (!request->call_id().empty() && deps.tracer != nullptr && deps.identity != nullptr) {
-    absl::StatusOr<cti::v1::Actor> actor = deps.identity->Resolve(*context);
-    if (!actor.ok()) {
-      grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-      reactor->Finish(ToGrpcStatus(absl::UnauthenticatedError(
-          absl::StrCat("call_id: a Route question for a call is recorded under the asker's "
-                       "identity (decision trace): ",
-                       actor.status().message()))));
-      return reactor;
-    }
-    asker = *std::move(actor);
-  }
+  if (!request->call_id().empty() && deps.tracer != nullptr) asker = std::move(caller->actor);
   const int partition = deps.log->PartitionOf(request->tenant());
   // No pool: answered inline on the gRPC thread when min_position is applied already
   // (the common case), on deps.work after a wait.
@@ -128,14 +120,14 @@ grpc::ServerUnaryReactor* RouteServiceImpl::Check(grpc::CallbackServerContext* c
   const ServiceDeps& deps = deps_;
   GateOptions gate;
   gate.pool = deps.work;  // A scan of the tenant's routing records: off the gRPC thread.
-  return StartTenantQuery(context, deps, request->tenant(), request->min_position(),
-                          std::move(gate), [&deps, request, response](int partition) {
-                            return AnswerFromRouter(
-                                deps, partition, response,
+  return StartTenantQuery(
+      context, deps, Rpc::kRouteCheck, request->tenant(), request->min_position(), std::move(gate),
+      [&deps, request, response](int partition) {
+        return AnswerFromRouter(deps, partition, response,
                                 [request](const cti::projections::Router& router, absl::Time now) {
                                   return router.Check(*request, now);
                                 });
-                          });
+      });
 }
 
 }  // namespace cti::server

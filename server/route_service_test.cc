@@ -630,10 +630,14 @@ TEST_F(RouteServiceTest, TP_4_8_CheckFindsAGroupWithoutActiveMembers) {
   EXPECT_TRUE(group_found) << found.ShortDebugString();
 }
 
-TEST_F(RouteServiceTest, PingAnswersAndRouteServiceIsHealthy) {
+TEST_F(RouteServiceTest, PingAnswersAnyIdentifiedCallerAndRouteServiceIsHealthy) {
   cti::v1::PingResponse pong;
-  std::unique_ptr<grpc::ClientContext> context = NewContext(false);
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
   EXPECT_TRUE(IsOk(fixture_.admin().Ping(context.get(), cti::v1::PingRequest(), &pong)));
+  // Without an identity: UNAUTHENTICATED; the health service needs none.
+  context = NewContext(false);
+  EXPECT_EQ(fixture_.admin().Ping(context.get(), cti::v1::PingRequest(), &pong).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(HealthCheck(fixture_.channel(), "cti.v1.RouteService"), 1);
 }
 

@@ -17,6 +17,7 @@
 #include "cti/v1/event_service.grpc.pb.h"
 #include "projections/directory.h"
 #include "projections/presence.h"
+#include "server/access.h"
 #include "server/log/event_log.h"
 #include "server/record_filter.h"
 #include "server/status_mapping.h"
@@ -629,11 +630,15 @@ void SubscribeStream::OnHeartbeatTimer() {
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribeStream(
     grpc::CallbackServerContext* context, const ServiceDeps& deps,
     const grpc::ByteBuffer& request_bytes) {
-  (void)context;
+  absl::StatusOr<Caller> caller = deps.identity->Resolve(*context);
+  if (!caller.ok()) return RefuseStream<grpc::ByteBuffer>(caller.status());
   absl::StatusOr<SubscribeRequest> request = SubscribeRequest();
   grpc::ByteBuffer bytes(request_bytes);  // Deserialize consumes its buffer
   if (!grpc::SerializationTraits<SubscribeRequest>::Deserialize(&bytes, &*request).ok()) {
     request = absl::InvalidArgumentError("request: not a cti.v1.SubscribeRequest");
+  } else if (absl::Status allowed = CheckAccess(*caller, Rpc::kEventSubscribe, request->tenant());
+             !allowed.ok()) {
+    return RefuseStream<grpc::ByteBuffer>(allowed);
   }
   auto stream = std::make_shared<SubscribeStream>(deps, std::move(request));
   stream->Begin();

@@ -4,12 +4,16 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "calendar_commands.h"
 #include "commands.h"
@@ -17,6 +21,7 @@
 #include "console_commands.h"
 #include "exit_codes.h"
 #include "route_commands.h"
+#include "server/token.h"
 
 namespace cti::ctictl {
 namespace {
@@ -51,6 +56,24 @@ const CLI::Validator& RoleValidator() {
   return validator;
 }
 
+// Reads the file an option names into `*into` while the command line is parsed; an
+// unreadable or empty file is a usage error naming it. `trim` drops surrounding
+// whitespace (a token file's newline).
+CLI::Validator ReadInto(std::string* into, bool trim) {
+  return CLI::Validator(
+      [into, trim](std::string& path) -> std::string {
+        std::ifstream in(path);
+        if (!in) return "cannot read " + path;
+        std::stringstream text;
+        text << in.rdbuf();
+        *into = text.str();
+        if (trim) *into = std::string(absl::StripAsciiWhitespace(*into));
+        if (into->empty()) return path + " is empty";
+        return "";
+      },
+      "FILE");
+}
+
 // A command with a one-line summary (listed in `ctictl --help`) and details that end its
 // own --help, above the exit codes.
 CLI::App* AddCommand(CLI::App& app, const std::string& name, const std::string& summary,
@@ -67,6 +90,43 @@ void OnChosen(CLI::App* command, const GlobalOptions& globals, int* exit_code, R
   command->callback([&globals, exit_code, run] {
     Connection connection(globals);
     *exit_code = run(connection);
+  });
+}
+
+// ctictl token new: a fresh token and the identities-file line that lets it in.
+void AddToken(CLI::App& app, int* exit_code) {
+  CLI::App* token = AddCommand(app, "token", "Make bearer tokens for ctid's --identities file", "");
+  token->require_subcommand(1);
+  struct Options {
+    std::string actor;
+    std::string role;
+    std::string tenants;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* make = token->add_subcommand(
+      "new", "Print a new random token and its line for ctid's identities file");
+  make->footer(
+      "Prints two lines: the secret token (give it to the caller, e.g. as CTI_TOKEN; it is not\n"
+      "shown again and not stored) and the line to add to ctid's --identities file, which\n"
+      "holds only the token's SHA-256. ctid reads the file at start.\n\n" +
+      std::string(kShortExitCodes));
+  make->add_option("--for", options->actor, "The actor id the token stands for, e.g. e314")
+      ->required();
+  make->add_option("--as", options->role, "Its role")->required()->transform(RoleValidator());
+  make->add_option("--tenants", options->tenants,
+                   "Comma-separated tenant ids it may use, or * for every tenant")
+      ->required();
+  make->callback([options, exit_code] {
+    absl::StatusOr<std::string> secret = cti::server::NewToken();
+    if (!secret.ok()) {
+      std::cerr << "ctictl: token new: " << secret.status().message() << "\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    std::cout << "token: " << *secret << "\n"
+              << "identities line: token " << cti::server::TokenHash(*secret) << " "
+              << options->actor << " " << options->role << " " << options->tenants << "\n";
+    *exit_code = kExitOk;
   });
 }
 
@@ -423,11 +483,12 @@ int RunCommandLine(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--tenant", globals.tenant, "Tenant (municipality) id (env CTI_TENANT)")
       ->capture_default_str();
-  app.add_option("--actor", globals.actor, "Your actor id, sent as x-cti-actor ($USER)")
+  app.add_option("--actor", globals.actor,
+                 "Your actor id, sent as x-cti-actor without --token ($USER)")
       ->capture_default_str();
   app.add_option("--role", globals.role,
-                 "Your role, sent as x-cti-role: softphone, reception, admin, director, "
-                 "auditor or system")
+                 "Your role, sent as x-cti-role without --token: softphone, reception, admin, "
+                 "director, auditor or system")
       ->capture_default_str()
       ->transform(RoleValidator());
   app.add_option("--timeout", globals.timeout_seconds,
@@ -443,7 +504,27 @@ int RunCommandLine(int argc, char** argv) {
           },
           "SECONDS"));
 
+  app.add_option("--token", globals.token,
+                 "Bearer token for a ctid with --identities (env CTI_TOKEN); prefer "
+                 "--token-file, which keeps it out of the process list")
+      ->envname("CTI_TOKEN");
+  std::string unused_path;
+  app.add_option("--token-file", unused_path, "A file holding the bearer token")
+      ->check(ReadInto(&globals.token, /*trim=*/true));
+  app.add_flag("--tls", globals.tls, "Connect with TLS, trusting the system's CAs");
+  app.add_option("--tls-ca", unused_path,
+                 "Connect with TLS, trusting the CAs in this PEM file (env CTI_TLS_CA)")
+      ->envname("CTI_TLS_CA")
+      ->check(ReadInto(&globals.tls_ca_pem, /*trim=*/false));
+  app.add_option("--tls-cert", unused_path, "A client certificate (PEM) for mutual TLS")
+      ->check(ReadInto(&globals.tls_cert_pem, /*trim=*/false));
+  app.add_option("--tls-key", unused_path, "The client certificate's private key (PEM)")
+      ->check(ReadInto(&globals.tls_key_pem, /*trim=*/false));
+  app.add_option("--tls-server-name", globals.tls_server_name,
+                 "The name the server's certificate must hold, when not the --server host");
+
   AddStatus(app, globals, &exit_code);
+  AddToken(app, &exit_code);
   AddSearch(app, globals, &exit_code);
   AddCalls(app, globals, &exit_code);
   AddCallCounts(app, globals, &exit_code);

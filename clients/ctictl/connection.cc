@@ -24,7 +24,18 @@ Connection::Connection(GlobalOptions options) : options_(std::move(options)) {
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   args.SetUserAgentPrefix("ctictl");
-  channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (options_.tls || !options_.tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options_.tls_ca_pem;
+    ssl.pem_cert_chain = options_.tls_cert_pem;
+    ssl.pem_private_key = options_.tls_key_pem;
+    credentials = grpc::SslCredentials(ssl);
+    if (!options_.tls_server_name.empty()) {
+      args.SetSslTargetNameOverride(options_.tls_server_name);
+    }
+  }
+  channel_ = grpc::CreateCustomChannel(options_.server, credentials, args);
   events_ = cti::v1::EventService::NewStub(channel_);
   directory_ = cti::v1::DirectoryService::NewStub(channel_);
   admin_ = cti::v1::AdminService::NewStub(channel_);
@@ -35,8 +46,12 @@ Connection::Connection(GlobalOptions options) : options_(std::move(options)) {
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext(bool with_deadline) const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-cti-actor", options_.actor);
-  context->AddMetadata("x-cti-role", options_.role);
+  if (!options_.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + options_.token);
+  } else {
+    context->AddMetadata("x-cti-actor", options_.actor);
+    context->AddMetadata("x-cti-role", options_.role);
+  }
   if (with_deadline) {
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::duration_cast<std::chrono::system_clock::duration>(

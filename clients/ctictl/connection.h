@@ -1,9 +1,10 @@
 // How ctictl reaches ctid: the global options every command shares, one gRPC channel
 // with the cti.v1 stubs, and client contexts that carry the caller's identity.
 //
-// The identity travels as gRPC metadata ("x-cti-actor", "x-cti-role"), as the services'
-// .proto comments require. The channel is plaintext for now (TLS comes with the
-// security issue).
+// The identity travels as a bearer token ("authorization: Bearer ...", for a ctid with
+// --identities) or, without a token, as the development headers "x-cti-actor" and
+// "x-cti-role" (a ctid with --insecure-dev-identity). The channel uses TLS with --tls or
+// --tls-ca (and a client certificate with --tls-cert/--tls-key), else plaintext.
 #ifndef CTI_CLIENTS_CTICTL_CONNECTION_H_
 #define CTI_CLIENTS_CTICTL_CONNECTION_H_
 
@@ -35,6 +36,16 @@ struct GlobalOptions {
   std::string role = "admin";
   // Deadline of each unary call, in seconds. Streams (watch, rebuild) have none.
   double timeout_seconds = 10;
+  // Bearer token; when set, actor and role are not sent (the server knows them).
+  std::string token;
+  // TLS: on when `tls` or a CA is given. PEM texts (LoadCredentialFiles fills them from
+  // the files named by the flags); an empty CA means the system's CAs.
+  bool tls = false;
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  // The name the server's certificate must hold, when not the --server host.
+  std::string tls_server_name;
 };
 
 // One channel to ctid and the stubs on it. Creating it does not connect; the first call

@@ -38,6 +38,8 @@ ServerFixture::~ServerFixture() { Stop(); }
 
 void ServerFixture::Start() {
   CtidOptions options;
+  options.plaintext = true;  // loopback tests: no TLS, identity from headers
+  options.insecure_dev_identity = true;
   options.data_dir = dir_.path();
   options.listen = "127.0.0.1:0";
   options.work_threads = 2;

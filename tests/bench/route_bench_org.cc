@@ -53,8 +53,8 @@ absl::Status AppendEach(const std::string& address, const std::vector<cti::v1::E
   std::map<std::string, std::unique_ptr<cti::v1::EventService::Stub>> stubs;
   for (const cti::v1::Event& event : events) {
     const test_support::Identity identity =
-        as_director ? test_support::Identity{DirectorOf(event), "director"}
-                    : test_support::Identity{"demo-loader", "system"};
+        as_director ? test_support::Identity{DirectorOf(event), "director", ""}
+                    : test_support::Identity{"demo-loader", "system", ""};
     std::unique_ptr<cti::v1::EventService::Stub>& stub = stubs[identity.actor];
     if (stub == nullptr) {
       stub = cti::v1::EventService::NewStub(test_support::IdentityChannel(address, identity));

@@ -21,6 +21,7 @@ for replica in ctid-a ctid-b; do
   grep -q "^  $replica:" <<<"$rendered" || fail "no service $replica"
 done
 [ "$(grep -c -- "--log" <<<"$rendered")" -ge 2 ] || fail "the replicas do not run --log kafka"
+[ "$(grep -c ':/etc/ctid:ro' <<<"$rendered")" -ge 2 ] || fail "the replicas get no /etc/ctid (TLS, identities)"
 
 unit="$src/deploy/systemd/ctid.service"
 work="$(mktemp -d)"
@@ -35,4 +36,19 @@ for option in DynamicUser=yes ProtectSystem=strict NoNewPrivileges=yes PrivateTm
               SystemCallFilter=@system-service CapabilityBoundingSet= StateDirectory=ctid; do
   grep -q "^$option" "$unit" || fail "ctid.service lacks $option"
 done
-echo "deploy files: compose and systemd unit OK"
+# make-tls.sh: a CA, a server certificate that verifies against it for the names given,
+# an identities file with one operator token whose secret only the 600 file holds; a
+# second run changes nothing.
+tls="$work/etc"
+CTICTL="$(dirname "$ctid")/ctictl" "$src/deploy/make-tls.sh" "$tls" ctid.test 127.0.0.1 >/dev/null
+openssl verify -CAfile "$tls/tls/ca.pem" "$tls/tls/server.pem" >/dev/null || fail "make-tls.sh: the server certificate does not verify"
+openssl x509 -in "$tls/tls/server.pem" -noout -ext subjectAltName | grep -q 'DNS:ctid.test, IP Address:127.0.0.1' \
+  || fail "make-tls.sh: the certificate does not name ctid.test and 127.0.0.1"
+[ "$(stat -c %a "$tls/it-drift.token")" = 600 ] || fail "make-tls.sh: the token file is not mode 600"
+secret="$(cat "$tls/it-drift.token")"
+grep -q "$secret" "$tls/identities" && fail "make-tls.sh: the identities file holds the secret"
+[ "$(grep -c '^token sha256:' "$tls/identities")" = 1 ] || fail "make-tls.sh: not one token line"
+before="$(md5sum "$tls/tls/server.pem" "$tls/identities")"
+CTICTL="$(dirname "$ctid")/ctictl" "$src/deploy/make-tls.sh" "$tls" ctid.test >/dev/null
+[ "$before" = "$(md5sum "$tls/tls/server.pem" "$tls/identities")" ] || fail "make-tls.sh: a second run changed files"
+echo "deploy files: compose, systemd unit and make-tls.sh OK"

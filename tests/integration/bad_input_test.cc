@@ -312,7 +312,8 @@ TEST_F(BadInputTest, CprNumberInACalendarEntryIsRefusedCitingTp42) {
 
 TEST_F(BadInputTest, MissingIdentityIsUnauthenticated) {
   const cti::v1::Event event = factory_.EmployeeLeft(d::kBoLund);
-  for (const Identity& who : {Anonymous(), Identity{"it-drift", ""}, Identity{"", "admin"}}) {
+  for (const Identity& who :
+       {Anonymous(), Identity{"it-drift", "", ""}, Identity{"", "admin", ""}}) {
     CtiClient anonymous(IdentityChannel(ctid().address(), who));
     absl::StatusOr<cti::v1::AppendResponse> r = anonymous.Append(event);
     EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated)

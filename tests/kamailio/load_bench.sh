@@ -116,6 +116,7 @@ pending_of() {  # entries in Kamailio's ctipending (events not acked by ctid)
 http_port="$(freeport)"
 ev="$(freeport)"
 "$bin/ctid" --data-dir "$work/data" --listen 127.0.0.1:0 --port-file "$work/ctid.port" \
+  --plaintext --insecure-dev-identity \
   --http-listen "127.0.0.1:$http_port" --kamailio-sip-domain sip.sydby.test \
   --kamailio-evapi "127.0.0.1:$ev" \
   --clock-start 2026-12-01T10:00:00+01:00 >"$work/ctid.out" 2>"$work/ctid.err" &

@@ -107,6 +107,10 @@ absl::Status CtidProcess::Spawn() {
     args.push_back("--heartbeat-seconds");
     args.push_back(absl::StrCat(options_.heartbeat_seconds));
   }
+  if (options_.dev_security) {
+    args.push_back("--plaintext");
+    args.push_back("--insecure-dev-identity");
+  }
   for (const std::string& a : options_.extra_args) args.push_back(a);
   absl::StatusOr<pid_t> pid = SpawnChild(std::move(args), stdout_path_, stderr_path_,
                                          /*truncate=*/false);
@@ -175,11 +179,11 @@ std::string CtidProcess::StderrTail(size_t max_bytes) const {
 }
 
 std::shared_ptr<grpc::Channel> CtidProcess::Channel(const Identity& identity) const {
-  return IdentityChannel(address_, identity);
+  return IdentityChannel(address_, identity, nullptr, options_.tls);
 }
 
 std::shared_ptr<grpc::Channel> CtidProcess::AnonymousChannel() const {
-  return IdentityChannel(address_, Anonymous());
+  return IdentityChannel(address_, Anonymous(), nullptr, options_.tls);
 }
 
 }  // namespace cti::test_support

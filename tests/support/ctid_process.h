@@ -58,6 +58,12 @@ struct CtidOptions {
   bool wait_until_serving = true;
   // --listen 127.0.0.1:PORT; 0 lets ctid pick one (read from its port file).
   int listen_port = 0;
+  // --plaintext --insecure-dev-identity (tests on loopback: identities from the
+  // x-cti-actor / x-cti-role headers). False: extra_args give --tls-* and --identities.
+  bool dev_security = true;
+  // The TLS of every channel to this ctid (Channel, AnonymousChannel, the readiness
+  // check); no CA: plaintext.
+  ChannelTls tls;
 };
 
 // A port of 127.0.0.1 that was free a moment ago (bound with port 0, then closed): for

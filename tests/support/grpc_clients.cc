@@ -26,6 +26,9 @@ class IdentityInterceptor final : public grpc::experimental::Interceptor {
       std::multimap<std::string, std::string>* metadata = methods->GetSendInitialMetadata();
       if (!identity_->actor.empty()) metadata->emplace("x-cti-actor", identity_->actor);
       if (!identity_->role.empty()) metadata->emplace("x-cti-role", identity_->role);
+      if (!identity_->token.empty()) {
+        metadata->emplace("authorization", absl::StrCat("Bearer ", identity_->token));
+      }
     }
     methods->Proceed();
   }
@@ -78,13 +81,25 @@ absl::StatusOr<refl::ServerReflectionResponse> ReflectionCall(
 }  // namespace
 
 std::shared_ptr<grpc::Channel> IdentityChannel(const std::string& address, const Identity& identity,
-                                               const grpc::ChannelArguments* args) {
+                                               const grpc::ChannelArguments* args,
+                                               const ChannelTls& tls) {
   grpc::ChannelArguments channel_args;
   if (args != nullptr) channel_args = *args;
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!tls.ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = tls.ca_pem;
+    ssl.pem_cert_chain = tls.cert_pem;
+    ssl.pem_private_key = tls.key_pem;
+    credentials = grpc::SslCredentials(ssl);
+    if (!tls.server_name.empty()) {
+      channel_args.SetSslTargetNameOverride(tls.server_name);
+    }
+  }
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   factories.push_back(std::make_unique<IdentityInterceptorFactory>(identity));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, grpc::InsecureChannelCredentials(), channel_args, std::move(factories));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials, channel_args,
+                                                                 std::move(factories));
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration timeout) {
