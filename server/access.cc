@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/rate_limit.h"
 #include "server/service_deps.h"
 
 namespace cti::server {
@@ -111,9 +112,20 @@ absl::Status CheckAccess(const Caller& caller, Rpc rpc, absl::string_view tenant
   return absl::OkStatus();
 }
 
+absl::StatusOr<Caller> Identify(const ServiceDeps& deps, const grpc::ServerContextBase& context) {
+  absl::StatusOr<Caller> caller = deps.identity->Resolve(context);
+  if (!caller.ok()) return caller.status();
+  if (deps.limiter != nullptr) {
+    if (absl::Status admitted = deps.limiter->Admit(caller->actor.id()); !admitted.ok()) {
+      return admitted;
+    }
+  }
+  return caller;
+}
+
 absl::StatusOr<Caller> Authorize(const ServiceDeps& deps, const grpc::ServerContextBase& context,
                                  Rpc rpc, absl::string_view tenant) {
-  absl::StatusOr<Caller> caller = deps.identity->Resolve(context);
+  absl::StatusOr<Caller> caller = Identify(deps, context);
   if (!caller.ok()) return caller.status();
   if (absl::Status allowed = CheckAccess(*caller, rpc, tenant); !allowed.ok()) return allowed;
   return caller;

@@ -75,7 +75,11 @@ struct AccessRule {
 // The matrix, indexed by Rpc.
 const std::array<AccessRule, kRpcCount>& AccessMatrix();
 
-// Resolves the caller of `context` and checks the matrix row of `rpc` for `tenant` (the
+// Resolves the caller of `context` and takes one call from its rate limit
+// (deps.limiter, server/rate_limit.h). Errors: UNAUTHENTICATED, RESOURCE_EXHAUSTED.
+absl::StatusOr<Caller> Identify(const ServiceDeps& deps, const grpc::ServerContextBase& context);
+
+// Identify, then checks the matrix row of `rpc` for `tenant` (the
 // request's tenant; empty for server-wide calls). kTenant rows with an empty tenant
 // pass here: the handler refuses "tenant is required" itself. Errors: UNAUTHENTICATED
 // (no or unknown credential), PERMISSION_DENIED (role or tenant).

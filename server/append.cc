@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "projections/internal/cpr.h"
 #include "projections/projector.h"
 #include "server/status_mapping.h"
 #include "server/unknown_fields.h"
@@ -90,6 +91,15 @@ absl::StatusOr<cti::v1::Event> PrepareEvent(const cti::v1::Event& sent, const st
   }
   *event.mutable_actor() = actor;
   event.clear_recorded_at();
+  // TP-4.2: a CPR number typed into a message reception takes is masked here, before the
+  // log, not refused: the caller is on the line and the message must not be lost. The
+  // mask is shorter than any CPR number, so the text's length limit still holds.
+  if (event.has_call() && event.call().has_message_taken()) {
+    cti::v1::MessageTaken* taken = event.mutable_call()->mutable_message_taken();
+    taken->set_text(cti::projections::internal::MaskCprNumbers(taken->text(), kCprMask));
+    taken->set_caller_name(
+        cti::projections::internal::MaskCprNumbers(taken->caller_name(), kCprMask));
+  }
   if (event.event_id().empty()) event.set_event_id(NewEventId());
   return event;
 }

@@ -39,6 +39,10 @@ namespace cti::server {
 // The schema version of Event payloads this server writes and validates.
 inline constexpr uint32_t kEventSchemaVersion = 1;
 
+// What a CPR number in a message reception takes (MessageTaken.text and caller_name) is
+// replaced by before the log (TP-4.2): shorter than any CPR number.
+inline constexpr char kCprMask[] = "[CPR-nr.]";
+
 // The event to append, checked and stamped; see above.
 absl::StatusOr<cti::v1::Event> PrepareAppend(const cti::v1::AppendRequest& request,
                                              const cti::v1::Actor& actor);

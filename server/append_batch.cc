@@ -219,7 +219,7 @@ grpc::ServerUnaryReactor* EventServiceImpl::AppendBatch(grpc::CallbackServerCont
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   };
-  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  absl::StatusOr<Caller> caller = Identify(deps_, *context);
   if (!caller.ok()) return refuse(caller.status());
   const cti::v1::Actor& actor = caller->actor;
   if (absl::Status serving = ServingGate(deps_); !serving.ok()) return refuse(serving);

@@ -605,7 +605,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::RouteAsOf(grpc::CallbackServerContex
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* AuditServiceImpl::Replay(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes) {
-  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  absl::StatusOr<Caller> caller = Identify(deps_, *context);
   if (!caller.ok()) return RefuseStream<grpc::ByteBuffer>(caller.status());
   absl::StatusOr<ReplayRequest> request = ReplayRequest();
   grpc::ByteBuffer bytes(*request_bytes);  // Deserialize consumes its buffer

@@ -288,6 +288,10 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   deps_.timer = timer_.get();
   deps_.work = work_.get();
   deps_.identity = identity_.get();
+  if (options_.rate_limit.calls_per_second > 0) {
+    limiter_ = std::make_unique<RateLimiter>(options_.rate_limit, clock_);
+    deps_.limiter = limiter_.get();
+  }
   deps_.rebuilder = rebuilder_.get();
   deps_.backups = backups_.get();
   deps_.runner = runner_.get();
@@ -332,6 +336,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   // A port in use is an error, not a port shared with another server.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options_.listen, *credentials, &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   for (const auto& service : services_) builder.RegisterService(service.get());
   rpc_metrics_ = std::make_unique<RpcMetrics>();
   rpc_metrics_->set_access_log(options_.access_log);

@@ -41,6 +41,7 @@
 #include "server/mail_service.h"
 #include "server/metrics.h"
 #include "server/projector_runner.h"
+#include "server/rate_limit.h"
 #include "server/rebuilder.h"
 #include "server/routing_check_monitor.h"
 #include "server/service_deps.h"
@@ -97,6 +98,10 @@ struct CtidOptions {
   // Trust the x-cti-actor / x-cti-role headers with every tenant (MetadataIdentityResolver):
   // local development and tests only; refused unless `listen` is a loopback address.
   bool insecure_dev_identity = false;
+  // Calls per second and burst per caller (rate_limit.h); calls_per_second 0: no limit.
+  RateLimiter::Options rate_limit;
+  // Largest request message accepted, bytes; a larger one is refused RESOURCE_EXHAUSTED.
+  int max_message_bytes = 4 * 1024 * 1024;
 };
 
 class CtidServer {
@@ -147,6 +152,7 @@ class CtidServer {
   // Route's decision traces; destroyed after the pool whose tasks may record one.
   std::unique_ptr<DecisionTracer> tracer_;
   std::unique_ptr<IdentityResolver> identity_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<StoreGenerations> generations_;
   std::unique_ptr<StoreHolder> stores_;
   std::unique_ptr<PositionWaiters> waiters_;

@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* EventServiceImpl::Append(grpc::CallbackServerContext* 
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   };
-  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  absl::StatusOr<Caller> caller = Identify(deps_, *context);
   if (!caller.ok()) return refuse(caller.status());
   if (absl::Status allowed = CheckAccess(*caller, Rpc::kEventAppend, request->event().tenant());
       !allowed.ok()) {

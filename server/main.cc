@@ -72,6 +72,9 @@ struct Flags {
   bool plaintext = false;
   std::string identities;
   bool insecure_dev_identity = false;
+  double rate_limit = 1000;
+  double rate_burst = 2000;
+  int max_message_bytes = 4 * 1024 * 1024;
 };
 
 // The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
@@ -168,6 +171,20 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_flag("--insecure-dev-identity", flags->insecure_dev_identity,
                "Trust the x-cti-actor / x-cti-role headers, every tenant: local development "
                "only, on a loopback --listen address (a warning is logged)");
+  app.add_option("--rate-limit", flags->rate_limit,
+                 "Calls per second each caller (actor) may make, sustained; more are refused "
+                 "with RESOURCE_EXHAUSTED and a time to retry; 0: no limit")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  app.add_option("--rate-burst", flags->rate_burst,
+                 "Calls a caller may make at once after a quiet spell (with --rate-limit)")
+      ->check(CLI::Range(1.0, 1e7))
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", flags->max_message_bytes,
+                 "Largest request accepted, in bytes; larger ones are refused with "
+                 "RESOURCE_EXHAUSTED")
+      ->check(CLI::Range(1024, 256 * 1024 * 1024))
+      ->capture_default_str();
   app.add_option("--port-file", flags->port_file,
                  "Once serving, write the bound port (digits and a newline) to FILE "
                  "atomically");
@@ -379,6 +396,9 @@ int main(int argc, char** argv) {
   options.plaintext = flags.plaintext;
   options.identities_file = flags.identities;
   options.insecure_dev_identity = flags.insecure_dev_identity;
+  options.rate_limit.calls_per_second = flags.rate_limit;
+  options.rate_limit.burst = flags.rate_burst;
+  options.max_message_bytes = flags.max_message_bytes;
   options.kamailio.sip_domain = flags.kamailio_sip_domain;
   options.kamailio.voicemail_uri = flags.kamailio_voicemail_uri;
   options.kamailio.reception_uri = flags.kamailio_reception_uri;

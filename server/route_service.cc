@@ -78,7 +78,7 @@ void Trace(const ServiceDeps& deps, const cti::v1::Actor& asker,
 grpc::ServerUnaryReactor* RouteServiceImpl::Route(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request_bytes,
                                                   grpc::ByteBuffer* response) {
-  absl::StatusOr<Caller> caller = deps_.identity->Resolve(*context);
+  absl::StatusOr<Caller> caller = Identify(deps_, *context);
   if (!caller.ok()) return Refuse(context, caller.status());
   auto request = std::make_shared<cti::v1::RouteRequest>();
   grpc::ByteBuffer bytes(*request_bytes);  // Deserialize consumes its buffer

@@ -26,6 +26,7 @@ namespace cti::server {
 class BackupMaker;
 class DecisionTracer;
 class ProjectorRunner;
+class RateLimiter;
 class Rebuilder;
 class RoutingCheckMonitor;
 
@@ -50,6 +51,8 @@ struct ServiceDeps {
   // Short storage work after a wait: queries, Subscribe catch-up reads, digests.
   ThreadPool* work = nullptr;
   const IdentityResolver* identity = nullptr;
+  // Per-caller rate limits (rate_limit.h); nullptr: none.
+  RateLimiter* limiter = nullptr;
   Rebuilder* rebuilder = nullptr;
   // AdminService.Backup's engine; nullptr: backups are refused (UNIMPLEMENTED).
   BackupMaker* backups = nullptr;

@@ -630,7 +630,7 @@ void SubscribeStream::OnHeartbeatTimer() {
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribeStream(
     grpc::CallbackServerContext* context, const ServiceDeps& deps,
     const grpc::ByteBuffer& request_bytes) {
-  absl::StatusOr<Caller> caller = deps.identity->Resolve(*context);
+  absl::StatusOr<Caller> caller = Identify(deps, *context);
   if (!caller.ok()) return RefuseStream<grpc::ByteBuffer>(caller.status());
   absl::StatusOr<SubscribeRequest> request = SubscribeRequest();
   grpc::ByteBuffer bytes(request_bytes);  // Deserialize consumes its buffer

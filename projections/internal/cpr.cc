@@ -24,16 +24,19 @@ bool PlausibleDate(int day, int month) {
   return month >= 1 && month <= 12 && day >= 1 && day <= kDaysInMonth[month];
 }
 
-// True when a CPR number starts at text[i] (a digit not preceded by a digit).
-bool CprAt(absl::string_view text, size_t i) {
-  if (!AllDigits(text, i, 6)) return false;
+// The length of the CPR number that starts at text[i] (a digit not preceded by a
+// digit), or 0 when none does.
+size_t CprLengthAt(absl::string_view text, size_t i) {
+  if (!AllDigits(text, i, 6)) return 0;
   size_t j = i + 6;
   if (j < text.size() && (text[j] == '-' || text[j] == ' ')) ++j;
-  if (!AllDigits(text, j, 4)) return false;
+  if (!AllDigits(text, j, 4)) return 0;
   const size_t end = j + 4;
-  if (end < text.size() && IsDigit(text[end])) return false;
-  return PlausibleDate(TwoDigits(text, i), TwoDigits(text, i + 2));
+  if (end < text.size() && IsDigit(text[end])) return 0;
+  return PlausibleDate(TwoDigits(text, i), TwoDigits(text, i + 2)) ? end - i : 0;
 }
+
+bool CprAt(absl::string_view text, size_t i) { return CprLengthAt(text, i) > 0; }
 
 }  // namespace
 
@@ -42,6 +45,26 @@ bool ContainsCprNumber(absl::string_view text) {
     if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1])) && CprAt(text, i)) return true;
   }
   return false;
+}
+
+std::string MaskCprNumbers(absl::string_view text, absl::string_view mask, int* masked) {
+  std::string out;
+  out.reserve(text.size());
+  int count = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t length =
+        IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1])) ? CprLengthAt(text, i) : 0;
+    if (length > 0) {
+      out.append(mask.data(), mask.size());
+      i += length;
+      ++count;
+    } else {
+      out.push_back(text[i]);
+      ++i;
+    }
+  }
+  if (masked != nullptr) *masked = count;
+  return out;
 }
 
 }  // namespace cti::projections::internal

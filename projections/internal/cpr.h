@@ -1,7 +1,10 @@
 // Detection of Danish CPR numbers in free text, so calendar entries that carry one are
-// refused (TP-4.2). Pure function, thread-safe.
+// refused and messages reception types have them masked (TP-4.2). Pure functions,
+// thread-safe.
 #ifndef CTI_PROJECTIONS_INTERNAL_CPR_H_
 #define CTI_PROJECTIONS_INTERNAL_CPR_H_
+
+#include <string>
 
 #include "absl/strings/string_view.h"
 
@@ -13,6 +16,10 @@ namespace cti::projections::internal {
 // whose DDMMYY is a real day of the year (29 February is allowed in any year, as the
 // century is unknown).
 bool ContainsCprNumber(absl::string_view text);
+
+// `text` with every CPR number (as ContainsCprNumber reads one) replaced by `mask`;
+// `*masked`, when given, counts the replacements.
+std::string MaskCprNumbers(absl::string_view text, absl::string_view mask, int* masked = nullptr);
 
 }  // namespace cti::projections::internal
 

@@ -34,5 +34,22 @@ TEST(ContainsCprNumber, IgnoresOtherNumbers) {
   EXPECT_FALSE(ContainsCprNumber(""));
 }
 
+TEST(MaskCprNumbers, ReplacesEveryCprNumberAndNothingElse) {
+  int masked = -1;
+  EXPECT_EQ(MaskCprNumbers("Borger 010190-1234 og 0202021234, tlf. 73 76 76 76", "[CPR]", &masked),
+            "Borger [CPR] og [CPR], tlf. 73 76 76 76");
+  EXPECT_EQ(masked, 2);
+  EXPECT_EQ(MaskCprNumbers("311299 4321.", "#", &masked), "#.");
+  EXPECT_EQ(masked, 1);
+  // What ContainsCprNumber does not read as one stays as it is.
+  for (const char* kept :
+       {"320190-1234", "01019012345", "sag 2024-0001234", "+4512345678", "", "ring 010190-123"}) {
+    EXPECT_EQ(MaskCprNumbers(kept, "[CPR]", &masked), kept);
+    EXPECT_EQ(masked, 0) << kept;
+  }
+  // No CPR number is left in any masked text.
+  EXPECT_FALSE(ContainsCprNumber(MaskCprNumbers("0101901234 0101901234", "x")));
+}
+
 }  // namespace
 }  // namespace cti::projections::internal

@@ -112,6 +112,22 @@ TEST(CprPrivacyTest, TP_4_2_ACprUsedForRoutingIsNeverStoredOrLogged) {
                             absl::Hours(1), absl::StrCat("Møde med borger ", kCprWithDash)));
   EXPECT_EQ(entry.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(entry.status().message(), HasSubstr("TP-4.2"));
+  // In a message reception takes, the number is masked before the log: the message is
+  // kept, the number is not (README, "Privacy").
+  absl::StatusOr<cti::v1::AppendResponse> message = client.Append(
+      factory.MessageTaken("msg-cpr", kAnnaHolm, absl::StrCat("Jens ", kCprDigits),
+                           absl::StrCat("Borgeren (", kCprWithDash, ") vil tale om boligstøtte")));
+  ASSERT_TRUE(message.ok()) << message.status();
+  cti::v1::SubscribeRequest read;
+  read.set_tenant(kTenant);
+  read.set_after_position(message->position() - 1);
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+      client.ReadRecords(read, message->position());
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_FALSE(records->empty());
+  const cti::v1::MessageTaken& kept = records->back().event().call().message_taken();
+  EXPECT_EQ(kept.text(), "Borgeren ([CPR-nr.]) vil tale om boligstøtte");
+  EXPECT_EQ(kept.caller_name(), "Jens [CPR-nr.]");
 
   const std::string work_dir = (*ctid)->work_dir();
   ASSERT_TRUE((*ctid)->Stop().ok());

@@ -107,6 +107,8 @@ absl::Status CtidProcess::Spawn() {
     args.push_back("--heartbeat-seconds");
     args.push_back(absl::StrCat(options_.heartbeat_seconds));
   }
+  args.push_back("--rate-limit");
+  args.push_back(absl::StrCat(options_.rate_limit));
   if (options_.dev_security) {
     args.push_back("--plaintext");
     args.push_back("--insecure-dev-identity");

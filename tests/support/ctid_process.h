@@ -61,6 +61,9 @@ struct CtidOptions {
   // --plaintext --insecure-dev-identity (tests on loopback: identities from the
   // x-cti-actor / x-cti-role headers). False: extra_args give --tls-* and --identities.
   bool dev_security = true;
+  // --rate-limit: calls per second per caller; 0 (the tests' default) none, so that
+  // suites about other things are not throttled.
+  double rate_limit = 0;
   // The TLS of every channel to this ctid (Channel, AnonymousChannel, the readiness
   // check); no CA: plaintext.
   ChannelTls tls;
