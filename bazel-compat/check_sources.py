@@ -37,6 +37,7 @@ BAZEL_REPO = "@cti"  # the source tree as Bazel sees it (WORKSPACE: new_local_re
 # CMakeLists.txt (CMake's build folders mirror the source folders), then by target.
 CMAKE_ONLY_FOLDERS = {
     "tests/integration": "end-to-end suites: ctid and ctictl as child processes",
+    "tests/fuzz": "fuzz targets: CMake builds them as libFuzzer binaries (clang) or with a driver",
     "tests/crash": "kill -9 under load, against the ctid binary",
     "tests/bench": "benchmarks that print figures (cti_bench, route_bench, ...)",
     "tests/kamailio": "Kamailio and sipp around the ctid binary (end-to-end suite)",
