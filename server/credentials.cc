@@ -116,8 +116,19 @@ const Caller* Identities::ForCertificate(absl::string_view common_name) const {
   return it == certificates_.end() ? nullptr : &it->second;
 }
 
+void CredentialIdentityResolver::Replace(std::shared_ptr<const Identities> identities) {
+  absl::MutexLock lock(&mu_);
+  identities_ = std::move(identities);
+}
+
+std::shared_ptr<const Identities> CredentialIdentityResolver::Current() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return identities_;
+}
+
 absl::StatusOr<Caller> CredentialIdentityResolver::Resolve(
     const grpc::ServerContextBase& context) const {
+  const std::shared_ptr<const Identities> identities = Current();
   const auto& metadata = context.client_metadata();
   auto [begin, end] = metadata.equal_range(kAuthorizationHeader);
   if (begin != end) {
@@ -129,7 +140,7 @@ absl::StatusOr<Caller> CredentialIdentityResolver::Resolve(
       return absl::UnauthenticatedError(
           "metadata header authorization: expected \"Bearer <token>\"");
     }
-    const Caller* caller = identities_->ForTokenHash(TokenHash(value));
+    const Caller* caller = identities->ForTokenHash(TokenHash(value));
     if (caller == nullptr) {
       return absl::UnauthenticatedError(
           "the bearer token is not in this server's identities file (revoked, or for another "
@@ -141,7 +152,7 @@ absl::StatusOr<Caller> CredentialIdentityResolver::Resolve(
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
     for (const grpc::string_ref& name : auth->FindPropertyValues("x509_common_name")) {
       const absl::string_view common_name(name.data(), name.size());
-      if (const Caller* caller = identities_->ForCertificate(common_name)) return *caller;
+      if (const Caller* caller = identities->ForCertificate(common_name)) return *caller;
       return absl::UnauthenticatedError(absl::StrCat("client certificate CN=", common_name,
                                                      " is not in this server's identities file"));
     }

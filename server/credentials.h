@@ -14,7 +14,8 @@
 //   role name (softphone, reception, admin, director, auditor, system); TENANTS a
 //   comma-separated list of tenant ids, or * for every tenant (server operators).
 // A malformed line makes the whole file refused, naming the line and the field: ctid
-// does not start with half its identities.
+// does not start with half its identities, and a reload (SIGHUP) of a malformed file
+// keeps the identities in use.
 //
 // Thread safety: Identities is immutable once parsed; the resolver is safe to share.
 #ifndef CTI_SERVER_CREDENTIALS_H_
@@ -26,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "server/identity.h"
 #include "server/token.h"
 
@@ -62,8 +64,15 @@ class CredentialIdentityResolver final : public IdentityResolver {
       : identities_(std::move(identities)) {}
   absl::StatusOr<Caller> Resolve(const grpc::ServerContextBase& context) const override;
 
+  // Uses `identities` from now on (ctid reloads its file on SIGHUP); calls already
+  // resolved keep their caller.
+  void Replace(std::shared_ptr<const Identities> identities);
+
  private:
-  std::shared_ptr<const Identities> identities_;
+  std::shared_ptr<const Identities> Current() const;
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Identities> identities_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace cti::server

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "server/file_util.h"
 #include "server/testing/server_fixture.h"
+#include "server/token.h"
 
 extern char** environ;
 
@@ -195,6 +196,59 @@ std::string AwaitFile(const std::string& path) {
   }
   absl::StatusOr<std::string> contents = ReadFile(path);
   return contents.ok() ? *contents : "";
+}
+
+// SIGHUP reads --identities again: a token taken out stops working and a new one works,
+// without a restart; a malformed file keeps the identities in use.
+TEST(CtidMainTest, SighupReloadsTheIdentitiesFile) {
+  testing::TempDir dir;
+  const std::string identities = dir.path() + "/identities";
+  const std::string port_file = dir.path() + "/port";
+  const std::string log = dir.path() + "/ctid.log";
+  const auto line = [](const std::string& token, const std::string& actor) {
+    return absl::StrCat("token ", TokenHash(token), " ", actor, " reception *\n");
+  };
+  ASSERT_TRUE(WriteFileAtomically(identities, line("old-secret", "old")).ok());
+  const pid_t pid = StartCtid({"--data-dir", dir.path() + "/data", "--listen", "127.0.0.1:0",
+                               "--port-file", port_file, "--plaintext", "--identities", identities},
+                              log, {}, /*dev_security=*/false);
+  const std::string port = std::string(absl::StripSuffix(AwaitFile(port_file), "\n"));
+  ASSERT_FALSE(port.empty()) << *ReadFile(log);
+  auto admin = cti::v1::AdminService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  const auto ping = [&](const std::string& token) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    cti::v1::PingResponse pong;
+    return admin->Ping(&context, cti::v1::PingRequest(), &pong).error_code();
+  };
+  // Polls: the reload happens on ctid's signal thread.
+  const auto eventually = [&](const std::string& token, grpc::StatusCode code) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (ping(token) != code && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+    return ping(token) == code;
+  };
+  EXPECT_EQ(ping("old-secret"), grpc::StatusCode::OK);
+  EXPECT_EQ(ping("new-secret"), grpc::StatusCode::UNAUTHENTICATED);
+
+  ASSERT_TRUE(WriteFileAtomically(identities, line("new-secret", "new")).ok());
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  EXPECT_TRUE(eventually("old-secret", grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_TRUE(eventually("new-secret", grpc::StatusCode::OK));
+
+  ASSERT_TRUE(WriteFileAtomically(identities, "token not-a-hash x admin *\n").ok());
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (ReadFile(log)->find("the identities in use stay") == std::string::npos &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_NE(ReadFile(log)->find("the identities in use stay"), std::string::npos);
+  EXPECT_EQ(ping("new-secret"), grpc::StatusCode::OK);
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  EXPECT_EQ(WaitExit(pid, absl::Seconds(30)), 0);
 }
 
 // deploy/ctid.toml is what ctid --print-config prints: every key, its default and its

@@ -194,6 +194,21 @@ absl::StatusOr<std::unique_ptr<IdentityResolver>> MakeIdentityResolver(
 
 }  // namespace
 
+absl::Status CtidServer::ReloadIdentities() {
+  if (credentials_ == nullptr) {
+    return absl::FailedPreconditionError("this ctid has no --identities file to reload");
+  }
+  absl::StatusOr<Identities> identities = Identities::Load(options_.identities_file);
+  if (!identities.ok()) {
+    return absl::Status(identities.status().code(),
+                        absl::StrCat("--identities: ", identities.status().message(),
+                                     "; the identities in use stay"));
+  }
+  spdlog::info("{} identities from {} (reloaded)", identities->size(), options_.identities_file);
+  credentials_->Replace(std::make_shared<const Identities>(*std::move(identities)));
+  return absl::OkStatus();
+}
+
 absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
                               std::unique_ptr<IdentityResolver> identity) {
   int requested_port = 0;
@@ -204,10 +219,14 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ListenCredentials(options_);
   if (!credentials.ok()) return credentials.status();
+  // Without a given resolver and the development headers, the resolver is the
+  // identities file's CredentialIdentityResolver (MakeIdentityResolver).
+  const bool from_file = identity == nullptr && !options_.insecure_dev_identity;
   absl::StatusOr<std::unique_ptr<IdentityResolver>> resolver =
       MakeIdentityResolver(options_, host_, std::move(identity));
   if (!resolver.ok()) return resolver.status();
   identity_ = *std::move(resolver);
+  if (from_file) credentials_ = static_cast<CredentialIdentityResolver*>(identity_.get());
   // Hours are local times in Europe/Copenhagen: without tzdata ctid must not start
   // (no silent fallback to UTC).
   absl::StatusOr<absl::TimeZone> zone = cti::hours::CopenhagenTimeZone();

@@ -31,6 +31,7 @@
 #include "projections/route_cache.h"
 #include "server/backup.h"
 #include "server/clock.h"
+#include "server/credentials.h"
 #include "server/decision_trace.h"
 #include "server/http/http_server.h"
 #include "server/identity.h"
@@ -113,6 +114,12 @@ class CtidServer {
   static absl::StatusOr<std::unique_ptr<CtidServer>> Start(
       CtidOptions options, cti::Clock* clock, std::unique_ptr<cti::log::EventLog> log = nullptr,
       std::unique_ptr<IdentityResolver> identity = nullptr);
+
+  // Reads --identities again and uses it from now on (main calls it on SIGHUP): a
+  // revoked token stops working without a restart. On an error (the file unreadable or
+  // malformed) the identities in use stay and the error is returned. FAILED_PRECONDITION
+  // when this server has no identities file.
+  absl::Status ReloadIdentities();
   ~CtidServer();
   CtidServer(const CtidServer&) = delete;
   CtidServer& operator=(const CtidServer&) = delete;
@@ -153,6 +160,8 @@ class CtidServer {
   std::unique_ptr<DecisionTracer> tracer_;
   std::unique_ptr<IdentityResolver> identity_;
   std::unique_ptr<RateLimiter> limiter_;
+  // identity_ when it was made from options_.identities_file; else nullptr.
+  CredentialIdentityResolver* credentials_ = nullptr;
   std::unique_ptr<StoreGenerations> generations_;
   std::unique_ptr<StoreHolder> stores_;
   std::unique_ptr<PositionWaiters> waiters_;

@@ -8,6 +8,8 @@
 // Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), --help or --print-config; 1
 // when the server cannot start or fails; 2 for invalid settings (the message names the
 // flag or key and the reason).
+//
+// Signals: SIGTERM and SIGINT shut down cleanly; SIGHUP reads --identities again.
 #include <signal.h>
 
 #include <algorithm>
@@ -365,18 +367,27 @@ int main(int argc, char** argv) {
   cti::server::ConfigureLogging(flags.log_format == "json" ? cti::server::LogFormat::kJson
                                                            : cti::server::LogFormat::kText);
 
-  // SIGTERM and SIGINT are taken by one thread (sigwait); every other thread, started
-  // after this, has them blocked.
+  // SIGTERM, SIGINT and SIGHUP are taken by one thread (sigwait); every other thread,
+  // started after this, has them blocked. SIGHUP reloads --identities once serving.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   StopFlag stop;
   std::atomic<bool> signal_thread_done{false};
-  std::thread signal_thread([&signals, &stop, &signal_thread_done] {
+  absl::Mutex reload_mu;
+  cti::server::CtidServer* reloadable = nullptr;  // guarded by reload_mu
+  std::thread signal_thread([&signals, &stop, &signal_thread_done, &reload_mu, &reloadable] {
     int received = 0;
-    sigwait(&signals, &received);
+    while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+      absl::MutexLock lock(&reload_mu);
+      if (reloadable == nullptr) continue;
+      if (absl::Status reloaded = reloadable->ReloadIdentities(); !reloaded.ok()) {
+        spdlog::error("ctid: SIGHUP: {}", reloaded.ToString());
+      }
+    }
     signal_thread_done = true;
     if (!stop.requested()) {
       spdlog::info("ctid: received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -455,12 +466,20 @@ int main(int argc, char** argv) {
       }
     }
     if (serving && exit_code == 0) {
+      {
+        absl::MutexLock lock(&reload_mu);
+        if (!flags.identities.empty()) reloadable = server->get();
+      }
       spdlog::info("ctid listening on {}", (*server)->address());
       if ((*server)->http_port() != 0) {
         spdlog::info("ctid HTTP (metrics at /metrics) on port {}", (*server)->http_port());
       }
     }
     stop.Wait();
+    {
+      absl::MutexLock lock(&reload_mu);
+      reloadable = nullptr;
+    }
     (*server)->Shutdown();
   }
   if (!signal_thread_done) {

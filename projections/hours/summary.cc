@@ -17,8 +17,10 @@ constexpr const char* kEnDash = "\u2013";
 
 std::string HourText(int minute, Language language) {
   if (minute % 60 == 0) return absl::StrCat(minute / 60);
-  return absl::StrFormat(language == Language::kDanish ? "%d.%02d" : "%d:%02d", minute / 60,
-                         minute % 60);
+  // One literal format each: absl checks formats at compile time (clang refuses a
+  // format chosen at run time).
+  return language == Language::kDanish ? absl::StrFormat("%d.%02d", minute / 60, minute % 60)
+                                       : absl::StrFormat("%d:%02d", minute / 60, minute % 60);
 }
 
 std::string DayText(const std::vector<LocalInterval>& intervals, Language language) {
