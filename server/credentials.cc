@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "projections/internal/shape.h"
 
 namespace cti::server {
 namespace {
@@ -19,17 +20,6 @@ constexpr absl::string_view kBearer = "Bearer ";
 bool IsLowerHex(absl::string_view text) {
   for (char c : text) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f')) return false;
-  }
-  return true;
-}
-
-// A tenant id as the log accepts it in practice: letters, digits, '-', '_', '.'.
-bool IsTenantId(absl::string_view tenant) {
-  if (tenant.empty() || tenant.size() > 64) return false;
-  for (char c : tenant) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return false;
-    }
   }
   return true;
 }
@@ -81,10 +71,10 @@ absl::StatusOr<Identities> Identities::Parse(absl::string_view text, absl::strin
       caller.all_tenants = true;
     } else {
       for (absl::string_view tenant : absl::StrSplit(fields[4], ',')) {
-        if (!IsTenantId(tenant)) {
+        if (!cti::projections::internal::IsValidId(tenant)) {
           return absl::InvalidArgumentError(
               absl::StrCat(where, "tenants: '", tenant,
-                           "' is not a tenant id (1-64 of [A-Za-z0-9._-]; * for every tenant)"));
+                           "' is not a tenant id (1-64 of [A-Za-z0-9._:-]; * for every tenant)"));
         }
         caller.tenants.emplace_back(tenant);
       }
