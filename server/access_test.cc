@@ -80,14 +80,8 @@ std::string IdentitiesText() {
 
 // One call of `method` for `tenant` (empty: none) with `token` (empty: no credential):
 // its status. Streams are read to their first message (then cancelled) or their end.
-using RpcCall =
-    std::function<grpc::Status(grpc::Channel*, grpc::ClientContext*, const std::string&)>;
-
-template <typename Stub>
-std::unique_ptr<Stub> StubOf(grpc::Channel* channel) {
-  return std::make_unique<Stub>(
-      std::shared_ptr<grpc::ChannelInterface>(channel, [](grpc::ChannelInterface*) {}));
-}
+using RpcCall = std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&,
+                                           grpc::ClientContext*, const std::string&)>;
 
 template <typename Reader, typename Message>
 grpc::Status ReadFirst(grpc::ClientContext* context, Reader* reader) {
@@ -105,139 +99,151 @@ grpc::Status ReadFirst(grpc::ClientContext* context, Reader* reader) {
 std::map<std::string, RpcCall> Calls() {
   using namespace cti::v1;  // NOLINT: the request types of every service
   std::map<std::string, RpcCall> calls;
-  calls["/cti.v1.AdminService/GetStatus"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.AdminService/GetStatus"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                               grpc::ClientContext* ctx,
                                                const std::string& tenant) {
     GetStatusRequest request;
     request.set_tenant(tenant);
     GetStatusResponse response;
-    return StubOf<AdminService::Stub>(c)->GetStatus(ctx, request, &response);
+    return AdminService::NewStub(c)->GetStatus(ctx, request, &response);
   };
-  calls["/cti.v1.AdminService/Rebuild"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                             const std::string&) {
-    auto reader = StubOf<AdminService::Stub>(c)->Rebuild(ctx, RebuildRequest());
+  calls["/cti.v1.AdminService/Rebuild"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                             grpc::ClientContext* ctx, const std::string&) {
+    auto reader = AdminService::NewStub(c)->Rebuild(ctx, RebuildRequest());
     return ReadFirst<grpc::ClientReader<RebuildProgress>, RebuildProgress>(ctx, reader.get());
   };
-  calls["/cti.v1.AdminService/Backup"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                            const std::string&) {
+  calls["/cti.v1.AdminService/Backup"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                            grpc::ClientContext* ctx, const std::string&) {
     BackupResponse response;
-    return StubOf<AdminService::Stub>(c)->Backup(ctx, BackupRequest(), &response);
+    return AdminService::NewStub(c)->Backup(ctx, BackupRequest(), &response);
   };
-  calls["/cti.v1.AdminService/Ping"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                          const std::string&) {
+  calls["/cti.v1.AdminService/Ping"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                          grpc::ClientContext* ctx, const std::string&) {
     PingResponse response;
-    return StubOf<AdminService::Stub>(c)->Ping(ctx, PingRequest(), &response);
+    return AdminService::NewStub(c)->Ping(ctx, PingRequest(), &response);
   };
-  calls["/cti.v1.AuditService/Replay"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                            const std::string& tenant) {
+  calls["/cti.v1.AuditService/Replay"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                            grpc::ClientContext* ctx, const std::string& tenant) {
     ReplayRequest request;
     request.set_tenant(tenant);
-    auto reader = StubOf<AuditService::Stub>(c)->Replay(ctx, request);
+    auto reader = AuditService::NewStub(c)->Replay(ctx, request);
     return ReadFirst<grpc::ClientReader<ReplayResponse>, ReplayResponse>(ctx, reader.get());
   };
-  calls["/cti.v1.AuditService/RouteAsOf"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.AuditService/RouteAsOf"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                               grpc::ClientContext* ctx,
                                                const std::string& tenant) {
     RouteAsOfRequest request;
     request.mutable_route()->set_tenant(tenant);
     request.mutable_route()->mutable_target()->set_unit_id("sundhed");
     request.mutable_route()->mutable_at()->set_seconds(testing::kStartSeconds);
     RouteAsOfResponse response;
-    return StubOf<AuditService::Stub>(c)->RouteAsOf(ctx, request, &response);
+    return AuditService::NewStub(c)->RouteAsOf(ctx, request, &response);
   };
-  calls["/cti.v1.AuditService/ComplianceReport"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.AuditService/ComplianceReport"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                      grpc::ClientContext* ctx,
                                                       const std::string& tenant) {
     ComplianceReportRequest request;
     request.set_tenant(tenant);
     ComplianceReportResponse response;
-    return StubOf<AuditService::Stub>(c)->ComplianceReport(ctx, request, &response);
+    return AuditService::NewStub(c)->ComplianceReport(ctx, request, &response);
   };
-  calls["/cti.v1.CallService/ListLiveCalls"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.CallService/ListLiveCalls"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                  grpc::ClientContext* ctx,
                                                   const std::string& tenant) {
     ListLiveCallsRequest request;
     request.set_tenant(tenant);
     ListLiveCallsResponse response;
-    return StubOf<CallService::Stub>(c)->ListLiveCalls(ctx, request, &response);
+    return CallService::NewStub(c)->ListLiveCalls(ctx, request, &response);
   };
-  calls["/cti.v1.CallService/ListCallbacks"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.CallService/ListCallbacks"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                  grpc::ClientContext* ctx,
                                                   const std::string& tenant) {
     ListCallbacksRequest request;
     request.set_tenant(tenant);
     ListCallbacksResponse response;
-    return StubOf<CallService::Stub>(c)->ListCallbacks(ctx, request, &response);
+    return CallService::NewStub(c)->ListCallbacks(ctx, request, &response);
   };
-  calls["/cti.v1.CallService/GetVoicemailDuty"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.CallService/GetVoicemailDuty"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                     grpc::ClientContext* ctx,
                                                      const std::string& tenant) {
     GetVoicemailDutyRequest request;
     request.set_tenant(tenant);
     GetVoicemailDutyResponse response;
-    return StubOf<CallService::Stub>(c)->GetVoicemailDuty(ctx, request, &response);
+    return CallService::NewStub(c)->GetVoicemailDuty(ctx, request, &response);
   };
-  calls["/cti.v1.CallService/ListCallCounts"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.CallService/ListCallCounts"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                   grpc::ClientContext* ctx,
                                                    const std::string& tenant) {
     ListCallCountsRequest request;
     request.set_tenant(tenant);
     ListCallCountsResponse response;
-    return StubOf<CallService::Stub>(c)->ListCallCounts(ctx, request, &response);
+    return CallService::NewStub(c)->ListCallCounts(ctx, request, &response);
   };
-  calls["/cti.v1.DirectoryService/Search"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.DirectoryService/Search"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                grpc::ClientContext* ctx,
                                                 const std::string& tenant) {
     SearchRequest request;
     request.set_tenant(tenant);
     request.set_query("sundhed");
     SearchResponse response;
-    return StubOf<DirectoryService::Stub>(c)->Search(ctx, request, &response);
+    return DirectoryService::NewStub(c)->Search(ctx, request, &response);
   };
-  calls["/cti.v1.DirectoryService/GetEmployee"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.DirectoryService/GetEmployee"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                     grpc::ClientContext* ctx,
                                                      const std::string& tenant) {
     GetEmployeeRequest request;
     request.set_tenant(tenant);
     request.set_employee_id("e1");
     GetEmployeeResponse response;
-    return StubOf<DirectoryService::Stub>(c)->GetEmployee(ctx, request, &response);
+    return DirectoryService::NewStub(c)->GetEmployee(ctx, request, &response);
   };
-  calls["/cti.v1.DirectoryService/GetUnit"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.DirectoryService/GetUnit"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                 grpc::ClientContext* ctx,
                                                  const std::string& tenant) {
     GetUnitRequest request;
     request.set_tenant(tenant);
     request.set_unit_id("sundhed");
     GetUnitResponse response;
-    return StubOf<DirectoryService::Stub>(c)->GetUnit(ctx, request, &response);
+    return DirectoryService::NewStub(c)->GetUnit(ctx, request, &response);
   };
-  calls["/cti.v1.EventService/Append"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                            const std::string& tenant) {
+  calls["/cti.v1.EventService/Append"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                            grpc::ClientContext* ctx, const std::string& tenant) {
     AppendRequest request;
     *request.mutable_event() = testing::CallOffered("access-call", tenant);
     AppendResponse response;
-    return StubOf<EventService::Stub>(c)->Append(ctx, request, &response);
+    return EventService::NewStub(c)->Append(ctx, request, &response);
   };
-  calls["/cti.v1.EventService/AppendBatch"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.EventService/AppendBatch"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                                 grpc::ClientContext* ctx,
                                                  const std::string& tenant) {
     AppendBatchRequest request;
     *request.add_events() = testing::CallOffered("access-batch-call", tenant);
     AppendBatchResponse response;
-    return StubOf<EventService::Stub>(c)->AppendBatch(ctx, request, &response);
+    return EventService::NewStub(c)->AppendBatch(ctx, request, &response);
   };
-  calls["/cti.v1.EventService/Subscribe"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
+  calls["/cti.v1.EventService/Subscribe"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                               grpc::ClientContext* ctx,
                                                const std::string& tenant) {
     SubscribeRequest request;
     request.set_tenant(tenant);
     request.set_snapshot(true);  // the first message comes at once
-    auto reader = StubOf<EventService::Stub>(c)->Subscribe(ctx, request);
+    auto reader = EventService::NewStub(c)->Subscribe(ctx, request);
     return ReadFirst<grpc::ClientReader<SubscribeResponse>, SubscribeResponse>(ctx, reader.get());
   };
-  calls["/cti.v1.RouteService/Route"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                           const std::string& tenant) {
+  calls["/cti.v1.RouteService/Route"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                           grpc::ClientContext* ctx, const std::string& tenant) {
     RouteRequest request;
     request.set_tenant(tenant);
     request.mutable_target()->set_unit_id("sundhed");
     RouteResponse response;
-    return StubOf<RouteService::Stub>(c)->Route(ctx, request, &response);
+    return RouteService::NewStub(c)->Route(ctx, request, &response);
   };
-  calls["/cti.v1.RouteService/Check"] = [](grpc::Channel* c, grpc::ClientContext* ctx,
-                                           const std::string& tenant) {
+  calls["/cti.v1.RouteService/Check"] = [](const std::shared_ptr<grpc::Channel>& c,
+                                           grpc::ClientContext* ctx, const std::string& tenant) {
     CheckRequest request;
     request.set_tenant(tenant);
     CheckResponse response;
-    return StubOf<RouteService::Stub>(c)->Check(ctx, request, &response);
+    return RouteService::NewStub(c)->Check(ctx, request, &response);
   };
   return calls;
 }
@@ -262,7 +268,7 @@ class AccessTest : public ::testing::Test {
     auto context = testing::NewContext(/*identity=*/false, absl::Seconds(10));
     if (!token.empty()) context->AddMetadata(kAuthorizationHeader, "Bearer " + token);
     for (const auto& [name, value] : headers) context->AddMetadata(name, value);
-    return calls_.at(method)(fixture_->channel().get(), context.get(), tenant);
+    return calls_.at(method)(fixture_->channel(), context.get(), tenant);
   }
 
   testing::TempDir identities_dir_;
