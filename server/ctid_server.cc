@@ -156,9 +156,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
 }
 
 // Who may call: `given` (tests), else the identities file, else (explicitly, on
-// loopback only) the development headers.
+// loopback only) the development headers. `*from_file` is set to the resolver when it is
+// the identities file's (for reloads), else to nullptr.
 absl::StatusOr<std::unique_ptr<IdentityResolver>> MakeIdentityResolver(
-    const CtidOptions& options, const std::string& host, std::unique_ptr<IdentityResolver> given) {
+    const CtidOptions& options, const std::string& host, std::unique_ptr<IdentityResolver> given,
+    CredentialIdentityResolver** from_file) {
+  *from_file = nullptr;
   if (given != nullptr) return given;
   if (options.insecure_dev_identity) {
     if (!options.identities_file.empty()) {
@@ -188,8 +191,10 @@ absl::StatusOr<std::unique_ptr<IdentityResolver>> MakeIdentityResolver(
         absl::StrCat("--identities: ", identities.status().message()));
   }
   spdlog::info("{} identities from {}", identities->size(), options.identities_file);
-  return std::unique_ptr<IdentityResolver>(std::make_unique<CredentialIdentityResolver>(
-      std::make_shared<const Identities>(*std::move(identities))));
+  auto resolver = std::make_unique<CredentialIdentityResolver>(
+      std::make_shared<const Identities>(*std::move(identities)));
+  *from_file = resolver.get();
+  return std::unique_ptr<IdentityResolver>(std::move(resolver));
 }
 
 }  // namespace
@@ -219,14 +224,10 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ListenCredentials(options_);
   if (!credentials.ok()) return credentials.status();
-  // Without a given resolver and the development headers, the resolver is the
-  // identities file's CredentialIdentityResolver (MakeIdentityResolver).
-  const bool from_file = identity == nullptr && !options_.insecure_dev_identity;
   absl::StatusOr<std::unique_ptr<IdentityResolver>> resolver =
-      MakeIdentityResolver(options_, host_, std::move(identity));
+      MakeIdentityResolver(options_, host_, std::move(identity), &credentials_);
   if (!resolver.ok()) return resolver.status();
   identity_ = *std::move(resolver);
-  if (from_file) credentials_ = static_cast<CredentialIdentityResolver*>(identity_.get());
   // Hours are local times in Europe/Copenhagen: without tzdata ctid must not start
   // (no silent fallback to UTC).
   absl::StatusOr<absl::TimeZone> zone = cti::hours::CopenhagenTimeZone();
