@@ -329,8 +329,9 @@ absl::Status MessageTaken(ApplyContext& ctx, const FieldPath& path,
   const cti::v1::MessageTaken& change = call.message_taken();
   CTI_RETURN_IF_ERROR(CheckId(path / "message_id", change.message_id()));
   CTI_RETURN_IF_ERROR(CheckOptionalText(path / "caller_name", change.caller_name(), kMaxNameChars));
-  CTI_RETURN_IF_ERROR(CheckPhoneNumber(path / "callback_number", change.callback_number(),
-                                       /*required=*/change.callback_wanted()));
+  CTI_RETURN_IF_ERROR(
+      CheckPhoneNumber(path / "callback_number", change.callback_number(),
+                       /*required=*/change.callback_wanted() && !ctx.personal_erased));
   CTI_RETURN_IF_ERROR(CheckOptionalText(path / "text", change.text(), kMaxMessageChars));
   CTI_RETURN_IF_ERROR(
       CheckCallTarget(ctx.txn, ctx.tenant_prefix, path / "for_target", change.for_target()));
@@ -347,7 +348,8 @@ absl::Status MessageTaken(ApplyContext& ctx, const FieldPath& path,
 }
 
 // A decision trace (CallRouteDecided): checked, then kept in the log only.
-absl::Status RouteDecided(const FieldPath& path, const cti::v1::CallEvent& call) {
+absl::Status RouteDecided(const FieldPath& path, const cti::v1::CallEvent& call,
+                          bool personal_erased) {
   const cti::v1::CallRouteDecided& decided = call.route_decided();
   const cti::v1::RouteTarget& target = decided.target();
   if (target.target_case() == cti::v1::RouteTarget::TARGET_NOT_SET) {
@@ -368,6 +370,7 @@ absl::Status RouteDecided(const FieldPath& path, const cti::v1::CallEvent& call)
         break;
     }
   }
+  if (personal_erased) return absl::OkStatus();  // the answer named people since erased
   if (decided.answer().steps().empty()) {
     return InvalidField(path / "answer" / "steps",
                         "Route never answers without a step (TP-4.8); at least one is required");
@@ -398,7 +401,7 @@ absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::
       return InvalidField(path / "call_id", "is required: a decision trace is for a call");
     }
     CTI_RETURN_IF_ERROR(CheckOpaqueId(path / "call_id", call.call_id()));
-    return RouteDecided(path / "route_decided", call);
+    return RouteDecided(path / "route_decided", call, ctx.personal_erased);
   }
   CTI_RETURN_IF_ERROR(CheckOptionalCallId(path / "call_id", call.call_id()));
   switch (call.change_case()) {

@@ -51,8 +51,8 @@ absl::Status ApplyCallbackRequested(ApplyContext& ctx, const FieldPath& path,
                                     const cti::v1::CallEvent& call) {
   const cti::v1::CallbackRequested& change = call.callback_requested();
   CTI_RETURN_IF_ERROR(CheckId(path / "callback_id", change.callback_id()));
-  CTI_RETURN_IF_ERROR(
-      CheckPhoneNumber(path / "callback_number", change.callback_number(), /*required=*/true));
+  CTI_RETURN_IF_ERROR(CheckPhoneNumber(path / "callback_number", change.callback_number(),
+                                       /*required=*/!ctx.personal_erased));
   if (!cti::v1::CallbackSource_IsValid(change.source())) {
     return InvalidField(path / "source",
                         absl::StrCat("unknown callback source ", change.source(), " (TP-4.3)"));

@@ -1,6 +1,7 @@
 // The envelope rules every record meets, apply-time event_id dedupe, and dispatch to the
 // family rules.
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "cti/v1/common.pb.h"
@@ -8,6 +9,7 @@
 #include "projections/internal/keys.h"
 #include "projections/internal/rules.h"
 #include "projections/internal/shape.h"
+#include "projections/personal_data.h"
 #include "projections/store.h"
 
 namespace cti::projections::internal {
@@ -134,14 +136,22 @@ bool IsRuleViolation(const absl::Status& status) {
          status.code() == absl::StatusCode::kFailedPrecondition;
 }
 
-absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position, ApplyMemo* memo) {
+absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& sent, uint64_t position, ApplyMemo* memo) {
   // Staff and routing records may change what the memo holds (apply_memo.h).
-  if (memo != nullptr && event.payload_case() != cti::v1::Event::kCall &&
-      event.payload_case() != cti::v1::Event::kCalendar) {
+  if (memo != nullptr && sent.payload_case() != cti::v1::Event::kCall &&
+      sent.payload_case() != cti::v1::Event::kCalendar) {
     memo->Clear();
   }
-  if (absl::Status s = CheckEnvelope(event); !s.ok()) return s;
-  ApplyContext ctx{txn, event, position, TenantPrefix(event.tenant()), memo};
+  if (absl::Status s = CheckEnvelope(sent); !s.ok()) return s;
+  // Still sealed: a key of one of its subjects is erased (personal_data.h).
+  std::optional<cti::v1::Event> erased;
+  if (sent.has_personal()) {
+    erased.emplace(sent);
+    erased->clear_personal();
+    FillErasedPersonalData(&*erased);
+  }
+  const cti::v1::Event& event = erased.has_value() ? *erased : sent;
+  ApplyContext ctx{txn, event, position, TenantPrefix(event.tenant()), memo, erased.has_value()};
 
   // The Kafka backend cannot promise unique event_ids; the first record wins.
   std::string event_key;
@@ -168,9 +178,12 @@ absl::Status ApplyEvent(Txn& txn, const cti::v1::Event& event, uint64_t position
     case cti::v1::Event::kCall:
       applied = ApplyCall(ctx, FieldPath("call"), event.call());
       break;
+    case cti::v1::Event::kPrivacy:
+      applied = ApplyPrivacy(ctx, FieldPath("privacy"), event.privacy());
+      break;
     case cti::v1::Event::PAYLOAD_NOT_SET:
-      applied =
-          InvalidField(FieldPath("payload"), "exactly one of call, staff, calendar is required");
+      applied = InvalidField(FieldPath("payload"),
+                             "exactly one of call, staff, calendar, privacy is required");
       break;
   }
   if (!applied.ok() || event_key.empty()) return applied;

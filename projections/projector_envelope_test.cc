@@ -52,7 +52,7 @@ TEST_F(EnvelopeTest, OccurredAtIsRequiredAndWithinRange) {
 
 TEST_F(EnvelopeTest, ExactlyOnePayloadAndOneChange) {
   EXPECT_EQ(Rejection(cti::v1::Event()),
-            "payload: exactly one of call, staff, calendar is required");
+            "payload: exactly one of call, staff, calendar, privacy is required");
   cti::v1::Event staff;
   staff.mutable_staff();
   EXPECT_EQ(Rejection(staff), "staff.change: exactly one change is required");

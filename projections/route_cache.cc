@@ -34,6 +34,15 @@ void RouteCache::NoteApplied(int partition, uint64_t applied, bool routing_chang
   }
 }
 
+void RouteCache::ForgetAll() {
+  absl::MutexLock lock(&mu_);
+  for (Partition& p : partitions_) {
+    p.last_change = p.published + 1;
+    size_ -= p.entries.size();
+    p.entries.clear();
+  }
+}
+
 std::optional<uint64_t> RouteCache::VersionFor(int partition, uint64_t position) const {
   absl::ReaderMutexLock lock(&mu_);
   if (partition < 0 || static_cast<size_t>(partition) >= partitions_.size()) return std::nullopt;

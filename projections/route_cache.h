@@ -10,7 +10,9 @@
 // the cache was told, nor before the last change it was told. Entries are tagged with
 // the version they were read at and used only by calls of the same version, so a call
 // never mixes records of two states. Because apply is deterministic, positions mean
-// the same state in every store generation (a rebuild's store included).
+// the same state in every store generation (a rebuild's store included) — except across
+// an erasure of personal data (projections/personal_data.h), after which the same
+// records read differently: ForgetAll before a new generation is switched in.
 //
 // Whole Route answers are kept too (Router): under the same version, with the span of
 // instants they hold for.
@@ -59,6 +61,13 @@ class RouteCache {
   // changed (an employee answered a call; a call was transferred or ended).
   void NoteApplied(int partition, uint64_t applied, bool routing_changed,
                    bool calls_changed = false, absl::Span<const std::string> busy_changed = {});
+
+  // Forgets every entry, and never again uses one for a position the cache has been
+  // told of (as if routing data changed just after it): for a switch to a store
+  // generation that may read differently at the same position. Queries still reading
+  // the old generation then bypass the cache, and what they put is never found.
+  // REQUIRES: no NoteApplied until the new generation is current.
+  void ForgetAll();
 
   // Appends the busy keys whose state an applied `event` changes: who talks on a call
   // changes when it is answered (by an employee: now busy), transferred or ended

@@ -53,6 +53,23 @@ TEST(RouteCacheTest, AChangeRetiresTheEntriesOfTheOldVersion) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST(RouteCacheTest, ForgetAllLetsNothingReadFromTheOldGenerationBeUsedAgain) {
+  RouteCache cache({20});
+  cache.Put<std::string>(0, 20, "e1", std::make_shared<const std::string>("Anna Holm"));
+  cache.ForgetAll();  // a new generation reads positions up to 20 differently
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_FALSE(cache.VersionFor(0, 20).has_value()) << "20 may read differently now";
+  // A call that took version 20 before the switch puts what it read: never found.
+  cache.Put<std::string>(0, 20, "e1", std::make_shared<const std::string>("Anna Holm"));
+  EXPECT_FALSE(cache.Find<std::string>(0, 20, "e1").has_value());
+  // Records applied after the switch are read from the new generation only.
+  cache.NoteApplied(0, 21, /*routing_changed=*/false);
+  EXPECT_EQ(cache.VersionFor(0, 21), 21u);
+  EXPECT_FALSE(cache.Find<std::string>(0, 21, "e1").has_value());
+  cache.Put<std::string>(0, 21, "e1", std::make_shared<const std::string>("[slettet]"));
+  EXPECT_EQ(**cache.Find<std::string>(0, 21, "e1"), "[slettet]");
+}
+
 TEST(RouteCacheTest, CallRecordsDoNotRetireEntries) {
   RouteCache cache({5});
   cache.Put<std::string>(0, 5, "u1", std::make_shared<const std::string>("Ydelse"));

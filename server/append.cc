@@ -89,6 +89,12 @@ absl::StatusOr<cti::v1::Event> PrepareEvent(const cti::v1::Event& sent, const st
         ".call.route_decided: a decision trace is recorded by ctid itself when it answers "
         "Route for a call (RouteRequest.call_id); it cannot be appended"));
   }
+  if (event.has_personal()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        root,
+        ".personal: sealed personal data is made by the server from the payload's fields; "
+        "send the fields themselves"));
+  }
   *event.mutable_actor() = actor;
   event.clear_recorded_at();
   // TP-4.2: a CPR number typed into a message reception takes is masked here, before the

@@ -223,7 +223,8 @@ absl::Status BackupMaker::TakeCut(const std::string& directory, cti::v1::BackupR
   } else if (stopping()) {
     status = absl::UnavailableError("server is shutting down");
   } else {
-    status = runner_->ApplyUntil(*ends, options_.apply_timeout);
+    if (options_.vault != nullptr) status = options_.vault->Checkpoint((dir / "keys").string());
+    if (status.ok()) status = runner_->ApplyUntil(*ends, options_.apply_timeout);
   }
   std::shared_ptr<cti::projections::Store> store;
   if (status.ok()) {

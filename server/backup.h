@@ -4,6 +4,7 @@
 //
 // Layout of a backup directory B (that of a data directory, see store_generations.h):
 //   B/log                  a checkpoint of the embedded log: records 1..L
+//   B/keys                 a checkpoint of the key vault (when personal data is sealed)
 //   B/projections-1        a checkpoint of the live projection store, at exactly L
 //   B/CURRENT_PROJECTIONS  "projections-1\n"
 //   B/LOG_IDENTITY         the log's identity, as ctid writes it
@@ -40,6 +41,7 @@
 #include "cti/v1/admin_service.pb.h"
 #include "server/clock.h"
 #include "server/log/event_log.h"
+#include "server/privacy/key_vault.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
 #include "server/store_generations.h"
@@ -56,6 +58,10 @@ class BackupMaker {
     absl::Duration apply_timeout = absl::Seconds(30);
     // Written to the manifest.
     std::string server_version;
+    // The key vault of sealed personal data (server/privacy/key_vault.h), when personal
+    // data is sealed: copied into B/keys right after the log's copy, so the backup holds
+    // every key its records need (and none erased before the copy).
+    privacy::KeyVault* vault = nullptr;
   };
   // Called once, from the backup's thread, with what was made or why not.
   using DoneCallback = absl::AnyInvocable<void(absl::StatusOr<cti::v1::BackupResponse>) &&>;

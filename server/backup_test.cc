@@ -16,6 +16,8 @@
 #include "projections/store.h"
 #include "server/file_util.h"
 #include "server/log/embedded_log.h"
+#include "server/privacy/key_vault.h"
+#include "server/privacy/sealer.h"
 #include "server/testing/server_fixture.h"
 
 namespace cti::server {
@@ -98,6 +100,28 @@ TEST(Backup, IsAConsistentCutWhileAppendsGoOn) {
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->AppliedPosition(0), response.log_end_position());
   EXPECT_EQ(*(*store)->Digest(), response.state_digest());
+  // The keys of the sealed personal data (callers' numbers) are in the backup: every
+  // record of the copy opens with them.
+  absl::StatusOr<std::unique_ptr<privacy::KeyVault>> vault = privacy::KeyVault::Open(dir + "/keys");
+  ASSERT_TRUE(vault.ok()) << vault.status();
+  absl::StatusOr<std::unique_ptr<cti::log::LogReader>> reader = (*log)->OpenReader(0, 1);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  absl::StatusOr<std::vector<cti::v1::LogRecord>> records =
+      (*reader)->Next(response.log_end_position(), absl::ZeroDuration());
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), response.log_end_position());
+  int sealed = 0;
+  for (cti::v1::LogRecord& record : *records) {
+    if (!record.event().has_personal()) continue;
+    ++sealed;
+    absl::StatusOr<privacy::OpenResult> opened = privacy::Open(**vault, record.mutable_event());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_EQ(*opened, privacy::OpenResult::kOpened) << "position " << record.position();
+    if (record.event().call().has_offered()) {
+      EXPECT_EQ(record.event().call().offered().caller_number(), "+4512345678");
+    }
+  }
+  EXPECT_GT(sealed, 0) << "the calls' numbers are sealed in the log";
 
   // The live server went on past L and still serves.
   EXPECT_GT(fixture.Status(acknowledged.load()).applied_position(), response.log_end_position());

@@ -23,6 +23,7 @@
 #include "server/event_service.h"
 #include "server/file_util.h"
 #include "server/log/embedded_log.h"
+#include "server/privacy/personal_data_log.h"
 #include "server/route_cache_feed.h"
 #include "server/route_service.h"
 #include "spdlog/spdlog.h"
@@ -263,6 +264,31 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
         "--log: unknown backend \"", options_.log_backend, "\" (expected embedded or kafka)"));
   }
 
+  // Personal data is sealed on its way into the log and opened on its way out
+  // (server/privacy/): everything below sees the log through PersonalDataLog.
+  const std::string& seal = options_.seal_personal_data;
+  if (seal != "auto" && seal != "on" && seal != "off") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--seal-personal-data: \"", seal, "\" is not one of auto, on, off"));
+  }
+  if (seal == "on" || (seal == "auto" && log_->backend_name() != "kafka")) {
+    const std::string dir = (std::filesystem::path(options_.data_dir) / "keys").string();
+    std::error_code error;
+    std::filesystem::create_directories(options_.data_dir, error);
+    absl::StatusOr<std::unique_ptr<privacy::KeyVault>> vault = privacy::KeyVault::Open(dir);
+    if (!vault.ok()) {
+      return absl::Status(vault.status().code(), absl::StrCat("opening the key vault in ", dir,
+                                                              ": ", vault.status().message()));
+    }
+    vault_ = *std::move(vault);
+    log_ = std::make_unique<privacy::PersonalDataLog>(std::move(log_), vault_.get());
+  } else {
+    spdlog::warn(
+        "personal data is NOT sealed (--seal-personal-data={}, log {}): names, numbers and "
+        "message texts reach the log in plain text and cannot be erased from it",
+        seal, log_->backend_name());
+  }
+
   generations_ = std::make_unique<StoreGenerations>(options_.data_dir);
   absl::StatusOr<StoreGeneration> current = generations_->OpenCurrent();
   if (!current.ok()) {
@@ -292,13 +318,43 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   runner_ = std::make_unique<ProjectorRunner>(log_.get(), stores_.get(), waiters_.get(), hub_.get(),
                                               clock_, options_.runner);
   if (absl::Status s = runner_->Start(); !s.ok()) return s;
+  // A rebuild after an erasure reads records differently at the same positions: the
+  // route cache must not serve what it read from the old generation.
+  Rebuilder::Options rebuild = options_.rebuild;
+  rebuild.before_switch = [this] {
+    if (cti::projections::RouteCache* cache = route_cache_for_rebuild_.load()) cache->ForgetAll();
+    if (kamailio::KamailioRouteEndpoint* k = plans_for_rebuild_.load()) k->ForgetPlans();
+  };
   rebuilder_ = std::make_unique<Rebuilder>(log_.get(), generations_.get(), stores_.get(),
-                                           runner_.get(), clock_, options_.rebuild);
+                                           runner_.get(), clock_, std::move(rebuild));
   backups_ = std::make_unique<BackupMaker>(
       log_.get(), stores_.get(), runner_.get(), rebuilder_.get(), clock_,
       BackupMaker::Options{.server_version = options_.service.server_version.empty()
                                                  ? std::string(CTI_VERSION)
-                                                 : options_.service.server_version});
+                                                 : options_.service.server_version,
+                           .vault = vault_.get()});
+  if (vault_ != nullptr) {
+    cti::log::EventLog* partitioned = log_.get();
+    Rebuilder* rebuilder = rebuilder_.get();
+    erasure_ = std::make_shared<ErasureMonitor>(
+        vault_.get(),
+        [partitioned](absl::string_view tenant) {
+          return partitioned->PartitionOf(std::string_view(tenant.data(), tenant.size()));
+        },
+        [rebuilder](std::function<void(absl::Status)> done) {
+          return rebuilder->Start(
+              [](const cti::v1::RebuildProgress&) {},
+              [done = std::move(done)](absl::Status status, const cti::v1::RebuildProgress&) {
+                done(std::move(status));
+              });
+        },
+        ErasureMonitor::Options{});
+    for (int p = 0; p < log_->partition_count(); ++p) {
+      if (absl::StatusOr<uint64_t> added = hub_->Add(p, erasure_); !added.ok()) {
+        return added.status();
+      }
+    }
+  }
 
   deps_.clock = clock_;
   deps_.log = log_.get();
@@ -323,6 +379,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   // Parsed routing records shared by Route calls, kept valid by the applied batches.
   route_cache_ = std::make_unique<cti::projections::RouteCache>(applied);
   deps_.route_cache = route_cache_.get();
+  route_cache_for_rebuild_.store(route_cache_.get());
   for (int p = 0; p < log_->partition_count(); ++p) {
     auto feed = std::make_shared<RouteCacheFeed>(route_cache_.get());
     if (absl::StatusOr<uint64_t> added = hub_->Add(p, feed); !added.ok()) return added.status();
@@ -387,6 +444,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
         !followed.ok()) {
       return followed;
     }
+    plans_for_rebuild_.store(kamailio_.get());
   }
   if (!options_.kamailio_evapi.empty()) {
     if (kamailio_ == nullptr) {
@@ -424,6 +482,12 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
     if (absl::Status started = http_->Start(http_options); !started.ok()) {
       http_.reset();
       return absl::Status(started.code(), absl::StrCat("--http-listen: ", started.message()));
+    }
+  }
+  // Last: it may start a rebuild at once (an erasure a crash interrupted).
+  if (erasure_ != nullptr) {
+    if (absl::Status s = erasure_->Start(*stores_->Get()); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("carrying out erasures: ", s.message()));
     }
   }
   return absl::OkStatus();
@@ -473,6 +537,7 @@ void CtidServer::Shutdown() {
   // Scrapes read the store: the HTTP listener stops before anything else.
   if (http_ != nullptr) http_->Stop();
   if (rebuilder_ != nullptr) rebuilder_->Stop();
+  if (erasure_ != nullptr) erasure_->Stop();  // after the rebuilder: no rebuild calls back
   if (backups_ != nullptr) backups_->Stop();
   if (mail_ != nullptr) mail_->Stop();
   if (hub_ != nullptr) hub_->Shutdown();

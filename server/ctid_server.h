@@ -33,6 +33,7 @@
 #include "server/clock.h"
 #include "server/credentials.h"
 #include "server/decision_trace.h"
+#include "server/erasure_monitor.h"
 #include "server/http/http_server.h"
 #include "server/identity.h"
 #include "server/kamailio/evapi_adapter.h"
@@ -41,6 +42,7 @@
 #include "server/log/kafka_log.h"
 #include "server/mail_service.h"
 #include "server/metrics.h"
+#include "server/privacy/key_vault.h"
 #include "server/projector_runner.h"
 #include "server/rate_limit.h"
 #include "server/rebuilder.h"
@@ -103,6 +105,10 @@ struct CtidOptions {
   RateLimiter::Options rate_limit;
   // Largest request message accepted, bytes; a larger one is refused RESOURCE_EXHAUSTED.
   int max_message_bytes = 4 * 1024 * 1024;
+  // Seal personal data before the log (GDPR erasure by crypto-shredding,
+  // server/privacy/), with keys in data_dir/keys: "on", "off", or "auto" = on with the
+  // embedded log and off with Kafka, whose replicas do not share a key vault yet.
+  std::string seal_personal_data = "auto";
 };
 
 class CtidServer {
@@ -155,6 +161,7 @@ class CtidServer {
 
   CtidOptions options_;
   cti::Clock* clock_ = nullptr;
+  std::unique_ptr<privacy::KeyVault> vault_;  // nullptr: personal data is not sealed
   std::unique_ptr<cti::log::EventLog> log_;
   // Route's decision traces; destroyed after the pool whose tasks may record one.
   std::unique_ptr<DecisionTracer> tracer_;
@@ -173,6 +180,11 @@ class CtidServer {
   std::unique_ptr<ThreadPool> work_;
   std::unique_ptr<ProjectorRunner> runner_;
   std::unique_ptr<Rebuilder> rebuilder_;
+  std::shared_ptr<ErasureMonitor> erasure_;  // with vault_
+  // What a rebuild's switch makes forget what it read (Rebuilder::Options::before_switch),
+  // once made: a rebuild may run on its own thread while Start is still wiring.
+  std::atomic<cti::projections::RouteCache*> route_cache_for_rebuild_{nullptr};
+  std::atomic<kamailio::KamailioRouteEndpoint*> plans_for_rebuild_{nullptr};
   std::unique_ptr<BackupMaker> backups_;
   std::unique_ptr<MailService> mail_;  // nullptr: mail is off
   ServiceDeps deps_;

@@ -77,6 +77,7 @@ struct Flags {
   double rate_limit = 1000;
   double rate_burst = 2000;
   int max_message_bytes = 4 * 1024 * 1024;
+  std::string seal_personal_data = "auto";
 };
 
 // The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
@@ -186,6 +187,12 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
                  "Largest request accepted, in bytes; larger ones are refused with "
                  "RESOURCE_EXHAUSTED")
       ->check(CLI::Range(1024, 256 * 1024 * 1024))
+      ->capture_default_str();
+  app.add_option("--seal-personal-data", flags->seal_personal_data,
+                 "Seal names, numbers and message texts before the log, with per-person keys "
+                 "in DATA_DIR/keys, so a person can be erased (GDPR): on, off, or auto (on "
+                 "with the embedded log; off with Kafka, whose replicas share no keys yet)")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   app.add_option("--port-file", flags->port_file,
                  "Once serving, write the bound port (digits and a newline) to FILE "
@@ -410,6 +417,7 @@ int main(int argc, char** argv) {
   options.rate_limit.calls_per_second = flags.rate_limit;
   options.rate_limit.burst = flags.rate_burst;
   options.max_message_bytes = flags.max_message_bytes;
+  options.seal_personal_data = flags.seal_personal_data;
   options.kamailio.sip_domain = flags.kamailio_sip_domain;
   options.kamailio.voicemail_uri = flags.kamailio_voicemail_uri;
   options.kamailio.reception_uri = flags.kamailio_reception_uri;

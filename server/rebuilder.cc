@@ -260,6 +260,7 @@ absl::Status Rebuilder::Run(const ProgressCallback& progress, cti::v1::RebuildPr
       return absl::InternalError("rebuild: the new store is still bulk loading");
     }
     if (absl::Status s = generations_->MakeCurrent(*next); !s.ok()) return s;
+    if (options_.before_switch) options_.before_switch();
     stores_->Set(next->store);
     return absl::OkStatus();
   }();

@@ -49,6 +49,9 @@ class Rebuilder {
     absl::Duration progress_interval = absl::Milliseconds(100);
     // Records the rebuild may lag the live store by when it pauses the runner.
     uint64_t pause_gap = 1000;
+    // Called with the live projector paused, just before the new generation becomes
+    // current (e.g. to forget what caches read from the old one). May be empty.
+    std::function<void()> before_switch;
   };
   // Called from the rebuild thread; must not block.
   using ProgressCallback = std::function<void(const cti::v1::RebuildProgress&)>;

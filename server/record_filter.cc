@@ -22,6 +22,8 @@ cti::v1::Family FamilyOf(const cti::v1::Event& event) {
       return cti::v1::FAMILY_STAFF;
     case cti::v1::Event::kCalendar:
       return cti::v1::FAMILY_CALENDAR;
+    case cti::v1::Event::kPrivacy:
+      return cti::v1::FAMILY_PRIVACY;
     case cti::v1::Event::PAYLOAD_NOT_SET:
       break;
   }
@@ -64,6 +66,8 @@ const google::protobuf::Message* PayloadOf(const cti::v1::Event& event) {
       return &event.staff();
     case cti::v1::Event::kCalendar:
       return &event.calendar();
+    case cti::v1::Event::kPrivacy:
+      return &event.privacy();
     case cti::v1::Event::PAYLOAD_NOT_SET:
       break;
   }

@@ -28,7 +28,7 @@ class RouteCacheFeed final : public HubListener {
     for (const cti::v1::LogRecord* record : batch->records.records()) {
       if (record->outcome().rejected()) continue;
       const cti::v1::Event& event = record->event();
-      changed = changed || event.has_staff() || event.has_calendar();
+      changed = changed || event.has_staff() || event.has_calendar() || event.has_privacy();
       if (!event.has_call()) continue;
       calls = true;
       cti::projections::RouteCache::AppendBusyKeys(event, &busy);

@@ -1,4 +1,4 @@
-// `ctictl status` and `ctictl rebuild` (AdminService).
+// `ctictl status` and `ctictl rebuild` (AdminService), `ctictl erase` (EventService).
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "format.h"
+#include "google/protobuf/util/time_util.h"
 #include "record_format.h"
 
 namespace cti::ctictl {
@@ -74,6 +75,30 @@ int RunRebuild(Connection& connection, const RebuildOptions& options, std::ostre
         << "state digest " << last.state_digest() << "\n";
   }
   return kExitOk;
+}
+
+int RunErase(Connection& connection, const EraseOptions& options, std::ostream& out,
+             std::ostream& err) {
+  const int named = (options.employee_id.empty() ? 0 : 1) +
+                    (options.caller_number.empty() ? 0 : 1) + (options.message_id.empty() ? 0 : 1);
+  if (named != 1) {
+    err << "ctictl: erase: name exactly one of --employee, --caller, --message\n";
+    return kExitUsage;
+  }
+  ParsedEvent parsed;
+  parsed.location = "erase";
+  cti::v1::Event& event = parsed.event;
+  *event.mutable_occurred_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  cti::v1::PersonalDataErased* erased = event.mutable_privacy()->mutable_personal_data_erased();
+  if (!options.employee_id.empty()) erased->set_employee_id(options.employee_id);
+  if (!options.caller_number.empty()) erased->set_caller_number(options.caller_number);
+  if (!options.message_id.empty()) erased->set_message_id(options.message_id);
+  erased->set_reason(options.reason);
+  AppendOptions append;
+  append.json = options.json;
+  std::vector<ParsedEvent> events;
+  events.push_back(std::move(parsed));
+  return AppendParsedEvents(connection, append, std::move(events), out, err);
 }
 
 }  // namespace cti::ctictl

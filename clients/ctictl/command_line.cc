@@ -157,6 +157,28 @@ void AddRebuild(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   });
 }
 
+void AddErase(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<EraseOptions>();
+  CLI::App* command = AddCommand(
+      app, "erase", "Erase a person's data (GDPR art. 17): an employee, a caller, a message",
+      "Appends a PersonalDataErased record. Names, numbers, e-mail and message texts are\n"
+      "sealed in the log with a key per person; the server deletes that person's key and\n"
+      "rebuilds its projections, after which their data reads as \"[slettet]\" everywhere\n"
+      "and is gone from the data directory. The records stay in the log, so history and\n"
+      "routing stay as they were. A caller is named by a number they called from or gave\n"
+      "(+45 12345678, 0045 12345678 and 12345678 are the same caller); the number itself\n"
+      "is not logged. Cannot be undone. Needs the admin or director role.");
+  command->add_option("--employee", options->employee_id, "An employee's id");
+  command->add_option("--caller", options->caller_number, "A caller's phone number");
+  command->add_option("--message", options->message_id,
+                      "A message taken without a callback number");
+  command->add_option("--reason", options->reason, "Why, e.g. the case number of the request")
+      ->required();
+  command->add_flag("--json", options->json, "Print the result as JSON (as `append --json`)");
+  OnChosen(command, globals, exit_code,
+           [options](Connection& c) { return RunErase(c, *options, std::cout, std::cerr); });
+}
+
 void AddBackup(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   auto options = std::make_shared<BackupOptions>();
   CLI::App* command = AddCommand(
@@ -538,6 +560,7 @@ int RunCommandLine(int argc, char** argv) {
   AddReplay(app, globals, &exit_code);
   AddReport(app, globals, &exit_code);
   AddRebuild(app, globals, &exit_code);
+  AddErase(app, globals, &exit_code);
   AddBackup(app, globals, &exit_code);
   AddRestore(app, &exit_code);
   AddRouteCommands(app, globals, &exit_code, std::cout, std::cerr);

@@ -35,6 +35,20 @@ struct RebuildOptions {
 int RunRebuild(Connection& connection, const RebuildOptions& options, std::ostream& out,
                std::ostream& progress);
 
+// --- erase (admin_commands.cc) ---
+
+struct EraseOptions {
+  // Exactly one names whose data is erased.
+  std::string employee_id;
+  std::string caller_number;
+  std::string message_id;
+  std::string reason;  // required: e.g. the case number of the request
+  bool json = false;
+};
+// Appends a PersonalDataErased (GDPR art. 17) and reports it as `append` does.
+int RunErase(Connection& connection, const EraseOptions& options, std::ostream& out,
+             std::ostream& err);
+
 // --- backup, restore (backup_commands.cc) ---
 
 struct BackupOptions {

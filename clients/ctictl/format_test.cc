@@ -145,6 +145,16 @@ TEST(FormatLogRecord, OneLineWithLocalTimeActorIdsAndRejection) {
             "employee_id=e1 unit_id=bs  REJECTED: employee_id 'e1' already hired");
 }
 
+TEST(FormatLogRecord, SaysWhenARecordsPersonalDataIsErased) {
+  const auto record = FromJson<cti::v1::LogRecord>(R"({"position": "18",
+    "event": {"recorded_at": "2024-11-29T16:38:05Z", "actor": {"id": "anna", "role": "ROLE_ADMIN"},
+      "personal": {"shares": [{"subject": "employee:e1", "key_id": "00aa"}]},
+      "staff": {"employee_hired": {"employee": {"employee_id": "e1", "unit_id": "bs"}}}}})");
+  EXPECT_EQ(FormatLogRecord(record, LocalZone()),
+            "#18  2024-11-29 17:38:05 CET  staff/employee_hired  by anna (admin)  "
+            "employee_id=e1 unit_id=bs  [personal data erased]");
+}
+
 TEST(KeyIds, QualifiesARepeatedNameAndIncludesCallId) {
   const auto forwarding = FromJson<cti::v1::Event>(R"({"calendar": {"forwarding_set": {
     "employee_id": "e6", "forwarding_id": "syg", "destination": {"employee_id": "e5"},

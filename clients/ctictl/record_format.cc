@@ -78,12 +78,14 @@ std::string FormatLogRecord(const cti::v1::LogRecord& record, const absl::TimeZo
                    ChangeKind(event), "  by ", actor);
   const std::string ids = KeyIds(event);
   if (!ids.empty()) absl::StrAppend(&line, "  ", ids);
-  if (event.call().has_route_decided()) {
+  if (event.call().has_route_decided() && !event.has_personal()) {
     // A decision trace: what Route answered, in short (--json has all of it).
     const cti::v1::RouteResponse& answer = event.call().route_decided().answer();
     absl::StrAppend(&line, "  -> ", answer.resolved_target(), " (", answer.steps_size(),
                     answer.steps_size() == 1 ? " step)" : " steps)");
   }
+  // Still sealed when read: a person it is about was erased (GDPR).
+  if (event.has_personal()) absl::StrAppend(&line, "  [personal data erased]");
   if (record.outcome().rejected())
     absl::StrAppend(&line, "  REJECTED: ", record.outcome().reason());
   return line;

@@ -54,6 +54,8 @@ bool ParseFamily(const std::string& name, cti::v1::Family* family) {
     *family = cti::v1::FAMILY_STAFF;
   } else if (name == "calendar") {
     *family = cti::v1::FAMILY_CALENDAR;
+  } else if (name == "privacy") {
+    *family = cti::v1::FAMILY_PRIVACY;
   } else {
     return false;
   }

@@ -45,6 +45,8 @@ inline constexpr absl::string_view kMetaRecordsApplied = "records_applied";
 inline constexpr absl::string_view kMetaRecordsRejected = "records_rejected";
 inline constexpr absl::string_view kMetaCheckpointPrefix = "checkpoint/";
 std::string CheckpointKey(int partition);
+// "erased/" T subject -> big-endian position of the subject's latest PersonalDataErased.
+inline constexpr absl::string_view kMetaErasedPrefix = "erased/";
 
 // Outcomes key: big-endian partition then big-endian position.
 std::string OutcomeKey(int partition, uint64_t position);

@@ -47,6 +47,9 @@ struct ApplyContext {
   uint64_t position;
   std::string tenant_prefix;  // TenantPrefix(event.tenant())
   ApplyMemo* memo = nullptr;  // within a batch of the projector; else null
+  // True when the record's personal data is erased (personal_data.h): the rules then
+  // do not check the personal fields, which hold FillErasedPersonalData's values.
+  bool personal_erased = false;
 };
 
 // Staff family: units (apply_unit.cc) and employees (apply_employee.cc).
@@ -102,6 +105,10 @@ absl::Status ApplyHotlineEnded(ApplyContext& ctx, const FieldPath& path,
 // Calendar family (apply_calendar.cc). `path` is "calendar".
 absl::Status ApplyCalendar(ApplyContext& ctx, const FieldPath& path,
                            const cti::v1::CalendarEvent& calendar);
+
+// Privacy family (apply_privacy.cc). `path` is "privacy".
+absl::Status ApplyPrivacy(ApplyContext& ctx, const FieldPath& path,
+                          const cti::v1::PrivacyEvent& privacy);
 
 // Call family (apply_call.cc). `path` is "call".
 absl::Status ApplyCall(ApplyContext& ctx, const FieldPath& path, const cti::v1::CallEvent& call);

@@ -6,6 +6,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "projections/internal/cpr.h"
+#include "server/append.h"
 #include "server/kamailio/route_endpoint.h"
 #include "server/status_mapping.h"
 
@@ -84,12 +86,15 @@ absl::StatusOr<absl::Time> ParseTs(const Json& ts) {
 }
 
 // Printable ASCII only (anything else becomes '?'), at most kMaxReasonChars.
+// The PBX's reason phrase as the log may hold it: printable ASCII, and a CPR number in
+// it masked (TP-4.2) rather than the call's event refused, since no one can correct
+// what the PBX sent.
 std::string CleanReason(std::string_view reason) {
   std::string out;
   for (char c : reason.substr(0, kMaxReasonChars)) {
     out.push_back(c >= ' ' && c <= '~' ? c : '?');
   }
-  return std::string(absl::StripAsciiWhitespace(out));
+  return cti::projections::internal::MaskCprNumbers(absl::StripAsciiWhitespace(out), kCprMask);
 }
 
 absl::StatusOr<uint32_t> FailureCode(const EvapiMessage& message) {

@@ -191,6 +191,11 @@ TEST(EvapiEventTest, MapsEachKind) {
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->call().failed().sip_code(), 480u);
   EXPECT_EQ(e->call().failed().reason().size(), 200u);
+  // TP-4.2: a CPR number in the PBX's text is masked, not refused (no one can fix it).
+  m.reason = "Temporarily Unavailable (290385-7319)";
+  e = MapEvapiMessage(m, std::nullopt, at);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->call().failed().reason(), "Temporarily Unavailable ([CPR-nr.])");
 
   m.kind = EvapiKind::kRoutingFailed;
   m.code = 500;

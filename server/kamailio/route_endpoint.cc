@@ -97,7 +97,8 @@ class KamailioRouteEndpoint::Feed final : public HubListener {
   explicit Feed(KamailioRouteEndpoint* endpoint) : endpoint_(endpoint) {}
   void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override {
     for (const cti::v1::LogRecord* record : batch->records.records()) {
-      if (record->event().has_staff() && !record->outcome().rejected()) {
+      if ((record->event().has_staff() || record->event().has_privacy()) &&
+          !record->outcome().rejected()) {
         endpoint_->StaffChanged(record->event().tenant());
       }
     }
@@ -125,13 +126,20 @@ void KamailioRouteEndpoint::StaffChanged(const std::string& tenant) {
   ++generations_[tenant];
 }
 
+void KamailioRouteEndpoint::ForgetPlans() {
+  absl::MutexLock lock(&mu_);
+  ++forgotten_;
+  plans_.clear();
+}
+
 absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> KamailioRouteEndpoint::PlanOf(
     const std::string& tenant, const cti::projections::Store& store) {
   uint64_t generation = 0;
   {
     absl::MutexLock lock(&mu_);
+    generation = forgotten_;
     auto gen = generations_.find(tenant);
-    if (gen != generations_.end()) generation = gen->second;
+    if (gen != generations_.end()) generation += gen->second;
     auto kept = plans_.find(tenant);
     if (kept != plans_.end() && kept->second.generation == generation) return kept->second.plan;
   }

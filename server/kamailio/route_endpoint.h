@@ -76,6 +76,11 @@ class KamailioRouteEndpoint {
   absl::StatusOr<std::shared_ptr<const cti::projections::NumberPlan>> NumberPlanOf(
       const std::string& tenant);
 
+  // Forgets every kept number plan: for a switch to a store generation in which the same
+  // positions may read differently (a rebuild after an erasure of personal data, whose
+  // direct numbers must not route on from memory). Thread-safe.
+  void ForgetPlans();
+
   // Appends handed to the log (new or duplicate) and those that failed, since start.
   uint64_t recordings() const { return recordings_.load(std::memory_order_relaxed); }
   uint64_t recording_failures() const { return failures_.load(std::memory_order_relaxed); }
@@ -106,6 +111,8 @@ class KamailioRouteEndpoint {
   absl::flat_hash_map<std::string, KeptPlan> plans_ ABSL_GUARDED_BY(mu_);
   // Per tenant: staff changes seen (a kept plan of an older generation is stale).
   absl::flat_hash_map<std::string, uint64_t> generations_ ABSL_GUARDED_BY(mu_);
+  // ForgetPlans calls, added to every tenant's generation.
+  uint64_t forgotten_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace cti::server::kamailio

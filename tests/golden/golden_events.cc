@@ -820,6 +820,53 @@ void AddCalls(GoldenLog& log) {
       ->set_callback_id("cb-2025-03-03-0001");
 }
 
+// Sealed personal data (server/privacy/sealer.h) and erasures. The sealed record's bytes
+// are a sample of the format, sealed with a key no vault holds: it reads as erased, as
+// every replica reads it after its subject's erasure.
+void AddPrivacy(GoldenLog& log) {
+  {
+    cti::v1::Event& hired = log.Add("staff.employee_hired-sealed", PhoneResponsible(), "ny-e2010");
+    cti::v1::Employee* employee =
+        hired.mutable_staff()->mutable_employee_hired()->mutable_employee();
+    employee->set_employee_id("e2010");
+    employee->set_unit_id(ids::kBorgerservice);
+    employee->set_extension("4790");
+    employee->add_tasks("pas");
+    cti::v1::Sealed* sealed = hired.mutable_personal();
+    cti::v1::SealedShare* share = sealed->add_shares();
+    share->set_subject("employee:e2010");
+    share->set_key_id("8f2c4e1a9b7d3c50");
+    share->set_nonce(std::string("\x1f\x9a\x03\x7c\xe4\x51\x0b\xd2\x66\x38\xa9\x14", 12));
+    share->set_ciphertext(std::string(48, '\x5a'));
+    sealed->set_nonce(std::string("\x70\x02\xc1\x9e\x4b\x33\xf8\x0d\x27\xa6\x55\xe9", 12));
+    sealed->set_ciphertext(std::string(77, '\xa7'));
+  }
+  {
+    cti::v1::PersonalDataErased* erased =
+        log.Add("privacy.personal_data_erased", PhoneResponsible(), "gdpr-2025-017")
+            .mutable_privacy()
+            ->mutable_personal_data_erased();
+    erased->set_employee_id("e2010");
+    erased->set_reason("Fratrådt, anmodning om sletning, sag 2025-017");
+  }
+  {
+    cti::v1::PersonalDataErased* erased =
+        log.Add("privacy.personal_data_erased-caller", Director(), "gdpr-2025-018")
+            .mutable_privacy()
+            ->mutable_personal_data_erased();
+    erased->set_caller_subject("caller:5d41402abc4b2a76b9719d911017c592");
+    erased->set_reason("Anmodning om sletning, sag 2025-018");
+  }
+  {
+    cti::v1::PersonalDataErased* erased =
+        log.Add("privacy.personal_data_erased-message", PhoneResponsible(), "gdpr-2025-019")
+            .mutable_privacy()
+            ->mutable_personal_data_erased();
+    erased->set_message_id("msg-2025-03-03-0002");
+    erased->set_reason("Besked uden nummer, sag 2025-019");
+  }
+}
+
 }  // namespace
 
 std::vector<GoldenRecord> CurrentGoldenRecords() {
@@ -829,6 +876,7 @@ std::vector<GoldenRecord> CurrentGoldenRecords() {
   AddRouting(log);
   AddCalendar(log);
   AddCalls(log);
+  AddPrivacy(log);
   return log.Take();
 }
 

@@ -57,6 +57,9 @@ absl::Status CheckRecords(const std::vector<GoldenRecord>& records) {
     }
     missing.erase(type);
     std::vector<std::string> fields = UnsetFields(record.event);
+    // Sealed personal data belongs to the few payloads that hold any (a sealed record of
+    // those is in the set; golden_events_test checks every field of Sealed is set).
+    std::erase_if(fields, [](const std::string& f) { return f == "personal"; });
     auto [it, added] = unset.emplace(type, fields);
     if (!added && fields.size() < it->second.size()) it->second = std::move(fields);
   }

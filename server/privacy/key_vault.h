@@ -1,0 +1,119 @@
+// KeyVault: the keys that open personal data (GDPR erasure by crypto-shredding; see
+// sealer.h), one RocksDB database in <data-dir>/keys, beside the projections and never
+// in the log.
+//
+// Contract:
+// - A data subject ("employee:e314", "caller:<hex>", "message:<id>") of a tenant has at
+//   most one current key (32 random bytes, with a 16-hex-digit id). CurrentKey makes it
+//   on first use and returns only once it is durable (synced), so no record sealed with
+//   it can reach the log before the key survives a crash.
+// - Erase deletes every key the subject ever had, durably, then flushes and compacts
+//   the vault so the key bytes are gone from its files (and its write-ahead log) when
+//   it returns. A subject met again after an erasure gets a new key with a new id;
+//   records sealed with the old one stay unreadable.
+// - Each erasure is also remembered as "pending" until the projections have been
+//   rebuilt without the key (ClearPending): plaintext read before the erasure may still
+//   be in the projection store until then, also across a crash.
+// - The tenant's pseudonym secret (for callers' numbers, sealer.h) is made once and
+//   kept.
+// Thread-safe. Lookups of known keys are served from memory.
+#ifndef CTI_SERVER_PRIVACY_KEY_VAULT_H_
+#define CTI_SERVER_PRIVACY_KEY_VAULT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+
+namespace rocksdb {
+class DB;
+class Env;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace cti::server::privacy {
+
+inline constexpr size_t kKeyBytes = 32;
+
+struct SubjectKey {
+  std::string key_id;  // 16 lowercase hex digits
+  std::string key;     // kKeyBytes raw bytes
+};
+
+struct TenantSubject {
+  std::string tenant;
+  std::string subject;
+  bool operator==(const TenantSubject&) const = default;
+};
+
+class KeyVault {
+ public:
+  struct Options {
+    // The RocksDB environment (tests inject faults); nullptr: the default.
+    rocksdb::Env* env = nullptr;
+  };
+  // Opens the vault at `dir`, creating it when missing.
+  static absl::StatusOr<std::unique_ptr<KeyVault>> Open(const std::string& dir);
+  static absl::StatusOr<std::unique_ptr<KeyVault>> Open(const std::string& dir, Options options);
+  ~KeyVault();
+  KeyVault(const KeyVault&) = delete;
+  KeyVault& operator=(const KeyVault&) = delete;
+
+  // The subject's current key; made (and synced) when it has none.
+  absl::StatusOr<SubjectKey> CurrentKey(absl::string_view tenant, absl::string_view subject);
+
+  // The subject's key `key_id`; std::nullopt when erased or never made.
+  absl::StatusOr<std::optional<std::string>> FindKey(absl::string_view tenant,
+                                                     absl::string_view subject,
+                                                     absl::string_view key_id);
+
+  // Deletes every key of the subject (a no-op for one that has none) and marks the
+  // erasure pending; see the contract above.
+  absl::Status Erase(absl::string_view tenant, absl::string_view subject);
+
+  // True while the subject has a key.
+  absl::StatusOr<bool> HasKey(absl::string_view tenant, absl::string_view subject);
+
+  // The tenant's 32-byte pseudonym secret; made (and synced) on first use.
+  absl::StatusOr<std::string> PseudonymSecret(absl::string_view tenant);
+
+  // Erasures whose projections have not been rebuilt since, in key order.
+  absl::StatusOr<std::vector<TenantSubject>> Pending();
+  // Forgets the pending marks of `done` (after a rebuild that began after them).
+  absl::Status ClearPending(const std::vector<TenantSubject>& done);
+
+  // A copy of the vault as it is now in `dir`, which must not exist (a RocksDB
+  // checkpoint: hard links on the same filesystem, copies otherwise). For backups.
+  absl::Status Checkpoint(const std::string& dir);
+
+  // How far the erasures of log partition `partition` have been carried out (0: none
+  // yet), and recording that they have through `position`. An erasure record applied
+  // above it may not have had its keys deleted yet (a crash in between).
+  absl::StatusOr<uint64_t> ErasedThrough(int partition);
+  absl::Status SetErasedThrough(int partition, uint64_t position);
+
+ private:
+  explicit KeyVault(std::unique_ptr<rocksdb::DB> db);
+  // Every write: synced; after a failed one, DB::Resume first (a full disk).
+  absl::Status Write(rocksdb::WriteBatch* batch, absl::string_view what)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  absl::Mutex mu_;
+  bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
+  // (tenant prefix + subject + NUL + key_id) -> key, for keys read or made.
+  absl::flat_hash_map<std::string, std::string> keys_ ABSL_GUARDED_BY(mu_);
+  // (tenant prefix + subject) -> current key.
+  absl::flat_hash_map<std::string, SubjectKey> current_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::string> secrets_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace cti::server::privacy
+
+#endif  // CTI_SERVER_PRIVACY_KEY_VAULT_H_
