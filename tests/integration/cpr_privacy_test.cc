@@ -52,19 +52,6 @@ cti::v1::Event DistributionRules(EventFactory& factory) {
   return event;
 }
 
-// Every file under `dir`, read whole, in which `needle` occurs.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes(static_cast<size_t>(entry.file_size()), '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
-}
-
 TEST(CprPrivacyTest, TP_4_2_ACprUsedForRoutingIsNeverStoredOrLogged) {
   absl::StatusOr<std::unique_ptr<CtidProcess>> ctid = CtidProcess::Start({});
   ASSERT_TRUE(ctid.ok()) << ctid.status();

@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/personal_data.h"
+#include "tests/support/child_process.h"
 #include "tests/support/cti_client.h"
 #include "tests/support/ctid_process.h"
 #include "tests/support/danish_events.h"
@@ -43,19 +44,6 @@ constexpr char kText[] = "Spørger om sit pas til Mallorca";
 std::vector<std::string> Personal() {
   return {kName,      "Vestergaard", "89407799",         "31415926", kEmail,
           "27182818", kCallerName,   "Kjærsgaard-Olsen", kText,      "Mallorca"};
-}
-
-// The files under `dir` in which `needle` occurs.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes(static_cast<size_t>(entry.file_size()), '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
 }
 
 int ProjectionGenerations(const std::string& data_dir) {

@@ -21,6 +21,9 @@ namespace cti::test_support {
 
 // The whole file, or "" when it cannot be read.
 std::string ReadWholeFile(const std::string& path);
+// The regular files under `dir` (recursively) whose bytes hold `needle`: a test's scan
+// of a data directory for what must not be on disk.
+std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle);
 // The last `max_bytes` of the file ("..." in front when cut).
 std::string FileTail(const std::string& path, size_t max_bytes);
 // "exited with code N", "killed by signal N (name)".
