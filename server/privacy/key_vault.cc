@@ -119,7 +119,7 @@ KeyVault::~KeyVault() {
   db_->Close().PermitUncheckedError();
 }
 
-absl::Status KeyVault::Write(rocksdb::WriteBatch* batch, absl::string_view what) {
+absl::Status KeyVault::Write(rocksdb::WriteBatch* batch, absl::string_view what, bool sync) {
   // A failed write stopped RocksDB's writes until DB::Resume (OK at once otherwise).
   if (write_failed_) {
     if (rocksdb::Status s = db_->Resume(); !s.ok()) {
@@ -136,10 +136,42 @@ absl::Status KeyVault::Write(rocksdb::WriteBatch* batch, absl::string_view what)
     return FromRocks(s, what);
   }
   write_failed_ = false;
-  if (rocksdb::Status s = db_->Write(Synced(), batch); !s.ok()) {
+  if (rocksdb::Status s = db_->Write(sync ? Synced() : rocksdb::WriteOptions(), batch); !s.ok()) {
     write_failed_ = true;
     return FromRocks(s, what);
   }
+  return absl::OkStatus();
+}
+
+bool KeyVault::Durable(uint64_t write) {
+  absl::MutexLock lock(&mu_);
+  return write <= synced_;
+}
+
+absl::Status KeyVault::SyncKeys() {
+  uint64_t target = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    target = written_;
+    if (target <= synced_) return absl::OkStatus();
+    if (write_failed_) {
+      // After a failed sync (a full disk): DB::Resume flushes the memtable, which holds
+      // every key written, to a table file.
+      if (rocksdb::Status s = db_->Resume(); !s.ok()) {
+        return FromRocks(s, "resuming after a failed write, before syncing new keys");
+      }
+      write_failed_ = false;
+    }
+  }
+  // Outside the lock: lookups go on during the fsync. Every write numbered up to
+  // `target` is in the WAL already (numbered after it returned).
+  rocksdb::Status s = db_->SyncWAL();
+  absl::MutexLock lock(&mu_);
+  if (!s.ok()) {
+    write_failed_ = true;
+    return FromRocks(s, "syncing new keys");
+  }
+  synced_ = std::max(synced_, target);
   return absl::OkStatus();
 }
 
@@ -172,7 +204,8 @@ absl::StatusOr<SubjectKey> KeyVault::CurrentKey(absl::string_view tenant,
   rocksdb::WriteBatch batch;
   batch.Put(ToSlice(KeyKey(tenant, subject, made.key_id)), ToSlice(made.key));
   batch.Put(ToSlice(current_key), ToSlice(made.key_id));
-  if (absl::Status w = Write(&batch, "writing a new key"); !w.ok()) return w;
+  if (absl::Status w = Write(&batch, "writing a new key", /*sync=*/false); !w.ok()) return w;
+  made.write = ++written_;
   current_[current_key] = made;
   keys_[absl::StrCat(current_key.substr(1), absl::string_view("\0", 1), made.key_id)] = made.key;
   return made;

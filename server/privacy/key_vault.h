@@ -5,8 +5,9 @@
 // Contract:
 // - A data subject ("employee:e314", "caller:<hex>", "message:<id>") of a tenant has at
 //   most one current key (32 random bytes, with a 16-hex-digit id). CurrentKey makes it
-//   on first use and returns only once it is durable (synced), so no record sealed with
-//   it can reach the log before the key survives a crash.
+//   on first use; the caller must see it durable (Durable, SyncKeys: one sync for many
+//   new keys) before a record sealed with it reaches the log, so that the key survives
+//   any crash the record survives.
 // - Erase deletes every key the subject ever had, durably, then flushes and compacts
 //   the vault so the key bytes are gone from its files (and its write-ahead log) when
 //   it returns. A subject met again after an erasure gets a new key with a new id;
@@ -44,6 +45,9 @@ inline constexpr size_t kKeyBytes = 32;
 struct SubjectKey {
   std::string key_id;  // 16 lowercase hex digits
   std::string key;     // kKeyBytes raw bytes
+  // The vault write that made it in this process (0: read from disk, durable). It is
+  // durable once Durable(write) is true; see CurrentKey.
+  uint64_t write = 0;
 };
 
 struct TenantSubject {
@@ -65,8 +69,15 @@ class KeyVault {
   KeyVault(const KeyVault&) = delete;
   KeyVault& operator=(const KeyVault&) = delete;
 
-  // The subject's current key; made (and synced) when it has none.
+  // The subject's current key; made when it has none. A new key is written but not yet
+  // synced, so that many can share one sync: nothing sealed with it may reach the log
+  // before Durable(key.write) (SyncKeys makes it so).
   absl::StatusOr<SubjectKey> CurrentKey(absl::string_view tenant, absl::string_view subject);
+
+  // True once the vault write `write` (SubjectKey::write) is synced to disk.
+  bool Durable(uint64_t write);
+  // Syncs every key written so far (one fsync for all of them; none when all are).
+  absl::Status SyncKeys();
 
   // The subject's key `key_id`; std::nullopt when erased or never made.
   absl::StatusOr<std::optional<std::string>> FindKey(absl::string_view tenant,
@@ -100,13 +111,16 @@ class KeyVault {
 
  private:
   explicit KeyVault(std::unique_ptr<rocksdb::DB> db);
-  // Every write: synced; after a failed one, DB::Resume first (a full disk).
-  absl::Status Write(rocksdb::WriteBatch* batch, absl::string_view what)
+  // Every write: synced unless `sync` is false; after a failed one, DB::Resume first (a
+  // full disk).
+  absl::Status Write(rocksdb::WriteBatch* batch, absl::string_view what, bool sync = true)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::unique_ptr<rocksdb::DB> db_;
   absl::Mutex mu_;
   bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t written_ ABSL_GUARDED_BY(mu_) = 0;  // unsynced key writes made
+  uint64_t synced_ ABSL_GUARDED_BY(mu_) = 0;   // of them, synced
   // (tenant prefix + subject + NUL + key_id) -> key, for keys read or made.
   absl::flat_hash_map<std::string, std::string> keys_ ABSL_GUARDED_BY(mu_);
   // (tenant prefix + subject) -> current key.

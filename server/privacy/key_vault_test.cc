@@ -137,30 +137,38 @@ TEST(KeyVaultTest, ACheckpointHoldsTheKeys) {
   EXPECT_EQ(**found, key.key);
 }
 
-TEST(KeyVaultTest, AFullDiskRefusesANewKeySayingSoAndTheVaultResumesAfterwards) {
+TEST(KeyVaultTest, AFullDiskFailsTheSyncOfNewKeysSayingSoAndTheVaultResumesAfterwards) {
   ScopedTempDir dir;
   cti::log::testing::FaultInjectionEnv env;
   SubjectKey made;
   {
     auto vault = KeyVault::Open(dir.path(), {.env = env.env.get()});
     ASSERT_TRUE(vault.ok()) << vault.status();
-    ASSERT_TRUE((*vault)->CurrentKey("aarhus", "employee:e1").ok());
+    absl::StatusOr<SubjectKey> first = (*vault)->CurrentKey("aarhus", "employee:e1");
+    ASSERT_TRUE(first.ok());
+    EXPECT_FALSE((*vault)->Durable(first->write)) << "written, not yet synced";
+    ASSERT_TRUE((*vault)->SyncKeys().ok());
+    EXPECT_TRUE((*vault)->Durable(first->write));
+    absl::StatusOr<SubjectKey> second = (*vault)->CurrentKey("aarhus", "caller:0001");
+    ASSERT_TRUE(second.ok());
+    made = *second;
     env.fs->FailWalSyncs(rocksdb::IOStatus::NoSpace("injected: no space left on device"), 1);
-    absl::StatusOr<SubjectKey> refused = (*vault)->CurrentKey("aarhus", "caller:0001");
-    EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted) << refused.status();
-    EXPECT_THAT(std::string(refused.status().message()),
+    absl::Status refused = (*vault)->SyncKeys();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+    EXPECT_THAT(std::string(refused.message()),
                 ::testing::HasSubstr("key vault: the disk is full"));
-    // Space is back: the next write resumes the database first.
-    absl::StatusOr<SubjectKey> again = (*vault)->CurrentKey("aarhus", "caller:0001");
-    ASSERT_TRUE(again.ok()) << again.status();
-    made = *again;
-    EXPECT_TRUE((*vault)->CurrentKey("aarhus", "employee:e1").ok());
+    EXPECT_FALSE((*vault)->Durable(made.write)) << "nothing sealed with it may be logged";
+    // Space is back: the next sync resumes the database first.
+    absl::Status synced = (*vault)->SyncKeys();
+    ASSERT_TRUE(synced.ok()) << synced;
+    EXPECT_TRUE((*vault)->Durable(made.write));
+    EXPECT_TRUE((*vault)->CurrentKey("aarhus", "caller:0002").ok());
   }
   auto reopened = KeyVault::Open(dir.path());
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   absl::StatusOr<SubjectKey> kept = (*reopened)->CurrentKey("aarhus", "caller:0001");
   ASSERT_TRUE(kept.ok());
-  EXPECT_EQ(kept->key_id, made.key_id) << "the key made after the refusal is the one kept";
+  EXPECT_EQ(kept->key_id, made.key_id) << "the key synced after the refusal is the one kept";
   EXPECT_EQ(kept->key, made.key);
 }
 

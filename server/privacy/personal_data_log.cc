@@ -52,14 +52,71 @@ void OpenAll(KeyVault& vault, cti::v1::Event* event) {
   }
 }
 
+PersonalDataLog::PersonalDataLog(std::unique_ptr<cti::log::EventLog> inner, KeyVault* vault)
+    : ForwardingLog(std::move(inner)), vault_(vault) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+PersonalDataLog::~PersonalDataLog() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+uint64_t PersonalDataLog::key_syncs() const {
+  absl::MutexLock lock(&mu_);
+  return key_syncs_;
+}
+
 void PersonalDataLog::AppendAsync(cti::v1::Event event, AppendCallback done) {
   absl::Status sealed = PseudonymizeErasure(*vault_, &event);
-  if (sealed.ok()) sealed = Seal(*vault_, &event);
+  uint64_t key_write = 0;
+  if (sealed.ok()) sealed = Seal(*vault_, &event, &key_write);
   if (!sealed.ok()) {
     std::move(done)(sealed);
     return;
   }
+  {
+    absl::MutexLock lock(&mu_);
+    if (!waiting_.empty() || handing_on_ || !vault_->Durable(key_write)) {
+      waiting_.push_back(Waiting{std::move(event), std::move(done)});
+      return;
+    }
+  }
   ForwardingLog::AppendAsync(std::move(event), std::move(done));
+}
+
+void PersonalDataLog::Run() {
+  while (true) {
+    std::deque<Waiting> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !waiting_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (waiting_.empty()) return;  // stopping, nothing left
+      batch.swap(waiting_);
+      handing_on_ = true;
+    }
+    // One sync for every key the batch (and anything sealed meanwhile) was sealed with.
+    const absl::Status synced = vault_->SyncKeys();
+    {
+      absl::MutexLock lock(&mu_);
+      ++key_syncs_;
+    }
+    for (Waiting& waiting : batch) {
+      if (synced.ok()) {
+        ForwardingLog::AppendAsync(std::move(waiting.event), std::move(waiting.done));
+      } else {
+        std::move(waiting.done)(synced);
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    handing_on_ = false;
+  }
 }
 
 absl::StatusOr<std::unique_ptr<cti::log::LogReader>> PersonalDataLog::OpenReader(int partition,

@@ -159,7 +159,8 @@ absl::StatusOr<std::string> CallerSubject(KeyVault& vault, absl::string_view ten
   return absl::StrCat("caller:", absl::BytesToHexString(absl::string_view(mac).substr(0, 16)));
 }
 
-absl::Status Seal(KeyVault& vault, cti::v1::Event* event) {
+absl::Status Seal(KeyVault& vault, cti::v1::Event* event, uint64_t* key_write) {
+  if (key_write != nullptr) *key_write = 0;
   if (event->has_personal()) return absl::OkStatus();
   cti::v1::PersonalData data;
   cti::projections::PersonalSubjects named;
@@ -184,6 +185,7 @@ absl::Status Seal(KeyVault& vault, cti::v1::Event* event) {
     absl::StatusOr<SubjectKey> key = vault.CurrentKey(event->tenant(), subject);
     if (!key.ok()) return SealError(*event, key.status());
     all_keys += key->key;
+    if (key_write != nullptr) *key_write = std::max(*key_write, key->write);
     keys.push_back(*std::move(key));
   }
   const std::string plain = SerializeDeterministic(data);

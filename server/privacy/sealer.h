@@ -36,8 +36,10 @@ absl::StatusOr<std::string> CallerSubject(KeyVault& vault, absl::string_view ten
 
 // Moves the personal data of `event` into event->personal, sealed for its subjects
 // (their keys are made when new). Nothing changes for an event without personal data,
-// or one already sealed. REQUIRES: tenant and event_id set.
-absl::Status Seal(KeyVault& vault, cti::v1::Event* event);
+// or one already sealed. `*key_write` (optional) is set to the latest vault write of
+// the keys used: the record may go to the log once vault.Durable(*key_write).
+// REQUIRES: tenant and event_id set.
+absl::Status Seal(KeyVault& vault, cti::v1::Event* event, uint64_t* key_write = nullptr);
 
 // What Open made of a record.
 enum class OpenResult {
