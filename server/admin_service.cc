@@ -9,6 +9,7 @@
 #include "projections/store.h"
 #include "server/access.h"
 #include "server/backup.h"
+#include "server/erasure_monitor.h"
 #include "server/position_gate.h"
 #include "server/projector_runner.h"
 #include "server/rebuilder.h"
@@ -34,7 +35,7 @@ absl::StatusOr<uint64_t> PositionOf(std::optional<int> partition, int partitions
 }
 
 absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
-                          cti::v1::GetStatusResponse* response) {
+                          absl::string_view tenant, cti::v1::GetStatusResponse* response) {
   std::shared_ptr<cti::projections::Store> store = deps.stores->Get();
   const int partitions = deps.log->partition_count();
   auto applied = [&store](int p) -> absl::StatusOr<uint64_t> { return store->AppliedPosition(p); };
@@ -77,6 +78,11 @@ absl::Status AnswerStatus(const ServiceDeps& deps, std::optional<int> partition,
     if (absl::Status error = deps.runner->last_error(); !error.ok()) {
       response->set_projector_error(error.ToString());
     }
+  }
+  if (deps.erasure != nullptr && !building) {
+    absl::StatusOr<uint64_t> outstanding = deps.erasure->Outstanding(*store, tenant);
+    if (!outstanding.ok()) return outstanding.status();
+    response->set_erasures_pending(static_cast<uint32_t>(*outstanding));
   }
   return absl::OkStatus();
 }
@@ -214,9 +220,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
   GateOptions gate;
   gate.pool = deps_.work;  // The digest reads the whole store.
   gate.while_building = true;
-  return StartPositionGated(
-      context, deps_, partition.value_or(0), request->min_position(), std::move(gate),
-      [&deps, partition, response] { return AnswerStatus(deps, partition, response); });
+  return StartPositionGated(context, deps_, partition.value_or(0), request->min_position(),
+                            std::move(gate),
+                            [&deps, partition, tenant = request->tenant(), response] {
+                              return AnswerStatus(deps, partition, tenant, response);
+                            });
 }
 
 grpc::ServerWriteReactor<cti::v1::RebuildProgress>* AdminServiceImpl::Rebuild(

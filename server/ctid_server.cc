@@ -390,6 +390,7 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   // The TP-4.8 check after every staff or calendar change.
   check_monitor_ = std::make_shared<RoutingCheckMonitor>(&deps_);
   deps_.routing_check = check_monitor_.get();
+  deps_.erasure = erasure_.get();
   for (int p = 0; p < log_->partition_count(); ++p) {
     if (absl::StatusOr<uint64_t> added = hub_->Add(p, check_monitor_); !added.ok()) {
       return added.status();

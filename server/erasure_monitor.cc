@@ -4,6 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "projections/personal_data.h"
 #include "server/privacy/sealer.h"
@@ -187,6 +189,36 @@ uint64_t ErasureMonitor::subjects_erased() const {
 bool ErasureMonitor::busy() const {
   absl::MutexLock lock(&mu_);
   return !queue_.empty() || rebuild_wanted_ || rebuild_running_;
+}
+
+absl::StatusOr<uint64_t> ErasureMonitor::Outstanding(const cti::projections::Store& store,
+                                                     absl::string_view tenant) const {
+  absl::flat_hash_set<std::pair<std::string, std::string>> subjects;
+  auto add = [&](absl::string_view of, absl::string_view subject) {
+    if (tenant.empty() || of == tenant) subjects.emplace(of, subject);
+  };
+  // Applied beyond the partition's mark: keys not yet deleted. Read before the pending
+  // marks, since an erasure's pending mark is written before the partition's mark moves
+  // past it: none is missed between the two reads (one counted in both counts once).
+  absl::StatusOr<std::vector<cti::projections::ErasedSubject>> applied =
+      cti::projections::ListErasedSubjects(store);
+  if (!applied.ok()) return applied.status();
+  absl::flat_hash_map<int, uint64_t> through;
+  for (const cti::projections::ErasedSubject& erased : *applied) {
+    if (!tenant.empty() && erased.tenant != tenant) continue;
+    const int partition = partition_of_(erased.tenant);
+    if (!through.contains(partition)) {
+      absl::StatusOr<uint64_t> mark = vault_->ErasedThrough(partition);
+      if (!mark.ok()) return mark.status();
+      through[partition] = *mark;
+    }
+    if (erased.position > through[partition]) add(erased.tenant, erased.subject);
+  }
+  // Keys deleted, the rebuild without them not yet done.
+  absl::StatusOr<std::vector<privacy::TenantSubject>> pending = vault_->Pending();
+  if (!pending.ok()) return pending.status();
+  for (const privacy::TenantSubject& who : *pending) add(who.tenant, who.subject);
+  return subjects.size();
 }
 
 }  // namespace cti::server

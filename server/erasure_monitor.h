@@ -23,6 +23,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "projections/store.h"
@@ -65,6 +67,13 @@ class ErasureMonitor final : public HubListener {
   uint64_t subjects_erased() const;
   // True while an erasure waits for its keys to be deleted or for its rebuild.
   bool busy() const;
+  // Subjects of `tenant` (every tenant when empty) whose erasure `store` (the current
+  // projections) has applied and this replica has not yet carried out: keys still to
+  // delete, or a rebuild without them still to finish. Each subject counts once. Zero:
+  // the projections hold nothing of any subject erased so far. Exact whether or not the
+  // hub has delivered the erasure yet.
+  absl::StatusOr<uint64_t> Outstanding(const cti::projections::Store& store,
+                                       absl::string_view tenant) const;
 
  private:
   struct Erasure {

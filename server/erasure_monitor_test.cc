@@ -8,6 +8,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "projections/personal_data.h"
 #include "projections/testing/test_util.h"
 #include "server/privacy/key_vault.h"
 
@@ -190,6 +191,28 @@ TEST_F(ErasureMonitorTest, AnErasureDeliveredTwiceIsCarriedOutOnce) {
   absl::SleepFor(absl::Milliseconds(50));
   EXPECT_TRUE(HasKey("employee:e1"));
   EXPECT_EQ(monitor->subjects_erased(), 1u);
+}
+
+TEST_F(ErasureMonitorTest, AnErasureIsOutstandingFromItsApplyUntilItsRebuildIsDone) {
+  std::unique_ptr<ErasureMonitor> monitor = MakeMonitor();
+  ASSERT_TRUE(monitor->Start(*store_).ok());
+  EXPECT_EQ(*monitor->Outstanding(*store_, ""), 0u);
+  // Applied, not yet delivered by the hub: outstanding already.
+  ASSERT_EQ(Rejection(Erase("e1")), "");
+  absl::StatusOr<std::vector<cti::projections::ErasedSubject>> applied =
+      cti::projections::ListErasedSubjects(*store_);
+  ASSERT_TRUE(applied.ok() && applied->size() == 1u);
+  EXPECT_EQ(*monitor->Outstanding(*store_, ""), 1u);
+  EXPECT_EQ(*monitor->Outstanding(*store_, kTenant), 1u);
+  EXPECT_EQ(*monitor->Outstanding(*store_, "another-tenant"), 0u);
+  // Keys deleted, rebuild running: still outstanding (and counted once).
+  monitor->OnBatch(Batch(Erase("e1"), applied->front().position));
+  ASSERT_TRUE(rebuilder_.WaitForStart(absl::Seconds(10)));
+  EXPECT_EQ(*vault_->ErasedThrough(0), applied->front().position);
+  EXPECT_EQ(*monitor->Outstanding(*store_, ""), 1u);
+  ASSERT_TRUE(rebuilder_.Finish(absl::OkStatus()));
+  EXPECT_TRUE(Eventually([&] { return *monitor->Outstanding(*store_, "") == 0u; }));
+  EXPECT_FALSE(monitor->busy());
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "projections/outbox.h"
 #include "projections/store.h"
 #include "server/decision_trace.h"
+#include "server/erasure_monitor.h"
 #include "server/log/event_log.h"
 #include "server/logging.h"
 #include "server/projector_runner.h"
@@ -426,6 +427,22 @@ std::string CollectCtidMetrics(const CtidMetricsSources& sources) {
     out.Single("ctid_route_traces_lost_total", "counter",
                "Decision traces the log refused (logged; the Route answer was given).",
                static_cast<double>(traces.lost));
+  }
+
+  if (deps.erasure != nullptr) {
+    absl::StatusOr<uint64_t> outstanding = deps.erasure->Outstanding(*store, "");
+    if (outstanding.ok()) {
+      out.Single("ctid_erasures_pending", "gauge",
+                 "People whose applied erasure (privacy.personal_data_erased) is not yet "
+                 "complete on this replica: keys to delete or projections to rebuild.",
+                 static_cast<double>(*outstanding));
+    }
+    out.Single("ctid_erasure_subjects_total", "counter",
+               "People whose keys this replica deleted since it started.",
+               static_cast<double>(deps.erasure->subjects_erased()));
+    out.Single("ctid_erasure_rebuilds_total", "counter",
+               "Rebuilds of the projections after erasures finished since the server started.",
+               static_cast<double>(deps.erasure->rebuilds_done()));
   }
 
   // The outbox, whether or not mail is on: messages piling up is what to alert on.

@@ -135,6 +135,9 @@ TEST(MetricsEndpointTest, ServesPrometheusTextThatPromtoolAccepts) {
   EXPECT_EQ(Value(text, "ctid_serving"), 1);
   EXPECT_EQ(Value(text, "ctid_mail_enabled"), 0);
   EXPECT_EQ(Value(text, "ctid_mail_outbox_messages"), 0);
+  // Personal data is sealed on the embedded log: erasures are counted.
+  EXPECT_EQ(Value(text, "ctid_erasures_pending"), 0);
+  EXPECT_EQ(Value(text, "ctid_erasure_rebuilds_total"), 0);
   EXPECT_GE(Value(text, "ctid_rocksdb_block_cache_hits_total"), 0);
   EXPECT_GE(Value(text, "ctid_rocksdb_pending_compaction_bytes"), 0);
   EXPECT_THAT(text, HasSubstr("# TYPE ctid_grpc_request_duration_seconds histogram"));

@@ -25,6 +25,7 @@ namespace cti::server {
 
 class BackupMaker;
 class DecisionTracer;
+class ErasureMonitor;
 class ProjectorRunner;
 class RateLimiter;
 class Rebuilder;
@@ -65,6 +66,9 @@ struct ServiceDeps {
   DecisionTracer* tracer = nullptr;
   // The latest TP-4.8 findings per tenant (routing_check_monitor.h).
   const RoutingCheckMonitor* routing_check = nullptr;
+  // Carries out GDPR erasures (erasure_monitor.h); nullptr when personal data is not
+  // sealed. GetStatus and /metrics report the erasures not yet complete.
+  const ErasureMonitor* erasure = nullptr;
   // The municipality's time zone (Europe/Copenhagen), loaded once at start: hours are
   // local wall-clock times there (RouteService).
   absl::TimeZone zone;

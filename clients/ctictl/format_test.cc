@@ -186,6 +186,16 @@ TEST(FormatStatus, ShowsLagDigestAndCounters) {
   EXPECT_THAT(text, HasSubstr("started at      2024-07-01 08:00:00 CEST\n"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("building")));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("projector error")));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("erasures")));
+}
+
+TEST(FormatStatus, ShowsErasuresNotYetComplete) {
+  const auto status = FromJson<cti::v1::GetStatusResponse>(R"({"log_backend": "embedded",
+    "log_end_position": "12", "applied_position": "12", "erasures_pending": 2})");
+  const std::string text = FormatStatus(status, "127.0.0.1:7878", "aabenraa", LocalZone());
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        "\n  erasures +2 not yet complete \\(keys to delete or projections to "
+                        "rebuild\\)\n"));
 }
 
 TEST(FormatStatus, ShowsABuildAndWhyTheProjectorIsStuck) {

@@ -123,6 +123,11 @@ std::string FormatStatus(const cti::v1::GetStatusResponse& status, absl::string_
   if (!status.projector_error().empty()) {
     fields.push_back({"projector error", status.projector_error()});
   }
+  if (status.erasures_pending() > 0) {
+    fields.push_back(
+        {"erasures", absl::StrCat(status.erasures_pending(),
+                                  " not yet complete (keys to delete or projections to rebuild)")});
+  }
   return heading + RenderFields(fields);
 }
 
