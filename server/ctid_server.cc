@@ -273,14 +273,55 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
   }
   if (seal == "on" || (seal == "auto" && log_->backend_name() != "kafka")) {
     const std::string dir = (std::filesystem::path(options_.data_dir) / "keys").string();
+    privacy::KeyVault::Options vault_options;
+    if (log_->backend_name() == "kafka") {
+      // The replicas share their keys through a topic beside the log's.
+      if (options_.kafka.brokers.empty() || options_.kafka.topic.empty()) {
+        return absl::InvalidArgumentError(
+            "--seal-personal-data with a Kafka log needs --brokers and --topic (the keys "
+            "topic is found beside the log's)");
+      }
+      const std::string topic = options_.kafka_keys_topic.empty()
+                                    ? absl::StrCat(options_.kafka.topic, "-keys")
+                                    : options_.kafka_keys_topic;
+      // The keys fail no later than the appends they hold up (a message.timeout.ms given
+      // as a --kafka-property bounds both).
+      absl::Duration timeout = options_.kafka.append_timeout;
+      if (auto it = options_.kafka.properties.find("message.timeout.ms");
+          it != options_.kafka.properties.end()) {
+        int millis = 0;
+        if (absl::SimpleAtoi(it->second, &millis) && millis > 0) {
+          timeout = std::min(timeout, absl::Milliseconds(millis));
+        }
+      }
+      absl::StatusOr<std::unique_ptr<privacy::KafkaKeyExchange>> exchange =
+          privacy::KafkaKeyExchange::Open({.brokers = options_.kafka.brokers,
+                                           .topic = topic,
+                                           .properties = options_.kafka.properties,
+                                           .timeout = timeout});
+      if (!exchange.ok()) {
+        return absl::Status(
+            exchange.status().code(),
+            absl::StrCat("--kafka-keys-topic ", topic, ": ", exchange.status().message(),
+                         " (or --seal-personal-data=off)"));
+      }
+      key_exchange_ = *std::move(exchange);
+      vault_options.exchange = key_exchange_.get();
+    }
     std::error_code error;
     std::filesystem::create_directories(options_.data_dir, error);
-    absl::StatusOr<std::unique_ptr<privacy::KeyVault>> vault = privacy::KeyVault::Open(dir);
+    absl::StatusOr<std::unique_ptr<privacy::KeyVault>> vault =
+        privacy::KeyVault::Open(dir, vault_options);
     if (!vault.ok()) {
       return absl::Status(vault.status().code(), absl::StrCat("opening the key vault in ", dir,
                                                               ": ", vault.status().message()));
     }
     vault_ = *std::move(vault);
+    if (key_exchange_ != nullptr) {
+      if (absl::Status started = key_exchange_->Start(vault_.get()); !started.ok()) {
+        return started;
+      }
+    }
     log_ = std::make_unique<privacy::PersonalDataLog>(std::move(log_), vault_.get());
   } else {
     spdlog::warn(
@@ -349,6 +390,10 @@ absl::Status CtidServer::Init(std::unique_ptr<cti::log::EventLog> log,
               });
         },
         ErasureMonitor::Options{});
+    // Another replica's erasure of a key held here: rebuild without it.
+    vault_->SetErasedElsewhere([monitor = std::weak_ptr<ErasureMonitor>(erasure_)] {
+      if (std::shared_ptr<ErasureMonitor> held = monitor.lock()) held->RequestRebuild();
+    });
     for (int p = 0; p < log_->partition_count(); ++p) {
       if (absl::StatusOr<uint64_t> added = hub_->Add(p, erasure_); !added.ok()) {
         return added.status();
@@ -561,6 +606,8 @@ void CtidServer::Shutdown() {
     stores_->Set(nullptr);
   }
   log_.reset();
+  // Last: nothing reads or seals with the vault any more.
+  if (key_exchange_ != nullptr) key_exchange_->Stop();
   spdlog::info("ctid stopped");
 }
 

@@ -42,6 +42,7 @@
 #include "server/log/kafka_log.h"
 #include "server/mail_service.h"
 #include "server/metrics.h"
+#include "server/privacy/kafka_key_exchange.h"
 #include "server/privacy/key_vault.h"
 #include "server/projector_runner.h"
 #include "server/rate_limit.h"
@@ -107,8 +108,12 @@ struct CtidOptions {
   int max_message_bytes = 4 * 1024 * 1024;
   // Seal personal data before the log (GDPR erasure by crypto-shredding,
   // server/privacy/), with keys in data_dir/keys: "on", "off", or "auto" = on with the
-  // embedded log and off with Kafka, whose replicas do not share a key vault yet.
+  // embedded log and off with Kafka (until sealing there has been tried in a broker
+  // outage; "on" shares the keys through `kafka_keys_topic`).
   std::string seal_personal_data = "auto";
+  // With Kafka and sealing: the keys topic (server/privacy/kafka_key_exchange.h); empty:
+  // "<kafka.topic>-keys".
+  std::string kafka_keys_topic;
 };
 
 class CtidServer {
@@ -161,6 +166,9 @@ class CtidServer {
 
   CtidOptions options_;
   cti::Clock* clock_ = nullptr;
+  // With Kafka and sealing: how the replicas share keys. Outlives the vault, which
+  // calls it; its consumer is stopped (Shutdown) before the vault goes.
+  std::unique_ptr<privacy::KafkaKeyExchange> key_exchange_;
   std::unique_ptr<privacy::KeyVault> vault_;  // nullptr: personal data is not sealed
   std::unique_ptr<cti::log::EventLog> log_;
   // Route's decision traces; destroyed after the pool whose tasks may record one.

@@ -78,6 +78,11 @@ void ErasureMonitor::OnBatch(const std::shared_ptr<const AppliedBatch>& batch) {
   for (Erasure& erasure : found) queue_.push_back(std::move(erasure));
 }
 
+void ErasureMonitor::RequestRebuild() {
+  absl::MutexLock lock(&mu_);
+  rebuild_wanted_ = true;
+}
+
 absl::Status ErasureMonitor::Erase(const Erasure& erasure) {
   // Carried out already (found by Start and delivered by the hub too): erasing again
   // could delete a key the subject was given since.

@@ -57,6 +57,9 @@ class ErasureMonitor final : public HubListener {
   absl::Status Start(const cti::projections::Store& store);
 
   void OnBatch(const std::shared_ptr<const AppliedBatch>& batch) override;
+  // Another replica erased a subject whose key this replica held (the key vault marked
+  // it pending): rebuild as after an erasure of our own. Never blocks.
+  void RequestRebuild();
   void OnShutdown() override { Stop(); }
 
   // Stops the thread (waiting for the erasure in progress, not for a rebuild). Idempotent.

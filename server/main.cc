@@ -78,6 +78,7 @@ struct Flags {
   double rate_burst = 2000;
   int max_message_bytes = 4 * 1024 * 1024;
   std::string seal_personal_data = "auto";
+  std::string kafka_keys_topic;
 };
 
 // The environment variable of flag `name` ("data-dir" -> "CTID_DATA_DIR").
@@ -191,7 +192,8 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_option("--seal-personal-data", flags->seal_personal_data,
                  "Seal names, numbers and message texts before the log, with per-person keys "
                  "in DATA_DIR/keys, so a person can be erased (GDPR): on, off, or auto (on "
-                 "with the embedded log; off with Kafka, whose replicas share no keys yet)")
+                 "with the embedded log, off with Kafka; on with Kafka shares the keys through "
+                 "--kafka-keys-topic)")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   app.add_option("--port-file", flags->port_file,
@@ -204,6 +206,9 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   app.add_option("--brokers", flags->brokers,
                  "With --log kafka: bootstrap servers, HOST:PORT[,HOST:PORT...]");
   app.add_option("--topic", flags->topic, "With --log kafka: the topic (it must exist)");
+  app.add_option("--kafka-keys-topic", flags->kafka_keys_topic,
+                 "With --log kafka and sealed personal data: the compacted topic through "
+                 "which the replicas share their keys (it must exist; default TOPIC-keys)");
   app.add_option("--kafka-property", flags->kafka_properties,
                  "With --log kafka: a librdkafka property NAME=VALUE (repeatable), e.g. "
                  "security.protocol=ssl");
@@ -312,8 +317,11 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
     return kExitUsage;
   }
   if (flags->log != "kafka" &&
-      (!flags->brokers.empty() || !flags->topic.empty() || !flags->kafka_properties.empty())) {
-    std::fprintf(stderr, "--brokers, --topic, --kafka-property: only with --log kafka\n");
+      (!flags->brokers.empty() || !flags->topic.empty() || !flags->kafka_properties.empty() ||
+       !flags->kafka_keys_topic.empty())) {
+    std::fprintf(stderr,
+                 "--brokers, --topic, --kafka-property, --kafka-keys-topic: only with --log "
+                 "kafka\n");
     return kExitUsage;
   }
   if (!flags->smtp_url.empty() && flags->mail_from.empty()) {
@@ -418,6 +426,7 @@ int main(int argc, char** argv) {
   options.rate_limit.burst = flags.rate_burst;
   options.max_message_bytes = flags.max_message_bytes;
   options.seal_personal_data = flags.seal_personal_data;
+  options.kafka_keys_topic = flags.kafka_keys_topic;
   options.kamailio.sip_domain = flags.kamailio_sip_domain;
   options.kamailio.voicemail_uri = flags.kamailio_voicemail_uri;
   options.kamailio.reception_uri = flags.kamailio_reception_uri;

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "server/log/kafka_support.h"
 
 namespace cti::log {
 namespace {
@@ -17,51 +18,6 @@ namespace {
 constexpr char kTypeHeader[] = "cti-event-type";
 constexpr char kSchemaHeader[] = "cti-schema-version";
 constexpr char kEventIdHeader[] = "cti-event-id";
-
-int Millis(absl::Duration d) {
-  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 1 << 30));
-}
-
-// The status for a librdkafka error: UNAVAILABLE with its words for everything the
-// cluster or the network may cure; others as they are.
-absl::Status KafkaError(RdKafka::ErrorCode code, const std::string& what) {
-  const std::string words = absl::StrCat(what, ": ", RdKafka::err2str(code));
-  switch (code) {
-    case RdKafka::ERR_NO_ERROR:
-      return absl::OkStatus();
-    case RdKafka::ERR__QUEUE_FULL:
-      return absl::ResourceExhaustedError(words);
-    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:
-      return absl::ResourceExhaustedError(words);
-    case RdKafka::ERR__UNKNOWN_TOPIC:
-    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
-      return absl::NotFoundError(words);
-    case RdKafka::ERR__UNKNOWN_PARTITION:
-    case RdKafka::ERR__INVALID_ARG:
-      return absl::InvalidArgumentError(words);
-    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
-    case RdKafka::ERR_CLUSTER_AUTHORIZATION_FAILED:
-      return absl::PermissionDeniedError(words);
-    default:
-      return absl::UnavailableError(words);
-  }
-}
-
-// Sets `name` to `value` on `conf`; INVALID_ARGUMENT naming it when librdkafka refuses.
-absl::Status Set(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
-  std::string error;
-  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) {
-    return absl::InvalidArgumentError(absl::StrCat("kafka property ", name, ": ", error));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status SetAll(RdKafka::Conf& conf, const std::map<std::string, std::string>& properties) {
-  for (const auto& [name, value] : properties) {
-    if (absl::Status s = Set(conf, name, value); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
 
 // One append on its way: what to call, and the recorded_at the event carries.
 struct Pending {
@@ -155,7 +111,7 @@ class KafkaReader final : public LogReader {
         want = 1;
       }
       const ssize_t got = rd_kafka_consume_batch_queue(
-          queue_, Millis(std::max(timeout, absl::ZeroDuration())), messages, want);
+          queue_, KafkaMillis(std::max(timeout, absl::ZeroDuration())), messages, want);
       if (got < 0) {
         return KafkaError(static_cast<RdKafka::ErrorCode>(rd_kafka_last_error()),
                           absl::StrCat("kafka topic ", topic_, " partition ", partition_));
@@ -201,8 +157,8 @@ class KafkaReader final : public LogReader {
       // Past the end: wait for the partition to get there. Before its start: lost.
       int64_t low = -1;
       int64_t high = -1;
-      const RdKafka::ErrorCode asked =
-          consumer_->query_watermark_offsets(topic_, partition_, &low, &high, Millis(kCatchUpWait));
+      const RdKafka::ErrorCode asked = consumer_->query_watermark_offsets(
+          topic_, partition_, &low, &high, KafkaMillis(kCatchUpWait));
       if (asked == RdKafka::ERR_NO_ERROR && static_cast<int64_t>(next_ - 1) > high) {
         consumer_->unassign();
         assigned_ = false;
@@ -253,8 +209,8 @@ class KafkaReader final : public LogReader {
     if (end + 1 < next_) {
       int64_t low = -1;
       int64_t high = -1;
-      const RdKafka::ErrorCode code =
-          consumer_->query_watermark_offsets(topic_, partition_, &low, &high, Millis(kCatchUpWait));
+      const RdKafka::ErrorCode code = consumer_->query_watermark_offsets(
+          topic_, partition_, &low, &high, KafkaMillis(kCatchUpWait));
       if (code != RdKafka::ERR_NO_ERROR) {
         return KafkaError(
             code, absl::StrCat("kafka topic ", topic_, " partition ", partition_, ": end offset"));
@@ -283,7 +239,7 @@ class KafkaReader final : public LogReader {
     if (high < 0 && !asked_end_) {
       asked_end_ = true;
       if (consumer_->query_watermark_offsets(topic_, partition_, &low, &high,
-                                             Millis(kCatchUpWait)) != RdKafka::ERR_NO_ERROR) {
+                                             KafkaMillis(kCatchUpWait)) != RdKafka::ERR_NO_ERROR) {
         high = -1;
       }
       remote_end_ = high;
@@ -367,8 +323,8 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
            {"bootstrap.servers", o.brokers},
            {"enable.idempotence", "true"},
            {"acks", "all"},
-           {"message.timeout.ms", std::to_string(std::max(1, Millis(o.append_timeout)))},
-           {"linger.ms", std::to_string(Millis(o.linger))},
+           {"message.timeout.ms", std::to_string(std::max(1, KafkaMillis(o.append_timeout)))},
+           {"linger.ms", std::to_string(KafkaMillis(o.linger))},
            {"message.max.bytes", std::to_string(5 << 20)},
            // Batches compressed on the way (the brokers keep them so): events are small
            // and alike, and lz4 is cheap to undo for the readers.
@@ -376,9 +332,9 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
            // Back within a second of a broker's return (librdkafka's default waits up to 10).
            {"reconnect.backoff.max.ms", "1000"},
            {"client.id", "ctid"}}) {
-    if (absl::Status s = Set(*conf, name, value); !s.ok()) return s;
+    if (absl::Status s = SetKafkaProperty(*conf, name, value); !s.ok()) return s;
   }
-  if (absl::Status s = SetAll(*conf, o.properties); !s.ok()) return s;
+  if (absl::Status s = SetKafkaProperties(*conf, o.properties); !s.ok()) return s;
   std::string error;
   if (conf->set("dr_cb", log->reports_.get(), error) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("kafka dr_cb: ", error));
@@ -397,7 +353,7 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
   }
   RdKafka::Metadata* raw = nullptr;
   const RdKafka::ErrorCode code =
-      log->producer_->metadata(false, topic.get(), &raw, Millis(o.metadata_timeout));
+      log->producer_->metadata(false, topic.get(), &raw, KafkaMillis(o.metadata_timeout));
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
   if (code != RdKafka::ERR_NO_ERROR) {
     return KafkaError(code, absl::StrCat("kafka metadata of topic ", o.topic, " from ", o.brokers));
@@ -416,7 +372,7 @@ absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options
   log->acked_end_ =
       std::make_shared<std::vector<std::atomic<uint64_t>>>(static_cast<size_t>(log->partitions_));
   log->reports_->set_acked_end(log->acked_end_.get());
-  log->cluster_id_ = log->producer_->clusterid(Millis(o.metadata_timeout));
+  log->cluster_id_ = log->producer_->clusterid(KafkaMillis(o.metadata_timeout));
   if (log->cluster_id_.empty()) {
     return absl::UnavailableError(
         absl::StrCat("kafka cluster at ", o.brokers, " did not tell its cluster id"));
@@ -445,7 +401,7 @@ absl::StatusOr<std::vector<uint64_t>> KafkaLog::QueryEnds(absl::Duration timeout
     int64_t low = 0;
     int64_t high = 0;
     const RdKafka::ErrorCode code =
-        producer_->query_watermark_offsets(options_.topic, p, &low, &high, Millis(timeout));
+        producer_->query_watermark_offsets(options_.topic, p, &low, &high, KafkaMillis(timeout));
     if (code != RdKafka::ERR_NO_ERROR) {
       return KafkaError(code,
                         absl::StrCat("kafka end of topic ", options_.topic, " partition ", p));
@@ -481,9 +437,9 @@ KafkaLog::~KafkaLog() {
   closed_->store(true, std::memory_order_release);
   if (producer_ != nullptr && poller_.joinable()) {
     // Deliver what can be delivered, then answer the rest "log closing".
-    producer_->flush(Millis(options_.close_timeout));
+    producer_->flush(KafkaMillis(options_.close_timeout));
     producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
-    producer_->flush(Millis(options_.close_timeout));
+    producer_->flush(KafkaMillis(options_.close_timeout));
     {
       absl::MutexLock lock(&ends_mu_);  // wakes the watcher
       closing_.store(true, std::memory_order_release);
@@ -582,9 +538,9 @@ absl::StatusOr<std::unique_ptr<LogReader>> KafkaLog::OpenReader(int partition, u
            {"fetch.error.backoff.ms", "50"},
            {"reconnect.backoff.max.ms", "1000"},
            {"client.id", "ctid-reader"}}) {
-    if (absl::Status s = Set(*conf, name, value); !s.ok()) return s;
+    if (absl::Status s = SetKafkaProperty(*conf, name, value); !s.ok()) return s;
   }
-  if (absl::Status s = SetAll(*conf, options_.properties); !s.ok()) return s;
+  if (absl::Status s = SetKafkaProperties(*conf, options_.properties); !s.ok()) return s;
   std::string error;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(
       RdKafka::KafkaConsumer::create(conf.get(), error));

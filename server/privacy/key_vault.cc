@@ -23,7 +23,9 @@ namespace {
 //   's' T                    -> secret   the tenant's pseudonym secret
 //   'p' T subject            -> ""       an erasure not yet rebuilt
 //   'e' u32 partition        -> u64      erasures carried out through this position
-// T = one length byte, then the tenant (as in the projection store).
+//   'o'                      -> u64      with an exchange: where it resumes
+//   'S' T u64 order cand_id  -> secret   with an exchange: secret candidates learned
+// T = one length byte, then the tenant (as in the projection store); u64 big-endian.
 std::string Prefixed(char tag, absl::string_view tenant, absl::string_view subject = "") {
   std::string key(1, tag);
   key.push_back(static_cast<char>(std::min<size_t>(tenant.size(), 255)));
@@ -44,6 +46,22 @@ std::string PartitionKey(int partition) {
 }
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+std::string BigEndian(uint64_t value) {
+  std::string out;
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
+  return out;
+}
+
+absl::StatusOr<uint64_t> FromBigEndian(absl::string_view bytes, absl::string_view what) {
+  if (bytes.size() != 8)
+    return absl::DataLossError(absl::StrCat("key vault: ", what, " is malformed"));
+  uint64_t value = 0;
+  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
+  return value;
+}
+
+constexpr char kExchangeOffsetKey[] = "o";
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
@@ -100,10 +118,12 @@ absl::StatusOr<std::unique_ptr<KeyVault>> KeyVault::Open(const std::string& dir,
   if (rocksdb::Status s = rocksdb::DB::Open(options, dir, &db); !s.ok()) {
     return FromRocks(s, absl::StrCat("opening ", dir));
   }
-  return std::unique_ptr<KeyVault>(new KeyVault(std::unique_ptr<rocksdb::DB>(db)));
+  return std::unique_ptr<KeyVault>(
+      new KeyVault(std::unique_ptr<rocksdb::DB>(db), vault_options.exchange));
 }
 
-KeyVault::KeyVault(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+KeyVault::KeyVault(std::unique_ptr<rocksdb::DB> db, KeyExchange* exchange)
+    : db_(std::move(db)), exchange_(exchange) {}
 
 KeyVault::~KeyVault() {
   if (db_ == nullptr) return;
@@ -149,7 +169,9 @@ bool KeyVault::Durable(uint64_t write) {
 }
 
 absl::Status KeyVault::SyncKeys() {
+  absl::MutexLock one_at_a_time(&sync_mu_);
   uint64_t target = 0;
+  std::vector<ExchangedKey> publish;
   {
     absl::MutexLock lock(&mu_);
     target = written_;
@@ -162,15 +184,24 @@ absl::Status KeyVault::SyncKeys() {
       }
       write_failed_ = false;
     }
+    publish = unpublished_;
   }
   // Outside the lock: lookups go on during the fsync. Every write numbered up to
-  // `target` is in the WAL already (numbered after it returned).
+  // `target` is in the WAL already (numbered after it returned), and every key made by
+  // them is in `publish`.
   rocksdb::Status s = db_->SyncWAL();
-  absl::MutexLock lock(&mu_);
   if (!s.ok()) {
+    absl::MutexLock lock(&mu_);
     write_failed_ = true;
     return FromRocks(s, "syncing new keys");
   }
+  if (exchange_ != nullptr && !publish.empty()) {
+    if (absl::Status published = exchange_->Publish(publish); !published.ok()) return published;
+  }
+  absl::MutexLock lock(&mu_);
+  // Keys made meanwhile stay for the next sync (sync_mu_: nobody else took any).
+  unpublished_.erase(unpublished_.begin(),
+                     unpublished_.begin() + static_cast<ptrdiff_t>(publish.size()));
   synced_ = std::max(synced_, target);
   return absl::OkStatus();
 }
@@ -206,16 +237,20 @@ absl::StatusOr<SubjectKey> KeyVault::CurrentKey(absl::string_view tenant,
   batch.Put(ToSlice(current_key), ToSlice(made.key_id));
   if (absl::Status w = Write(&batch, "writing a new key", /*sync=*/false); !w.ok()) return w;
   made.write = ++written_;
+  if (exchange_ != nullptr) {
+    unpublished_.push_back(ExchangedKey{.kind = ExchangedKey::Kind::kKey,
+                                        .tenant = std::string(tenant),
+                                        .subject = std::string(subject),
+                                        .id = made.key_id,
+                                        .value = made.key,
+                                        .order = 0});
+  }
   current_[current_key] = made;
   keys_[absl::StrCat(current_key.substr(1), absl::string_view("\0", 1), made.key_id)] = made.key;
   return made;
 }
 
-absl::StatusOr<std::optional<std::string>> KeyVault::FindKey(absl::string_view tenant,
-                                                             absl::string_view subject,
-                                                             absl::string_view key_id) {
-  const std::string key_key = KeyKey(tenant, subject, key_id);
-  absl::MutexLock lock(&mu_);
+absl::StatusOr<std::optional<std::string>> KeyVault::ReadKey(const std::string& key_key) {
   if (auto it = keys_.find(absl::string_view(key_key).substr(1)); it != keys_.end()) {
     return it->second;
   }
@@ -223,12 +258,29 @@ absl::StatusOr<std::optional<std::string>> KeyVault::FindKey(absl::string_view t
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key_key), &key);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "reading a key");
-  if (key.size() != kKeyBytes) {
-    return absl::DataLossError(absl::StrCat("key vault: key ", key_id, " of ", subject,
-                                            " in tenant '", tenant, "' is malformed"));
-  }
+  if (key.size() != kKeyBytes) return absl::DataLossError("key vault: a key is malformed");
   keys_[key_key.substr(1)] = key;
   return key;
+}
+
+absl::StatusOr<std::optional<std::string>> KeyVault::FindKey(absl::string_view tenant,
+                                                             absl::string_view subject,
+                                                             absl::string_view key_id) {
+  const std::string key_key = KeyKey(tenant, subject, key_id);
+  {
+    absl::MutexLock lock(&mu_);
+    absl::StatusOr<std::optional<std::string>> found = ReadKey(key_key);
+    if (!found.ok() || found->has_value() || exchange_ == nullptr ||
+        confirmed_missing_.contains(key_key)) {
+      return found;
+    }
+  }
+  // Published by another replica an instant ago, or erased: the exchange says which.
+  if (absl::Status caught_up = exchange_->CatchUp(); !caught_up.ok()) return caught_up;
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::optional<std::string>> found = ReadKey(key_key);
+  if (found.ok() && !found->has_value()) confirmed_missing_.insert(key_key);
+  return found;
 }
 
 absl::StatusOr<bool> KeyVault::HasKey(absl::string_view tenant, absl::string_view subject) {
@@ -243,28 +295,51 @@ absl::StatusOr<bool> KeyVault::HasKey(absl::string_view tenant, absl::string_vie
 absl::Status KeyVault::Erase(absl::string_view tenant, absl::string_view subject) {
   const std::string prefix =
       absl::StrCat(Prefixed('k', tenant, subject), absl::string_view("\0", 1));
-  absl::MutexLock lock(&mu_);
-  rocksdb::WriteBatch batch;
+  // Every key published so far, from any replica, is erased with the subject.
+  if (exchange_ != nullptr) {
+    if (absl::Status caught_up = exchange_->CatchUp(); !caught_up.ok()) return caught_up;
+  }
+  std::vector<std::string> key_keys;
+  std::vector<ExchangedKey> tombstones;
   {
+    absl::MutexLock lock(&mu_);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
          it->Next()) {
-      batch.Delete(it->key());
+      key_keys.push_back(it->key().ToString());
+      tombstones.push_back(ExchangedKey{.kind = ExchangedKey::Kind::kKey,
+                                        .tenant = std::string(tenant),
+                                        .subject = std::string(subject),
+                                        .id = key_keys.back().substr(prefix.size()),
+                                        .value = "",
+                                        .order = 0});
     }
     if (!it->status().ok()) return FromRocks(it->status(), "reading keys to erase");
+    if (exchange_ != nullptr) retracting_.insert(key_keys.begin(), key_keys.end());
   }
-  batch.Delete(ToSlice(Prefixed('c', tenant, subject)));
-  batch.Put(ToSlice(Prefixed('p', tenant, subject)), rocksdb::Slice());
-  if (absl::Status w = Write(&batch, "erasing keys"); !w.ok()) return w;
-  current_.erase(Prefixed('c', tenant, subject));
-  const std::string cached_prefix = prefix.substr(1);
-  for (auto it = keys_.begin(); it != keys_.end();) {
-    if (absl::StartsWith(it->first, cached_prefix)) {
-      keys_.erase(it++);
-    } else {
-      ++it;
+  // Tombstones before the keys go here: a crash in between erases again (the keys are
+  // still here to be named).
+  if (exchange_ != nullptr && !tombstones.empty()) {
+    if (absl::Status published = exchange_->Publish(tombstones); !published.ok()) {
+      absl::MutexLock lock(&mu_);
+      for (const std::string& key_key : key_keys) retracting_.erase(key_key);
+      return published;
     }
   }
+  absl::MutexLock lock(&mu_);
+  rocksdb::WriteBatch batch;
+  for (const std::string& key_key : key_keys) batch.Delete(ToSlice(key_key));
+  batch.Delete(ToSlice(Prefixed('c', tenant, subject)));
+  batch.Put(ToSlice(Prefixed('p', tenant, subject)), rocksdb::Slice());
+  absl::Status written = Write(&batch, "erasing keys");
+  for (const std::string& key_key : key_keys) retracting_.erase(key_key);
+  if (!written.ok()) return written;
+  current_.erase(Prefixed('c', tenant, subject));
+  for (const std::string& key_key : key_keys) keys_.erase(absl::string_view(key_key).substr(1));
+  return PurgeDeleted("an erasure");
+}
+
+absl::Status KeyVault::PurgeDeleted(absl::string_view what) {
   // Out of the files too: the memtable into a table file, then every table file
   // rewritten, which drops the deleted keys with their tombstones (no snapshot is ever
   // taken of the vault). The flush makes the write-ahead logs holding them obsolete;
@@ -275,39 +350,183 @@ absl::Status KeyVault::Erase(absl::string_view tenant, absl::string_view subject
   flush.wait = true;
   if (rocksdb::Status f = db_->Flush(flush); !f.ok()) {
     write_failed_ = true;
-    return FromRocks(f, "flushing after an erasure");
+    return FromRocks(f, absl::StrCat("flushing after ", what));
   }
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   if (rocksdb::Status c = db_->CompactRange(compact, nullptr, nullptr); !c.ok()) {
     write_failed_ = true;
-    return FromRocks(c, "compacting after an erasure");
+    return FromRocks(c, absl::StrCat("compacting after ", what));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> KeyVault::PseudonymSecret(absl::string_view tenant) {
   const std::string key = Prefixed('s', tenant);
-  absl::MutexLock lock(&mu_);
-  if (auto it = secrets_.find(key); it != secrets_.end()) return it->second;
-  std::string secret;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key), &secret);
-  if (s.IsNotFound()) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = secrets_.find(key); it != secrets_.end()) return it->second;
+    std::string secret;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key), &secret);
+    if (s.ok()) {
+      if (secret.size() != kKeyBytes) {
+        return absl::DataLossError(
+            absl::StrCat("key vault: the pseudonym secret of tenant '", tenant, "' is malformed"));
+      }
+      secrets_[key] = secret;
+      return secret;
+    }
+    if (!s.IsNotFound()) return FromRocks(s, "reading a pseudonym secret");
+    if (exchange_ == nullptr) {
+      absl::StatusOr<std::string> made = RandomBytes(kKeyBytes);
+      if (!made.ok()) return made.status();
+      if (absl::Status kept = KeepSecret(tenant, *made); !kept.ok()) return kept;
+      return *made;
+    }
+  }
+  // Replicas agree: the candidate published first wins, wherever it came from.
+  if (absl::Status caught_up = exchange_->CatchUp(); !caught_up.ok()) return caught_up;
+  absl::StatusOr<std::string> winner = FirstCandidate(tenant);
+  if (!winner.ok()) return winner.status();
+  if (winner->empty()) {
+    absl::StatusOr<std::string> id = RandomBytes(8);
+    if (!id.ok()) return id.status();
     absl::StatusOr<std::string> made = RandomBytes(kKeyBytes);
     if (!made.ok()) return made.status();
-    secret = *std::move(made);
-    rocksdb::WriteBatch batch;
-    batch.Put(ToSlice(key), ToSlice(secret));
-    if (absl::Status w = Write(&batch, "writing a pseudonym secret"); !w.ok()) return w;
-  } else if (!s.ok()) {
-    return FromRocks(s, "reading a pseudonym secret");
+    if (absl::Status published =
+            exchange_->Publish({ExchangedKey{.kind = ExchangedKey::Kind::kSecretCandidate,
+                                             .tenant = std::string(tenant),
+                                             .subject = "",
+                                             .id = absl::BytesToHexString(*id),
+                                             .value = *made,
+                                             .order = 0}});
+        !published.ok()) {
+      return published;
+    }
+    if (absl::Status caught_up = exchange_->CatchUp(); !caught_up.ok()) return caught_up;
+    winner = FirstCandidate(tenant);
+    if (!winner.ok()) return winner.status();
+    if (winner->empty()) {
+      return absl::UnavailableError(absl::StrCat("key vault: the pseudonym secret of tenant '",
+                                                 tenant, "' was published but not read back"));
+    }
   }
-  if (secret.size() != kKeyBytes) {
-    return absl::DataLossError(
-        absl::StrCat("key vault: the pseudonym secret of tenant '", tenant, "' is malformed"));
-  }
+  absl::MutexLock lock(&mu_);
+  if (absl::Status kept = KeepSecret(tenant, *winner); !kept.ok()) return kept;
+  return *winner;
+}
+
+absl::Status KeyVault::KeepSecret(absl::string_view tenant, const std::string& secret) {
+  const std::string key = Prefixed('s', tenant);
+  rocksdb::WriteBatch batch;
+  batch.Put(ToSlice(key), ToSlice(secret));
+  if (absl::Status w = Write(&batch, "writing a pseudonym secret"); !w.ok()) return w;
   secrets_[key] = secret;
-  return secret;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> KeyVault::FirstCandidate(absl::string_view tenant) {
+  const std::string prefix = Prefixed('S', tenant);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(ToSlice(prefix));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading secret candidates");
+  if (!it->Valid() || !it->key().starts_with(ToSlice(prefix))) return std::string();
+  if (it->value().size() != kKeyBytes) {
+    return absl::DataLossError(absl::StrCat("key vault: a pseudonym secret candidate of tenant '",
+                                            tenant, "' is malformed"));
+  }
+  return it->value().ToString();
+}
+
+absl::Status KeyVault::Learn(const std::vector<ExchangedKey>& records, uint64_t next_offset) {
+  bool elsewhere = false;
+  std::function<void()> callback;
+  {
+    absl::MutexLock lock(&mu_);
+    rocksdb::WriteBatch batch;
+    // What this batch does to keys and current keys, read before the DB.
+    absl::flat_hash_map<std::string, bool> has_key;
+    absl::flat_hash_map<std::string, std::string> current;  // "" : none
+    auto held = [&](const std::string& key_key) -> absl::StatusOr<bool> {
+      if (auto it = has_key.find(key_key); it != has_key.end()) return it->second;
+      absl::StatusOr<std::optional<std::string>> found = ReadKey(key_key);
+      if (!found.ok()) return found.status();
+      return found->has_value();
+    };
+    auto current_of = [&](const std::string& current_key) -> absl::StatusOr<std::string> {
+      if (auto it = current.find(current_key); it != current.end()) return it->second;
+      std::string key_id;
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(current_key), &key_id);
+      if (s.IsNotFound()) return std::string();
+      if (!s.ok()) return FromRocks(s, "reading a current key");
+      return key_id;
+    };
+    bool deleted = false;
+    for (const ExchangedKey& record : records) {
+      if (record.kind == ExchangedKey::Kind::kSecretCandidate) {
+        batch.Put(
+            ToSlice(absl::StrCat(Prefixed('S', record.tenant), BigEndian(record.order), record.id)),
+            ToSlice(record.value));
+        continue;
+      }
+      const std::string key_key = KeyKey(record.tenant, record.subject, record.id);
+      const std::string current_key = Prefixed('c', record.tenant, record.subject);
+      absl::StatusOr<bool> had = held(key_key);
+      if (!had.ok()) return had.status();
+      absl::StatusOr<std::string> current_id = current_of(current_key);
+      if (!current_id.ok()) return current_id.status();
+      if (!record.value.empty()) {
+        if (*had || confirmed_missing_.contains(key_key)) continue;  // known, or erased since
+        batch.Put(ToSlice(key_key), ToSlice(record.value));
+        has_key[key_key] = true;
+        if (current_id->empty()) {  // the subject's key here from now on
+          batch.Put(ToSlice(current_key), ToSlice(record.id));
+          current[current_key] = record.id;
+        }
+        continue;
+      }
+      if (!*had) continue;  // never held, or erased here already
+      batch.Delete(ToSlice(key_key));
+      has_key[key_key] = false;
+      keys_.erase(absl::string_view(key_key).substr(1));
+      confirmed_missing_.insert(key_key);
+      if (*current_id == record.id) {
+        batch.Delete(ToSlice(current_key));
+        current[current_key] = "";
+      }
+      current_.erase(current_key);
+      deleted = true;
+      if (!retracting_.contains(key_key)) {
+        // Another replica erased the subject: its data must leave this replica's
+        // projections too.
+        batch.Put(ToSlice(Prefixed('p', record.tenant, record.subject)), rocksdb::Slice());
+        elsewhere = true;
+      }
+    }
+    batch.Put(kExchangeOffsetKey, ToSlice(BigEndian(next_offset)));
+    if (absl::Status w = Write(&batch, "learning keys", /*sync=*/false); !w.ok()) return w;
+    // Keys learned may have become current: read again when asked.
+    for (const auto& [current_key, key_id] : current) current_.erase(current_key);
+    if (deleted) {
+      if (absl::Status purged = PurgeDeleted("a tombstone"); !purged.ok()) return purged;
+    }
+    if (elsewhere) callback = erased_elsewhere_;
+  }
+  if (callback) callback();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> KeyVault::ExchangeOffset() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kExchangeOffsetKey, &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return FromRocks(s, "reading the key exchange's offset");
+  return FromBigEndian(value, "the key exchange's offset");
+}
+
+void KeyVault::SetErasedElsewhere(std::function<void()> callback) {
+  absl::MutexLock lock(&mu_);
+  erased_elsewhere_ = std::move(callback);
 }
 
 absl::StatusOr<std::vector<TenantSubject>> KeyVault::Pending() {

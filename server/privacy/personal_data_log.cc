@@ -1,5 +1,6 @@
 #include "server/privacy/personal_data_log.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -9,6 +10,9 @@
 namespace cti::server::privacy {
 namespace {
 
+// Opens what the inner reader reads. Records it cannot open yet (UNAVAILABLE: the key
+// exchange is out of reach) are held and the error answered; the next call opens and
+// answers them before reading on, so none is skipped nor read as erased by mistake.
 class OpeningReader final : public cti::log::LogReader {
  public:
   OpeningReader(std::unique_ptr<cti::log::LogReader> inner, KeyVault* vault)
@@ -16,40 +20,58 @@ class OpeningReader final : public cti::log::LogReader {
 
   absl::StatusOr<std::vector<cti::v1::LogRecord>> Next(size_t max_records,
                                                        absl::Duration wait) override {
-    absl::StatusOr<std::vector<cti::v1::LogRecord>> records = inner_->Next(max_records, wait);
-    if (records.ok()) {
-      for (cti::v1::LogRecord& record : *records) OpenAll(*vault_, record.mutable_event());
+    if (held_batch_.has_value()) {
+      return absl::InternalError("a reader's held batch must be read with NextBatch");
     }
-    return records;
+    if (!held_records_.has_value()) {
+      absl::StatusOr<std::vector<cti::v1::LogRecord>> records = inner_->Next(max_records, wait);
+      if (!records.ok()) return records;
+      held_records_ = *std::move(records);
+    }
+    for (cti::v1::LogRecord& record : *held_records_) {
+      if (absl::Status s = OpenAll(*vault_, record.mutable_event()); !s.ok()) return s;
+    }
+    return *std::exchange(held_records_, std::nullopt);
   }
 
   absl::StatusOr<cti::log::RecordBatch> NextBatch(size_t max_records,
                                                   absl::Duration wait) override {
-    absl::StatusOr<cti::log::RecordBatch> batch = inner_->NextBatch(max_records, wait);
-    if (batch.ok()) {
-      for (size_t i = 0; i < batch->size(); ++i) {
-        if (batch->records()[i]->event().has_personal()) {
-          OpenAll(*vault_, batch->mutable_record(i)->mutable_event());
+    if (held_records_.has_value()) {
+      return absl::InternalError("a reader's held records must be read with Next");
+    }
+    if (!held_batch_.has_value()) {
+      absl::StatusOr<cti::log::RecordBatch> batch = inner_->NextBatch(max_records, wait);
+      if (!batch.ok()) return batch;
+      held_batch_ = *std::move(batch);
+    }
+    for (size_t i = 0; i < held_batch_->size(); ++i) {
+      if (held_batch_->records()[i]->event().has_personal()) {
+        if (absl::Status s = OpenAll(*vault_, held_batch_->mutable_record(i)->mutable_event());
+            !s.ok()) {
+          return s;
         }
       }
     }
-    return batch;
+    return *std::exchange(held_batch_, std::nullopt);
   }
 
  private:
   std::unique_ptr<cti::log::LogReader> inner_;
   KeyVault* const vault_;
+  std::optional<std::vector<cti::v1::LogRecord>> held_records_;
+  std::optional<cti::log::RecordBatch> held_batch_;
 };
 
 }  // namespace
 
-void OpenAll(KeyVault& vault, cti::v1::Event* event) {
-  if (!event->has_personal()) return;
+absl::Status OpenAll(KeyVault& vault, cti::v1::Event* event) {
+  if (!event->has_personal()) return absl::OkStatus();
   absl::StatusOr<OpenResult> opened = Open(vault, event);
-  if (!opened.ok()) {
-    spdlog::error("tenant {}: {} (read as erased)", event->tenant(),
-                  std::string(opened.status().message()));
-  }
+  if (opened.ok()) return absl::OkStatus();
+  if (opened.status().code() == absl::StatusCode::kUnavailable) return opened.status();
+  spdlog::error("tenant {}: {} (read as erased)", event->tenant(),
+                std::string(opened.status().message()));
+  return absl::OkStatus();
 }
 
 PersonalDataLog::PersonalDataLog(std::unique_ptr<cti::log::EventLog> inner, KeyVault* vault)

@@ -61,8 +61,11 @@ class PersonalDataLog final : public cti::log::ForwardingLog {
 };
 
 // Opens `event` when it is sealed and every key is there; otherwise leaves it as it is
-// (logging a record that does not open although its keys are there).
-void OpenAll(KeyVault& vault, cti::v1::Event* event);
+// (logging a record that does not open although its keys are there: it reads as
+// erased). UNAVAILABLE, leaving it sealed, when the vault cannot say yet whether a key
+// is erased (the key exchange is out of reach): the record must not be read as erased,
+// so the caller reads it again later.
+absl::Status OpenAll(KeyVault& vault, cti::v1::Event* event);
 
 }  // namespace cti::server::privacy
 

@@ -411,7 +411,9 @@ int Main(int argc, char** argv) {
   if (kafka.on) {
     test_support::KafkaBrokerOptions broker_options;
     broker_options.topics = {{"cti-events", kafka.partitions, 0},
-                             {"cti-empty", kafka.partitions, 0}};
+                             {"cti-events-keys", 1, 0},
+                             {"cti-empty", kafka.partitions, 0},
+                             {"cti-empty-keys", 1, 0}};
     absl::StatusOr<std::unique_ptr<test_support::KafkaBrokerProcess>> kafka_started =
         test_support::KafkaBrokerProcess::Start(broker_options);
     if (!kafka_started.ok()) {

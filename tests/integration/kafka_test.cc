@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -38,17 +39,23 @@ class KafkaReplicasTest : public ::testing::Test {
  protected:
   void SetUp() override {
     KafkaBrokerOptions options;
-    options.topics = {{kTopic, 4, 0}};
+    // The log's topic and, beside it, the one through which replicas share the keys of
+    // sealed personal data (ctid's default name for it).
+    options.topics = {{kTopic, 4, 0}, {absl::StrCat(kTopic, "-keys"), 1, 0}};
     absl::StatusOr<std::unique_ptr<KafkaBrokerProcess>> kafka = KafkaBrokerProcess::Start(options);
     ASSERT_TRUE(kafka.ok()) << kafka.status();
     kafka_ = *std::move(kafka);
   }
 
-  // A ctid replica on the topic; appends not acknowledged within 3 s fail.
-  std::unique_ptr<CtidProcess> StartReplica() {
+  // A ctid replica on the topic; appends not acknowledged within 3 s fail. `seal`:
+  // personal data sealed, the keys shared through the keys topic.
+  std::unique_ptr<CtidProcess> StartReplica(bool seal = false) {
     CtidOptions options;
     options.extra_args = {"--log",   "kafka", "--brokers",        kafka_->bootstrap_servers(),
                           "--topic", kTopic,  "--kafka-property", "message.timeout.ms=3000"};
+    if (seal) {
+      options.extra_args.insert(options.extra_args.end(), {"--seal-personal-data", "on"});
+    }
     absl::StatusOr<std::unique_ptr<CtidProcess>> started = CtidProcess::Start(options);
     EXPECT_TRUE(started.ok()) << started.status();
     return started.ok() ? *std::move(started) : nullptr;
@@ -135,6 +142,72 @@ TEST_F(KafkaReplicasTest, AWriteThroughOneReplicaIsReadThroughAnother) {
   ASSERT_TRUE(ida.ok()) << ida.status();
   EXPECT_EQ(ida->employee().full_name(), "Ida Kjær");
   ExpectSameDigest(*a, *b, hired->position());
+}
+
+// GDPR erasure on Kafka (issue 7, item 5): personal data one replica sealed opens on the
+// other (the keys go through the keys topic); an erasure appended through either replica
+// deletes the key on both, each rebuilds without it, and they agree on the state.
+TEST_F(KafkaReplicasTest, AnErasureThroughOneReplicaErasesThePersonOnEvery) {
+  std::unique_ptr<CtidProcess> a = StartReplica(/*seal=*/true);
+  std::unique_ptr<CtidProcess> b = StartReplica(/*seal=*/true);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  CtiClient via_a = ClientOf(*a);
+  CtiClient via_b = ClientOf(*b);
+  const uint64_t organisation = AppendAll(via_a, DemoOrganisation(factory_));
+  ASSERT_GT(organisation, 0u);
+  constexpr char kName[] = "Gudrun Vestergaard-Pedersen";
+  absl::StatusOr<cti::v1::AppendResponse> hired =
+      via_a.Append(factory_.EmployeeHired(MakeEmployee("e2002", kName, "borgerservice")),
+                   absl::Seconds(10), organisation);
+  ASSERT_TRUE(hired.ok()) << hired.status();
+  // One citizen calls through each replica: both name the same person (one pseudonym).
+  ASSERT_TRUE(via_a.Append(factory_.CallOffered("k-a@pbx", "+4527182818")).ok());
+  absl::StatusOr<cti::v1::AppendResponse> called =
+      via_b.Append(factory_.CallOffered("k-b@pbx", "27182818"));
+  ASSERT_TRUE(called.ok()) << called.status();
+  absl::StatusOr<cti::v1::GetEmployeeResponse> seen = via_b.GetEmployee("e2002", hired->position());
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->employee().full_name(), kName) << "B opens what A sealed";
+
+  cti::v1::Event erase_employee = factory_.Envelope();
+  erase_employee.mutable_privacy()->mutable_personal_data_erased()->set_employee_id("e2002");
+  erase_employee.mutable_privacy()->mutable_personal_data_erased()->set_reason("sag 17");
+  ASSERT_TRUE(via_b.Append(erase_employee, absl::Seconds(10), hired->position()).ok());
+  cti::v1::Event erase_caller = factory_.Envelope();
+  erase_caller.mutable_privacy()->mutable_personal_data_erased()->set_caller_number("004527182818");
+  erase_caller.mutable_privacy()->mutable_personal_data_erased()->set_reason("sag 18");
+  absl::StatusOr<cti::v1::AppendResponse> erased =
+      via_a.Append(erase_caller, absl::Seconds(10), called->position());
+  ASSERT_TRUE(erased.ok()) << erased.status();
+
+  for (CtidProcess* replica : {a.get(), b.get()}) {
+    CtiClient client = ClientOf(*replica);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    uint32_t pending = 1;
+    while (std::chrono::steady_clock::now() < deadline) {
+      absl::StatusOr<cti::v1::GetStatusResponse> status =
+          client.Status(erased->position(), kTenant, absl::Seconds(30));
+      ASSERT_TRUE(status.ok()) << status.status();
+      pending = status->erasures_pending();
+      if (pending == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(pending, 0u) << replica->data_dir();
+    absl::StatusOr<cti::v1::GetEmployeeResponse> now =
+        client.GetEmployee("e2002", erased->position());
+    ASSERT_TRUE(now.ok()) << now.status();
+    EXPECT_EQ(now->employee().full_name(), "[slettet]");
+    // The old projections are deleted just after the switch.
+    for (const char* value : {"Vestergaard", "27182818"}) {
+      for (int tries = 0; tries < 100 && !FilesContaining(replica->data_dir(), value).empty();
+           ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      EXPECT_THAT(FilesContaining(replica->data_dir(), value), ::testing::IsEmpty()) << value;
+    }
+  }
+  ExpectSameDigest(*a, *b, erased->position());
 }
 
 TEST_F(KafkaReplicasTest, ReplicasAgreeAfterAKillAndANewReplicaBuildsItself) {
