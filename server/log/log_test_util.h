@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -66,6 +68,20 @@ class ScopedTempDir {
  private:
   std::string path_;
 };
+
+// Every regular file under `dir`, read whole and concatenated: for tests that check some
+// bytes are (not) on disk anywhere in a directory.
+inline std::string AllFileBytes(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    all += buffer.str();
+  }
+  return all;
+}
 
 }  // namespace cti::log::testing
 

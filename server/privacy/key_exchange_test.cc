@@ -19,6 +19,7 @@
 namespace cti::server::privacy {
 namespace {
 
+using cti::log::testing::AllFileBytes;
 using cti::log::testing::ScopedTempDir;
 
 // One topic; each member vault is handed what it has not yet seen on CatchUp (and on
@@ -89,18 +90,6 @@ struct Replica {
   std::unique_ptr<KeyVault> vault;
   std::atomic<int> erased_elsewhere{0};
 };
-
-std::string AllBytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    all += buffer.str();
-  }
-  return all;
-}
 
 TEST(KeyExchangeRecordTest, KeysAndCandidatesRoundTripAndForeignBytesAreRefused) {
   const ExchangedKey key{.kind = ExchangedKey::Kind::kKey,
@@ -220,8 +209,8 @@ TEST(KeyExchangeTest, AnErasureOnOneReplicaRemovesTheKeyEverywhere) {
     EXPECT_FALSE(found->has_value());
   }
   // Out of B's files as well.
-  EXPECT_EQ(AllBytes(b_dir.path()).find(made->key), std::string::npos);
-  EXPECT_EQ(AllBytes(b_dir.path()).find(own->key), std::string::npos);
+  EXPECT_EQ(AllFileBytes(b_dir.path()).find(made->key), std::string::npos);
+  EXPECT_EQ(AllFileBytes(b_dir.path()).find(own->key), std::string::npos);
   // Met again: a new key.
   absl::StatusOr<SubjectKey> again = b.vault->CurrentKey("aabenraa", "employee:e1");
   ASSERT_TRUE(again.ok());

@@ -13,20 +13,8 @@
 namespace cti::server::privacy {
 namespace {
 
+using cti::log::testing::AllFileBytes;
 using cti::log::testing::ScopedTempDir;
-
-// Every file under `dir`, read whole, concatenated.
-std::string AllBytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    all += buffer.str();
-  }
-  return all;
-}
 
 TEST(KeyVaultTest, KeysAreKeptAcrossReopeningAndFoundById) {
   ScopedTempDir dir;
@@ -73,7 +61,7 @@ TEST(KeyVaultTest, EraseDeletesEveryKeyFromTheFilesAndMarksItPending) {
   // Flushed to a table file, so the erasure has to rewrite files, not only the log.
   ASSERT_TRUE((*vault)->Checkpoint(dir.path() + "-copy").ok());
   std::filesystem::remove_all(dir.path() + "-copy");
-  ASSERT_NE(AllBytes(dir.path()).find(erased->key), std::string::npos);
+  ASSERT_NE(AllFileBytes(dir.path()).find(erased->key), std::string::npos);
 
   ASSERT_TRUE((*vault)->Erase("aarhus", "caller:0123").ok());
   absl::StatusOr<std::optional<std::string>> gone =
@@ -82,7 +70,7 @@ TEST(KeyVaultTest, EraseDeletesEveryKeyFromTheFilesAndMarksItPending) {
   EXPECT_FALSE(gone->has_value());
   EXPECT_FALSE(*(*vault)->HasKey("aarhus", "caller:0123"));
   EXPECT_TRUE(*(*vault)->HasKey("aarhus", "employee:e1"));
-  const std::string bytes = AllBytes(dir.path());
+  const std::string bytes = AllFileBytes(dir.path());
   EXPECT_EQ(bytes.find(erased->key), std::string::npos) << "the erased key is still on disk";
 
   absl::StatusOr<std::vector<TenantSubject>> pending = (*vault)->Pending();
